@@ -1,0 +1,84 @@
+// A network: a sequence of layers, exactly like torch.nn.Sequential, with the buffers that let a
+// training step run without allocating.
+#pragma once
+
+#include "mlp/activation.hpp"
+#include "mlp/init.hpp"
+#include "mlp/layer.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace mlp {
+
+// One layer of an architecture, before it has weights.
+struct LayerSpec {
+  enum class Type { kLinear, kActivation, kDropout };
+  Type type = Type::kLinear;
+  Index units = 0;        // kLinear: output features
+  Activation activation;  // kActivation
+  double p = 0;           // kDropout: probability of zeroing a value
+
+  static LayerSpec linear(Index units) { return {Type::kLinear, units, {}, 0}; }
+  static LayerSpec activation_of(Activation a) { return {Type::kActivation, 0, std::move(a), 0}; }
+  static LayerSpec dropout(double p) { return {Type::kDropout, 0, {}, p}; }
+};
+
+class Network {
+ public:
+  // Throws InputError when consecutive layer sizes do not match or there are no layers.
+  explicit Network(std::vector<std::unique_ptr<Layer>> layers);
+
+  // Builds `layers`, then a final linear layer to `outputs` units, initialised from `seed` (the
+  // same architecture, init and seed give the same weights, whatever the activations are).
+  // The network's output is the last linear layer's: logits for classification.
+  static Network build(Index inputs, std::span<const LayerSpec> layers, Index outputs, const Initializer& init,
+                       std::uint64_t seed);
+
+  Index input_size() const { return layers_.front()->input_size(); }
+  Index output_size() const { return layers_.back()->output_size(); }
+  std::size_t layer_count() const { return layers_.size(); }
+  Layer& layer(std::size_t i) { return *layers_[i]; }
+  const Layer& layer(std::size_t i) const { return *layers_[i]; }
+
+  // Sizes every buffer for batches of up to `max_batch` samples. forward and backward on such
+  // batches allocate nothing afterwards.
+  void reserve(Index max_batch);
+  Index reserved_batch() const { return reserved_batch_; }
+
+  // Output (output_size x n) for an input batch (input_size x n, n <= reserved_batch()). The
+  // returned view and every layer's output stay valid until the next forward. The caller keeps
+  // `input` alive and unchanged until backward.
+  ConstMatrixView forward(ConstMatrixView input, Mode mode);
+
+  // Back-propagates dL/d(output) of the last forward, setting every parameter's gradient.
+  void backward(ConstMatrixView grad_output);
+
+  // Output of layer i in the last forward (what the diagnostics look at).
+  ConstMatrixView output_of(std::size_t i) const;
+
+  // Outputs for any number of samples, computed in evaluation mode in chunks of the reserved
+  // batch size. `output` is output_size x input.cols().
+  void predict(ConstMatrixView input, MatrixView output);
+
+  // Every learnable parameter, layer by layer; the views stay valid while the network lives.
+  std::span<const ParamBlock> parameters() const { return parameters_; }
+  Index parameter_count() const;
+
+  // Splits large matrix products over `pool` (nullptr: run on the calling thread).
+  void set_thread_pool(ThreadPool* pool);
+
+ private:
+  std::vector<std::unique_ptr<Layer>> layers_;
+  std::vector<ParamBlock> parameters_;
+  std::vector<Matrix> outputs_;  // outputs_[i]: output of layer i, output_size x reserved batch
+  Matrix grad_a_;                // two ping-pong buffers for dL/d(layer output),
+  Matrix grad_b_;                // each max layer size x reserved batch
+  Index reserved_batch_ = 0;
+  Index batch_ = 0;                        // samples in the last forward
+  const Scalar* last_input_ = nullptr;  // the last forward's input
+};
+
+}  // namespace mlp

@@ -1,0 +1,71 @@
+// Optimizers, with the update rules exactly as the torch.optim documentation writes them, and
+// gradient clipping by global norm (torch.nn.utils.clip_grad_norm_).
+#pragma once
+
+#include "mlp/layer.hpp"
+#include "mlp/param.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mlp {
+
+class Optimizer {
+ public:
+  virtual ~Optimizer() = default;
+
+  // One update of every block from its gradient at learning rate `lr`. The step count t (Adam's
+  // bias correction) advances once per call, not once per block.
+  virtual void step(std::span<const ParamBlock> params, double lr) = 0;
+
+  std::int64_t steps() const { return steps_; }
+
+  // The optimizer's whole state for checkpoints: the step count and every state vector
+  // (momentum buffers, moments, ...) in a fixed order. Restoring them resumes bit for bit.
+  virtual std::vector<Vector*> state_buffers() = 0;
+  void set_steps(std::int64_t steps) { steps_ = steps; }
+
+ protected:
+  std::int64_t steps_ = 0;
+};
+
+// Creates an optimizer for these parameter blocks (state sized to them) from resolved values.
+using CreateOptimizer = std::unique_ptr<Optimizer> (*)(std::span<const double> params,
+                                                       std::span<const ParamBlock> blocks);
+
+struct OptimizerSpec {
+  std::string_view name;
+  std::string_view formula;  // the update rule in one line
+  std::string_view torch;    // e.g. "torch.optim.AdamW"
+  std::initializer_list<ParamSpec> params;  // "lr" first, always
+  CreateOptimizer create;
+
+  std::span<const ParamSpec> param_specs() const { return {params.begin(), params.size()}; }
+};
+
+std::span<const OptimizerSpec> optimizers();
+const OptimizerSpec* find_optimizer(std::string_view name);
+std::string optimizer_names();
+
+struct OptimizerConfig {
+  const OptimizerSpec* spec = nullptr;
+  ParamValues params;
+
+  static OptimizerConfig with_defaults(std::string_view name);
+  double lr() const { return params.at(0); }
+  std::string describe() const;
+  std::unique_ptr<Optimizer> create(std::span<const ParamBlock> blocks) const { return spec->create(params, blocks); }
+};
+
+// Scales every gradient by max_norm / (norm + 1e-6) when their global L2 norm exceeds max_norm,
+// as torch.nn.utils.clip_grad_norm_ does. Returns the norm before clipping.
+double clip_grad_norm(std::span<const ParamBlock> params, double max_norm);
+
+// Global L2 norm of all gradients.
+double grad_norm(std::span<const ParamBlock> params);
+
+}  // namespace mlp

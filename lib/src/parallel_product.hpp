@@ -1,0 +1,48 @@
+// Matrix products split over a thread pool by columns of the result, for the dense layer.
+//
+// Why by hand and not with Eigen's OpenMP: Eigen picks its blocking along the inner dimension
+// from the thread count, which changes the order of the sums and so the last bits of the
+// result. Here every part is an ordinary single-threaded Eigen product over whole columns whose
+// boundaries fall on multiples of kColumnAlign, so each output value is computed by exactly
+// the same instructions whatever the thread count: results are bit-identical for any --threads.
+#pragma once
+
+#include "mlp/tensor.hpp"
+#include "mlp/thread_pool.hpp"
+
+#include <algorithm>
+
+namespace mlp::detail {
+
+// Column boundaries are multiples of this, so no part sees a different column remainder (and so
+// a different kernel) than the whole product would, and none is small enough for Eigen's
+// coefficient-wise product path.
+constexpr Index kColumnAlign = 64;
+// Below this many multiply-adds a product is not worth waking another thread for.
+constexpr double kMinParallelWork = 1 << 20;
+
+// How many parts a product with `cols` result columns and `work` multiply-adds is split into.
+inline Index product_parts(const ThreadPool* pool, Index cols, double work) {
+  if (pool == nullptr || pool->size() == 1 || work < kMinParallelWork) return 1;
+  return std::clamp<Index>(cols / kColumnAlign, 1, pool->size());
+}
+
+// Calls part(first_column, column_count) for column ranges covering [0, cols), in parallel.
+template <class Part>
+void for_column_parts(ThreadPool* pool, Index cols, double work, Part&& part) {
+  const Index parts = product_parts(pool, cols, work);
+  if (parts == 1) {
+    part(Index{0}, cols);
+    return;
+  }
+  // Aligned columns per part; the last part takes what is left.
+  const Index per_part = (cols / parts + kColumnAlign - 1) / kColumnAlign * kColumnAlign;
+  pool->run(parts, [&](std::int64_t i) {
+    const Index first = static_cast<Index>(i) * per_part;
+    if (first >= cols) return;
+    const Index count = (i == parts - 1) ? cols - first : std::min(per_part, cols - first);
+    part(first, count);
+  });
+}
+
+}  // namespace mlp::detail

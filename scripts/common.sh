@@ -1,0 +1,32 @@
+# Shared by scripts/demo and scripts/test: install what the build needs, configure and build a
+# preset. Sourced, not run.
+
+# Debian 12 packages the project builds with (found by CMake's find_package; nothing vendored).
+MLP_PACKAGES=(cmake g++ ninja-build libeigen3-dev nlohmann-json3-dev libcli11-dev libspdlog-dev doctest-dev)
+
+# Installs the packages given that are not installed yet: with apt-get when run as root,
+# otherwise prints the exact command to run and fails.
+mlp_ensure_packages() {
+  local missing=() package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: missing packages; install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "installing ${missing[*]} ..." >&2
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# Configures (first time only) and builds a CMake preset: release, debug or asan.
+mlp_build() {
+  local preset=$1
+  if [ ! -f "build/$preset/CMakeCache.txt" ]; then
+    cmake --preset "$preset" >/dev/null
+  fi
+  cmake --build --preset "$preset"
+}
