@@ -1,1 +1,143 @@
-int main() { return 0; }
+// mlptrain: the command line. Wires the options with CLI11, runs one command, and is the one
+// place where errors are caught, printed as one line, and turned into an exit code:
+// 0 success, 2 bad usage/config/data, 3 training diverged, 130/143 interrupted, 1 anything else.
+#include "commands.hpp"
+#include "console.hpp"
+
+#include "mlp/error.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <exception>
+
+namespace {
+
+using namespace mlp::app;
+
+struct GlobalOptions {
+  bool quiet = false;
+  std::string log_level = "info";
+};
+
+void add_run_options(CLI::App& command, RunOptions& run) {
+  command.add_option("-c,--config", run.config, "JSON config file (see docs/config.md)");
+  command.add_option("--set", run.sets, "Override a config value by its JSON path: PATH=VALUE (repeatable)")
+      ->type_name("PATH=VALUE");
+  command.add_option("--out", run.out, "Output folder (default: the config's output.dir)");
+  command.add_option("--threads", run.threads, "Worker threads (default: every core)")->check(CLI::Range(1, 1024));
+  command.add_option("--print-every", run.print_every, "Epochs between progress lines (default: ~20 lines)")
+      ->check(CLI::NonNegativeNumber);
+}
+
+void add_global_options(CLI::App& command, GlobalOptions& global) {
+  command.add_flag("-q,--quiet", global.quiet, "Only warnings and errors");
+  command.add_option("--log-level", global.log_level, "trace, debug, info, warn, error or off")
+      ->capture_default_str();
+}
+
+std::string join_argv(int argc, char** argv) {
+  std::string text;
+  for (int i = 0; i < argc; ++i) text += (i ? " " : "") + std::string(argv[i]);
+  return text;
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"mlptrain: train multilayer perceptrons on CSV data and compare activation functions", "mlptrain"};
+  app.set_version_flag("--version", std::string("mlptrain ") + MLP_VERSION);
+  app.require_subcommand(0, 1);
+  app.footer(
+      "Examples:\n"
+      "  mlptrain --config configs/iris.json\n"
+      "  mlptrain --config configs/iris.json --set model.activation=tanh --set train.optimizer.lr=0.003\n"
+      "  mlptrain predict --model runs/iris/model.json --input data/iris.csv --output -\n"
+      "  mlptrain evaluate --model runs/iris/model.json --data data/iris.csv\n"
+      "  mlptrain activations");
+
+  GlobalOptions global;
+  add_global_options(app, global);
+  TrainOptions top_train;
+  add_run_options(app, top_train.run);
+
+  TrainOptions train;
+  CLI::App* train_cmd = app.add_subcommand("train", "Train a network from a JSON config (the default command)");
+  add_run_options(*train_cmd, train.run);
+  add_global_options(*train_cmd, global);
+  train_cmd->footer(
+      "Examples:\n"
+      "  mlptrain train --config configs/iris.json --out runs/iris-tanh --set model.activation=tanh\n"
+      "  mlptrain train --config configs/regression.json --threads 1 --quiet");
+
+  PredictOptions predict;
+  CLI::App* predict_cmd = app.add_subcommand("predict", "Predict with a saved model; CSV in, CSV or JSON out");
+  predict_cmd->add_option("-m,--model", predict.model, "model.json written by train")->required();
+  predict_cmd->add_option("-i,--input", predict.input, "CSV with the model's feature columns (- for stdin)")
+      ->required();
+  predict_cmd->add_option("-o,--output", predict.output, "Where to write predictions (- for stdout)")->required();
+  predict_cmd->add_option("--id", predict.id_column, "Input column copied to the output to identify rows");
+  predict_cmd->add_option("--format", predict.format, "csv or json")->check(CLI::IsMember({"csv", "json"}));
+  predict_cmd->add_option("--delimiter", predict.delimiter, "Field delimiter of the input CSV");
+  add_global_options(*predict_cmd, global);
+  predict_cmd->footer(
+      "Examples:\n"
+      "  mlptrain predict --model runs/iris/model.json --input new.csv --output predictions.csv --id sample_id\n"
+      "  cat new.csv | mlptrain predict -m runs/iris/model.json -i - -o - --format json");
+
+  EvaluateOptions evaluate;
+  CLI::App* evaluate_cmd = app.add_subcommand("evaluate", "Evaluate a saved model on a labelled CSV");
+  evaluate_cmd->add_option("-m,--model", evaluate.model, "model.json written by train")->required();
+  evaluate_cmd->add_option("-d,--data", evaluate.data, "CSV with the model's feature and target columns")
+      ->required();
+  evaluate_cmd->add_option("--format", evaluate.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  evaluate_cmd->add_option("--delimiter", evaluate.delimiter, "Field delimiter of the CSV");
+  add_global_options(*evaluate_cmd, global);
+  evaluate_cmd->footer(
+      "Examples:\n"
+      "  mlptrain evaluate --model runs/iris/model.json --data data/iris.csv\n"
+      "  mlptrain evaluate -m runs/regression/model.json -d data/regression.csv --format json");
+
+  ActivationsOptions activations;
+  CLI::App* activations_cmd =
+      app.add_subcommand("activations", "List every activation with its formula, parameters and defaults");
+  activations_cmd->add_option("--format", activations.format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  activations_cmd->footer("Examples:\n  mlptrain activations\n  mlptrain activations --format json");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Help and version are "errors" with exit code 0 in CLI11; real usage errors exit 2.
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  setup_logging(global.log_level, global.quiet);
+  const std::string command_line = join_argv(argc, argv);
+
+  if (predict_cmd->parsed()) return run_predict(predict);
+  if (evaluate_cmd->parsed()) return run_evaluate(evaluate);
+  if (activations_cmd->parsed()) return run_activations(activations);
+  if (train_cmd->parsed()) return run_train(train, command_line);
+  if (top_train.run.config.empty()) {
+    std::fputs(app.help().c_str(), stdout);
+    return 2;
+  }
+  return run_train(top_train, command_line);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const mlp::InputError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  } catch (const mlp::DivergedError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 3;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,54 @@
+// The subcommands of mlptrain: their options (filled by CLI11 in main.cpp) and entry points.
+// Each returns the process exit code; errors are thrown and reported once by main.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mlp::app {
+
+// Options of every command that reads a config: train and compare.
+struct RunOptions {
+  std::string config;
+  std::vector<std::string> sets;  // --set PATH=VALUE, in order
+  std::string out;                // --out DIR (empty: the config's output.dir)
+  int threads = 0;                // 0: every core
+  int print_every = 0;            // epochs between progress lines; 0: about 20 lines per run
+
+  // The --set pairs split at their first '='. Throws InputError for one without '='.
+  std::vector<std::pair<std::string, std::string>> overrides() const;
+  int resolved_threads() const;
+};
+
+struct TrainOptions {
+  RunOptions run;
+  std::string resume;  // --resume DIR: continue an interrupted run from its checkpoint
+};
+
+struct PredictOptions {
+  std::string model;
+  std::string input;   // "-" : stdin
+  std::string output;  // "-" : stdout
+  std::string id_column;
+  std::string format = "csv";  // csv | json
+  char delimiter = ',';
+};
+
+struct EvaluateOptions {
+  std::string model;
+  std::string data;
+  std::string format = "text";  // text | json
+  char delimiter = ',';
+};
+
+struct ActivationsOptions {
+  std::string format = "text";  // text | json
+};
+
+int run_train(const TrainOptions& options, const std::string& command_line);
+int run_predict(const PredictOptions& options);
+int run_evaluate(const EvaluateOptions& options);
+int run_activations(const ActivationsOptions& options);
+
+}  // namespace mlp::app

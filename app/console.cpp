@@ -1,0 +1,88 @@
+#include "console.hpp"
+
+#include "mlp/error.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+
+namespace mlp::app {
+
+void setup_logging(const std::string& level, bool quiet) {
+  auto logger = spdlog::stderr_color_mt("mlptrain");
+  logger->set_pattern("%^%l%$: %v");
+  spdlog::set_default_logger(logger);
+  const spdlog::level::level_enum parsed = spdlog::level::from_str(level);
+  // from_str maps anything it does not know to "off"; only accept the real names.
+  if (parsed == spdlog::level::off && level != "off") {
+    throw InputError("--log-level: unknown level \"" + level + "\"; valid: trace, debug, info, warn, error, off");
+  }
+  spdlog::set_level(quiet ? std::max(parsed, spdlog::level::warn) : parsed);
+}
+
+EpochPrinter::EpochPrinter(Task task, int epochs, int every) : task_(task), epochs_(epochs), every_(every) {
+  if (every_ <= 0) {
+    // About 20 lines per run, on round epoch numbers.
+    const int steps[] = {1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000};
+    every_ = steps[0];
+    for (const int step : steps) {
+      if (epochs_ / step >= 10) every_ = step;
+    }
+    if (epochs_ <= 20) every_ = 1;
+  }
+}
+
+void EpochPrinter::print_header() const {
+  std::printf("%7s  %12s  %12s  %10s  %10s  %9s\n", "epoch", "train_loss", "val_loss",
+              task_ == Task::kClassification ? "val_acc" : "val_r2", "lr", "time");
+  std::fflush(stdout);
+}
+
+void EpochPrinter::print(const EpochMetrics& m, double elapsed_seconds) const {
+  if (m.epoch % every_ != 0 && m.epoch != epochs_ && m.epoch != 1) return;
+  char val_loss[32] = "-";
+  char val_metric[32] = "-";
+  if (m.val) {
+    std::snprintf(val_loss, sizeof val_loss, "%.6f", m.val->loss);
+    const std::optional<double> metric = task_ == Task::kClassification ? m.val->accuracy : m.val->r2;
+    if (metric) std::snprintf(val_metric, sizeof val_metric, "%.4f", *metric);
+  }
+  std::printf("%7d  %12.6f  %12s  %10s  %10.3g  %8.2fs\n", m.epoch, m.train_loss, val_loss, val_metric, m.lr,
+              elapsed_seconds);
+  std::fflush(stdout);
+}
+
+ProgressBar::ProgressBar() : enabled_(isatty(STDERR_FILENO) != 0) {}
+
+void ProgressBar::start_epoch(int epoch) {
+  epoch_ = epoch;
+  epoch_start_ = std::chrono::steady_clock::now();
+  last_draw_ = epoch_start_;
+}
+
+void ProgressBar::update(long long done, long long total) {
+  if (!enabled_ || total <= 0) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - epoch_start_ < std::chrono::seconds(1) || now - last_draw_ < std::chrono::milliseconds(100)) return;
+  last_draw_ = now;
+  constexpr int kWidth = 30;
+  const double fraction = static_cast<double>(done) / static_cast<double>(total);
+  const int filled = static_cast<int>(std::lround(fraction * kWidth));
+  std::fprintf(stderr, "\r  epoch %d [%.*s%*s] %3.0f%%", epoch_, filled, "==============================",
+               kWidth - filled, "", 100 * fraction);
+  std::fflush(stderr);
+  shown_ = true;
+}
+
+void ProgressBar::clear() {
+  if (!shown_) return;
+  std::fprintf(stderr, "\r%*s\r", 60, "");
+  std::fflush(stderr);
+  shown_ = false;
+}
+
+}  // namespace mlp::app

@@ -1,0 +1,48 @@
+// Terminal output: log messages (spdlog, to stderr), the per-epoch progress lines and the
+// in-epoch progress bar. The library never prints; everything a user sees goes through here.
+#pragma once
+
+#include "mlp/dataset.hpp"
+#include "mlp/trainer.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace mlp::app {
+
+// Configures the default spdlog logger: stderr, a plain "level: message" pattern, and the level
+// from --log-level (trace, debug, info, warn, error, off); --quiet means warn.
+void setup_logging(const std::string& level, bool quiet);
+
+// The epoch table printed while training: a header, then a line every `every` epochs (and for
+// the last one), each with epoch, train loss, val loss, val accuracy or R^2, lr and time.
+class EpochPrinter {
+ public:
+  EpochPrinter(Task task, int epochs, int every);
+  void print_header() const;
+  void print(const EpochMetrics& metrics, double elapsed_seconds) const;
+
+ private:
+  Task task_;
+  int epochs_;
+  int every_;
+};
+
+// A one-line progress bar for long epochs, on stderr, only when stderr is a terminal and the
+// epoch has already taken more than a second (so short runs stay clean).
+class ProgressBar {
+ public:
+  ProgressBar();
+  void start_epoch(int epoch);
+  void update(long long done, long long total);
+  void clear();
+
+ private:
+  bool enabled_;
+  bool shown_ = false;
+  int epoch_ = 0;
+  std::chrono::steady_clock::time_point epoch_start_;
+  std::chrono::steady_clock::time_point last_draw_;
+};
+
+}  // namespace mlp::app

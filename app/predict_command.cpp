@@ -1,0 +1,137 @@
+// mlptrain predict and evaluate: a saved model applied to a CSV file.
+#include "commands.hpp"
+
+#include "mlp/atomic_file.hpp"
+#include "mlp/error.hpp"
+#include "mlp/loss.hpp"
+#include "mlp/metrics.hpp"
+#include "mlp/model_io.hpp"
+#include "mlp/report.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+namespace mlp::app {
+namespace {
+
+// A CSV field, quoted (RFC 4180) when it holds a delimiter, a quote or a line break.
+std::string csv_field(const std::string& text, char delimiter) {
+  if (text.find_first_of(std::string{delimiter, '"', '\n', '\r'}) == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+// The loss whose output transform matches the model's head: softmax over several class
+// outputs, sigmoid over one, identity for regression.
+OutputTransform transform_for(const DataSchema& schema, Index outputs) {
+  if (schema.task == Task::kRegression) return OutputTransform::kIdentity;
+  return outputs == 1 ? OutputTransform::kSigmoid : OutputTransform::kSoftmax;
+}
+
+void write_output(const std::string& path, const std::string& content) {
+  if (path == "-") {
+    std::fwrite(content.data(), 1, content.size(), stdout);
+    std::fflush(stdout);
+  } else {
+    write_file_atomically(path, content);
+  }
+}
+
+// Probabilities (classification) or values (regression), outputs x n.
+Matrix predict_all(Model& model, const Dataset& data) {
+  Matrix raw(model.network.output_size(), data.size());
+  model.network.predict(cview(data.features), view(raw));
+  Matrix result(raw.rows(), raw.cols());
+  apply_output_transform(transform_for(model.schema, raw.rows()), cview(raw), view(result));
+  return result;
+}
+
+}  // namespace
+
+int run_predict(const PredictOptions& options) {
+  Model model = load_model(options.model);
+  const DataSchema& schema = model.schema;
+  const std::optional<std::string> id_column =
+      options.id_column.empty() ? std::nullopt : std::optional<std::string>(options.id_column);
+  const ModelInput input =
+      load_model_input(options.input, schema, false, CsvOptions{options.delimiter, MissingPolicy::kError}, id_column);
+  const Matrix predicted = predict_all(model, input.data);
+  const bool classification = schema.task == Task::kClassification;
+
+  // Columns: [id,] [prediction (the class label),] then numbers: prob_<class> per class, or the
+  // predicted value per target (regression: "prediction", or prediction_<target> for several).
+  std::vector<std::string> number_columns;
+  if (classification) {
+    for (const std::string& label : schema.classes) number_columns.push_back("prob_" + label);
+  } else if (schema.target_names.size() == 1) {
+    number_columns.push_back("prediction");
+  } else {
+    for (const std::string& target : schema.target_names) number_columns.push_back("prediction_" + target);
+  }
+  // A single sigmoid output is P(class 1); show both classes' probabilities.
+  Matrix numbers = predicted;
+  if (classification && predicted.rows() == 1) {
+    numbers.resize(2, predicted.cols());
+    numbers.row(0) = (1 - predicted.row(0).array()).matrix();
+    numbers.row(1) = predicted.row(0);
+  }
+  auto predicted_label = [&](Index j) {
+    Index best = 0;
+    numbers.col(j).maxCoeff(&best);
+    return schema.classes[static_cast<std::size_t>(best)];
+  };
+
+  std::string out;
+  if (options.format == "json") {
+    nlohmann::json rows = nlohmann::json::array();
+    for (Index j = 0; j < numbers.cols(); ++j) {
+      nlohmann::json row = nlohmann::json::object();
+      if (id_column) row[*id_column] = input.ids[static_cast<std::size_t>(j)];
+      if (classification) row["prediction"] = predicted_label(j);
+      for (std::size_t k = 0; k < number_columns.size(); ++k) {
+        row[number_columns[k]] = static_cast<double>(numbers(static_cast<Index>(k), j));
+      }
+      rows.push_back(std::move(row));
+    }
+    out = rows.dump(2) + "\n";
+  } else {
+    std::vector<std::string> header;
+    if (id_column) header.push_back(*id_column);
+    if (classification) header.push_back("prediction");
+    header.insert(header.end(), number_columns.begin(), number_columns.end());
+    for (std::size_t k = 0; k < header.size(); ++k) out += (k ? "," : "") + csv_field(header[k], ',');
+    out += "\n";
+    for (Index j = 0; j < numbers.cols(); ++j) {
+      std::string line;
+      if (id_column) line += csv_field(input.ids[static_cast<std::size_t>(j)], ',') + ",";
+      if (classification) line += csv_field(predicted_label(j), ',') + ",";
+      for (Index k = 0; k < numbers.rows(); ++k) line += (k ? "," : "") + format_double(numbers(k, j));
+      out += line + "\n";
+    }
+  }
+  write_output(options.output, out);
+  return 0;
+}
+
+int run_evaluate(const EvaluateOptions& options) {
+  Model model = load_model(options.model);
+  const ModelInput input =
+      load_model_input(options.data, model.schema, true, CsvOptions{options.delimiter, MissingPolicy::kError});
+  // The loss the model was trained with is not stored; evaluate reports the task's standard
+  // loss on the model's head: cross-entropy (softmax or sigmoid) or MSE.
+  const bool classification = model.schema.task == Task::kClassification;
+  const Loss loss = Loss::with_defaults(
+      !classification ? "mse" : (model.network.output_size() == 1 ? "bce_with_logits" : "cross_entropy"));
+  const Evaluation evaluation = evaluate(model.network, loss, model.schema.task,
+                                         static_cast<Index>(model.schema.classes.size()), input.data);
+  if (options.format == "json") {
+    std::printf("%s\n", evaluation_json(evaluation, model.schema).dump(2).c_str());
+  } else {
+    std::printf("%s", evaluation_text(evaluation, model.schema).c_str());
+  }
+  return 0;
+}
+
+}  // namespace mlp::app

@@ -1,0 +1,229 @@
+#include "mlp/trainer.hpp"
+
+#include "mlp/error.hpp"
+#include "mlp/layers.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+namespace mlp {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Copies sample `from` of `data` into column `to` of the batch buffers.
+void gather(const Dataset& data, Index from, Matrix& features, Matrix& targets, Index to) {
+  features.col(to) = data.features.col(from);
+  targets.col(to) = data.targets.col(from);
+}
+
+}  // namespace
+
+const char* stop_reason_name(StopReason reason) {
+  switch (reason) {
+    case StopReason::kCompleted:
+      return "completed";
+    case StopReason::kEarlyStopped:
+      return "early_stopped";
+    case StopReason::kDiverged:
+      return "diverged";
+    case StopReason::kInterrupted:
+      return "interrupted";
+  }
+  return "unknown";
+}
+
+Loss default_loss(Task task) {
+  return Loss::with_defaults(task == Task::kClassification ? "cross_entropy" : "mse");
+}
+
+Index output_size_for(const Loss& loss, Task task, Index classes, Index targets) {
+  const bool class_loss = loss.spec->target == TargetKind::kClassIndex;
+  if (class_loss != (task == Task::kClassification)) {
+    throw InputError("train.loss: " + std::string(loss.spec->name) + " does not suit a " + task_name(task) +
+                     " task; use " + (task == Task::kClassification ? "cross_entropy or bce_with_logits" : "mse, l1 or huber"));
+  }
+  if (!class_loss) return targets;
+  if (loss.spec->transform == OutputTransform::kSigmoid) {
+    if (classes != 2) {
+      throw InputError("train.loss: " + std::string(loss.spec->name) + " needs exactly 2 classes, the data has " +
+                       std::to_string(classes) + "; use cross_entropy");
+    }
+    return 1;
+  }
+  return classes;
+}
+
+Trainer::Trainer(const TrainSettings& settings, Network& network, Loss loss, Task task, Index classes)
+    : settings_(settings),
+      network_(network),
+      loss_(std::move(loss)),
+      task_(task),
+      classes_(classes),
+      optimizer_(settings.optimizer.create(network.parameters())),
+      shuffle_rng_(settings.seed, "shuffle") {
+  // Evaluation runs in chunks of the reserved size: at least 256 keeps it fast for small batches.
+  network_.reserve(std::max<Index>(settings_.batch_size, 256));
+  block_sq_norms_.resize(network_.parameters().size());
+}
+
+void Trainer::snapshot_weights() {
+  const auto params = network_.parameters();
+  best_weights_.resize(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) best_weights_[i] = params[i].value;
+}
+
+void Trainer::restore_weights() {
+  const auto params = network_.parameters();
+  for (std::size_t i = 0; i < params.size() && i < best_weights_.size(); ++i) params[i].value = best_weights_[i];
+}
+
+TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const TrainerOptions& options) {
+  TrainResult result;
+  const Index batch = settings_.batch_size;
+  batch_features_.resize(train.features.rows(), batch);
+  batch_targets_.resize(train.targets.rows(), batch);
+  grad_output_.resize(network_.output_size(), batch);
+  order_.resize(static_cast<std::size_t>(train.size()));
+  std::iota(order_.begin(), order_.end(), Index{0});
+
+  // The weights to fall back on: those of the best epoch when early stopping restores them,
+  // else those at the end of the last finished epoch (what an interruption or divergence keeps).
+  const bool keep_best = settings_.early_stopping.patience > 0 && settings_.early_stopping.restore_best;
+  snapshot_weights();
+  double best_monitored = INFINITY;
+  int epochs_without_improvement = 0;
+  const auto loop_start = Clock::now();
+  Index samples_seen = 0;
+
+  for (int epoch = 0; epoch < settings_.epochs; ++epoch) {
+    const auto epoch_start = Clock::now();
+    EpochMetrics metrics;
+    metrics.epoch = epoch + 1;
+    metrics.lr = settings_.schedule.lr_at(settings_.optimizer.lr(), epoch, settings_.epochs);
+    EpochDiagnostics diagnostics;
+    const std::optional<double> train_loss =
+        run_epoch(train, metrics.lr, options, result, options.diagnostics ? &diagnostics : nullptr);
+    if (!train_loss) break;
+    samples_seen += train.size();
+    metrics.train_loss = *train_loss;
+    if (val != nullptr) {
+      std::optional<ActivityAccumulator> activity;
+      if (options.diagnostics) activity.emplace(network_);
+      metrics.val = evaluate(network_, loss_, task_, classes_, *val, [&](const Network& net) {
+        if (activity) activity->add(net);
+      });
+      if (activity) diagnostics.activity = activity->finish();
+    }
+    if (options.diagnostics) {
+      diagnostics.learned = learned_stats(network_);
+      metrics.diagnostics = std::move(diagnostics);
+    }
+    metrics.seconds = seconds_since(epoch_start);
+    result.history.push_back(metrics);
+    if (options.on_epoch) options.on_epoch(metrics);
+
+    // Early stopping watches the validation loss, or the training loss when there is no
+    // validation set.
+    const double monitored = metrics.val ? metrics.val->loss : metrics.train_loss;
+    if (monitored < best_monitored - settings_.early_stopping.min_delta) {
+      best_monitored = monitored;
+      epochs_without_improvement = 0;
+      if (keep_best) {
+        snapshot_weights();
+        result.best_epoch = metrics.epoch;
+      }
+    } else if (settings_.early_stopping.patience > 0 &&
+               ++epochs_without_improvement >= settings_.early_stopping.patience) {
+      result.reason = StopReason::kEarlyStopped;
+      break;
+    }
+    if (!keep_best) {
+      snapshot_weights();
+      result.best_epoch = metrics.epoch;
+    }
+  }
+  // Always end on weights that belong to a finished epoch: the best, or the last good one.
+  restore_weights();
+  result.train_seconds = seconds_since(loop_start);
+  result.samples_per_second =
+      result.train_seconds > 0 ? static_cast<double>(samples_seen) / result.train_seconds : 0.0;
+  return result;
+}
+
+std::optional<double> Trainer::run_epoch(const Dataset& train, double lr, const TrainerOptions& options,
+                                         TrainResult& result, EpochDiagnostics* diagnostics) {
+  if (settings_.shuffle) shuffle(order_.begin(), order_.end(), shuffle_rng_);
+  const auto params = network_.parameters();
+  const Index n = train.size();
+  const Index batch = settings_.batch_size;
+  const auto epoch = static_cast<int>(result.history.size()) + 1;
+  double loss_sum = 0;
+  Index steps = 0;
+  std::vector<const DenseLayer*> dense_layers;
+  if (diagnostics != nullptr) {
+    for (std::size_t i = 0; i < network_.layer_count(); ++i) {
+      if (const auto* dense = dynamic_cast<const DenseLayer*>(&network_.layer(i))) dense_layers.push_back(dense);
+    }
+    diagnostics->weight_grad_norm.assign(dense_layers.size(), 0.0);
+  }
+  auto diverged = [&](const std::string& what, Index first) {
+    result.reason = StopReason::kDiverged;
+    result.message = what + " in epoch " + std::to_string(epoch) + ", batch " + std::to_string(first / batch + 1) +
+                     " (lr " + std::to_string(lr) + "); the last good weights are kept. Try a smaller learning "
+                     "rate (train.optimizer.lr) or gradient clipping (train.clip_grad_norm).";
+    return std::nullopt;
+  };
+
+  for (Index first = 0; first < n; first += batch) {
+    if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {
+      result.reason = StopReason::kInterrupted;
+      return std::nullopt;
+    }
+    const Index count = std::min(batch, n - first);
+    for (Index j = 0; j < count; ++j) {
+      gather(train, order_[static_cast<std::size_t>(first + j)], batch_features_, batch_targets_, j);
+    }
+    const ConstMatrixView output = network_.forward(columns(std::as_const(batch_features_), count), Mode::kTrain);
+    const MatrixView grad = columns(grad_output_, count);
+    const double loss = loss_.value_and_grad(output, columns(std::as_const(batch_targets_), count), grad);
+    if (!std::isfinite(loss)) return diverged("the loss became " + std::to_string(loss), first);
+    network_.backward(columns(std::as_const(grad_output_), count));
+
+    double total_sq = 0;
+    for (std::size_t b = 0; b < params.size(); ++b) {
+      block_sq_norms_[b] = static_cast<double>(params[b].grad.squaredNorm());
+      total_sq += block_sq_norms_[b];
+    }
+    if (!std::isfinite(total_sq)) return diverged("the gradient became infinite or NaN", first);
+    if (diagnostics != nullptr) {
+      for (std::size_t l = 0; l < dense_layers.size(); ++l) {
+        diagnostics->weight_grad_norm[l] += static_cast<double>(dense_layers[l]->weight_grad().norm());
+      }
+    }
+    const double total_norm = std::sqrt(total_sq);
+    if (settings_.clip_grad_norm > 0 && total_norm > settings_.clip_grad_norm) {
+      // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6).
+      const auto scale = static_cast<Scalar>(settings_.clip_grad_norm / (total_norm + 1e-6));
+      for (const ParamBlock& block : params) block.grad *= scale;
+    }
+    optimizer_->step(params, lr);
+    for (const ParamBlock& block : params) {
+      if (!block.value.allFinite()) return diverged("a weight became infinite or NaN", first);
+    }
+    loss_sum += loss * static_cast<double>(count);
+    ++steps;
+    if (options.on_batch) options.on_batch(first + count, n);
+  }
+  if (diagnostics != nullptr && steps > 0) {
+    for (double& norm : diagnostics->weight_grad_norm) norm /= static_cast<double>(steps);
+  }
+  return n > 0 ? loss_sum / static_cast<double>(n) : 0.0;
+}
+
+}  // namespace mlp

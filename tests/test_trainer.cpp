@@ -1,0 +1,167 @@
+#include "allocation_counter.hpp"
+
+#include "mlp/layers.hpp"
+#include "mlp/trainer.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+
+using namespace mlp;
+
+namespace {
+
+Dataset xor_data() {
+  Dataset d;
+  d.features.resize(2, 4);
+  d.features << 0, 0, 1, 1,  //
+      0, 1, 0, 1;
+  d.targets.resize(1, 4);
+  d.targets << 0, 1, 1, 0;
+  return d;
+}
+
+TrainSettings xor_settings() {
+  TrainSettings s;
+  s.epochs = 500;
+  s.batch_size = 4;
+  s.seed = 3;
+  s.optimizer = OptimizerConfig::with_defaults("adam");
+  s.optimizer.params[0] = 0.05;  // lr
+  s.schedule = Schedule::with_defaults("constant");
+  return s;
+}
+
+Network xor_network(std::uint64_t seed, const char* activation = "tanh") {
+  const LayerSpec specs[] = {LayerSpec::linear(8), LayerSpec::activation_of(Activation::with_defaults(activation))};
+  return Network::build(2, specs, 2, Initializer::pytorch_default(), seed);
+}
+
+std::vector<Scalar> all_weights(const Network& net) {
+  std::vector<Scalar> values;
+  for (const ParamBlock& block : net.parameters()) values.insert(values.end(), block.value.data(), block.value.data() + block.value.size());
+  return values;
+}
+
+}  // namespace
+
+TEST_CASE("a network learns XOR to 100 % accuracy, deterministically") {
+  const Dataset data = xor_data();
+  const TrainSettings settings = xor_settings();
+  Network net = xor_network(settings.seed);
+  Trainer trainer(settings, net, Loss::with_defaults("cross_entropy"), Task::kClassification, 2);
+  const TrainResult result = trainer.fit(data, &data, {});
+  REQUIRE(result.reason == StopReason::kCompleted);
+  REQUIRE(result.history.back().val);
+  CHECK(*result.history.back().val->accuracy == 1.0);
+  CHECK(result.history.back().train_loss < 0.05);
+
+  Network again = xor_network(settings.seed);
+  Trainer trainer2(settings, again, Loss::with_defaults("cross_entropy"), Task::kClassification, 2);
+  const TrainResult result2 = trainer2.fit(data, &data, {});
+  CHECK(all_weights(net) == all_weights(again));
+  CHECK(result.history.back().train_loss == result2.history.back().train_loss);
+}
+
+TEST_CASE("train_loss is the mean of the minibatch losses weighted by batch size") {
+  // With lr so small the weights barely move, the epoch's train_loss must equal the loss of the
+  // whole set at the start (every sample counted once, a last batch of 1 weighted as 1 sample).
+  Dataset data;
+  data.features = Matrix::Random(3, 9);
+  data.targets.resize(1, 9);
+  for (Index j = 0; j < 9; ++j) data.targets(0, j) = static_cast<Scalar>(j % 2);
+  TrainSettings settings = xor_settings();
+  settings.epochs = 1;
+  settings.batch_size = 4;  // batches of 4, 4, 1
+  settings.optimizer = OptimizerConfig::with_defaults("sgd");
+  settings.optimizer.params[0] = 1e-30;
+  const LayerSpec specs[] = {LayerSpec::linear(4), LayerSpec::activation_of(Activation::with_defaults("tanh"))};
+  Network net = Network::build(3, specs, 2, Initializer::pytorch_default(), 1);
+  const Loss loss = Loss::with_defaults("cross_entropy");
+  net.reserve(16);
+  const double whole = loss.value(net.forward(cview(data.features), Mode::kEval), cview(data.targets));
+  Trainer trainer(settings, net, loss, Task::kClassification, 2);
+  const TrainResult result = trainer.fit(data, nullptr, {});
+  CHECK(result.history.at(0).train_loss == doctest::Approx(whole).epsilon(1e-5));
+}
+
+TEST_CASE("divergence is caught in the batch where it happens and the last good weights are kept") {
+  const Dataset data = xor_data();
+  TrainSettings settings = xor_settings();
+  settings.optimizer = OptimizerConfig::with_defaults("sgd");
+  settings.optimizer.params[0] = 1e30;
+  Network net = xor_network(1, "relu");
+  const std::vector<Scalar> initial = all_weights(net);
+  Trainer trainer(settings, net, Loss::with_defaults("cross_entropy"), Task::kClassification, 2);
+  const TrainResult result = trainer.fit(data, &data, {});
+  CHECK(result.reason == StopReason::kDiverged);
+  CHECK(result.message.find("epoch") != std::string::npos);
+  for (const Scalar w : all_weights(net)) CHECK(std::isfinite(w));
+  // It diverged in the first epochs: the weights kept are finite ones from before it.
+  CHECK(result.history.size() < 3);
+  if (result.history.empty()) CHECK(all_weights(net) == initial);
+}
+
+TEST_CASE("early stopping stops after `patience` epochs without improvement and restores the best weights") {
+  const Dataset data = xor_data();
+  TrainSettings settings = xor_settings();
+  settings.epochs = 1000;
+  settings.early_stopping.patience = 5;
+  settings.early_stopping.min_delta = 10;  // nothing improves by 10: stops after epoch 1 + 5
+  Network net = xor_network(2);
+  Trainer trainer(settings, net, Loss::with_defaults("cross_entropy"), Task::kClassification, 2);
+  const TrainResult result = trainer.fit(data, &data, {});
+  CHECK(result.reason == StopReason::kEarlyStopped);
+  CHECK(result.history.size() == 6);
+  CHECK(result.best_epoch == 1);
+}
+
+TEST_CASE("a stop request ends training between batches and keeps the last finished epoch's weights") {
+  const Dataset data = xor_data();
+  TrainSettings settings = xor_settings();
+  settings.batch_size = 1;
+  std::atomic<bool> stop{false};
+  TrainerOptions options;
+  options.stop = &stop;
+  Network net = xor_network(4);
+  std::vector<Scalar> after_epoch_3;
+  options.on_epoch = [&](const EpochMetrics& m) {
+    if (m.epoch == 3) {
+      after_epoch_3 = all_weights(net);
+      stop = true;
+    }
+  };
+  Trainer trainer(settings, net, Loss::with_defaults("cross_entropy"), Task::kClassification, 2);
+  const TrainResult result = trainer.fit(data, nullptr, options);
+  CHECK(result.reason == StopReason::kInterrupted);
+  CHECK(result.history.size() == 3);
+  CHECK(result.best_epoch == 3);
+  CHECK(all_weights(net) == after_epoch_3);
+}
+
+TEST_CASE("the training loop allocates nothing between minibatches") {
+  Dataset data;
+  data.features = Matrix::Random(6, 64);
+  data.targets.resize(1, 64);
+  for (Index j = 0; j < 64; ++j) data.targets(0, j) = static_cast<Scalar>(j % 3);
+  for (const bool diagnostics : {false, true}) {
+    TrainSettings settings = xor_settings();
+    settings.epochs = 2;
+    settings.batch_size = 8;
+    settings.clip_grad_norm = 0.5;
+    const LayerSpec specs[] = {LayerSpec::linear(16), LayerSpec::activation_of(Activation::with_defaults("prelu")),
+                               LayerSpec::dropout(0.2)};
+    Network net = Network::build(6, specs, 3, Initializer::pytorch_default(), 5);
+    std::vector<std::size_t> counts;
+    TrainerOptions options;
+    options.diagnostics = diagnostics;
+    options.on_batch = [&](Index, Index) { counts.push_back(test::allocation_count()); };
+    counts.reserve(64);
+    Trainer trainer(settings, net, Loss::with_defaults("cross_entropy"), Task::kClassification, 3);
+    trainer.fit(data, nullptr, options);
+    REQUIRE(counts.size() == 16);
+    // Within each epoch, from its first batch to its last, nothing is allocated.
+    CHECK(counts[7] == counts[0]);
+    CHECK(counts[15] == counts[8]);
+  }
+}
