@@ -1,0 +1,91 @@
+// `mlptrain compare`: one training run per activation (and per seed, and per learning rate of a
+// grid), each on the same data split, standardisation, batch order and initial weights for a
+// given seed; then the runs summarised per activation, with the diagnostics that make the
+// textbook claims measurable. Runs execute in parallel; results do not depend on how many.
+#pragma once
+
+#include "mlp/config.hpp"
+#include "mlp/experiment.hpp"
+#include "mlp/trainer.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlp {
+
+// One run of the comparison grid.
+struct CompareRun {
+  std::size_t activation = 0;  // index into CompareSettings::activations
+  std::uint64_t seed = 0;
+  double lr = 0;
+  Initializer init;
+  TrainResult result;  // history with diagnostics
+};
+
+// Mean, spread and order statistics of one quantity over seeds.
+struct Stat {
+  double mean = 0, std = 0, median = 0, min = 0, max = 0;
+  int count = 0;  // values it was computed from
+};
+
+// How one activation fared against the baseline activation, seed by seed.
+struct PairedComparison {
+  int wins = 0;   // seeds where this activation's metric beat the baseline's
+  int seeds = 0;  // seeds compared
+  Stat difference;  // metric(this) - metric(baseline), per seed
+};
+
+struct ActivationSummary {
+  std::size_t activation = 0;
+  double lr = 0;  // the rate reported (the best of the grid, on mean final validation loss)
+  std::string init;
+  Stat final_val_loss, best_val_loss, metric;  // metric: val accuracy or val R^2 at the end
+  std::optional<Stat> epochs_to_target;        // epochs to reach the shared loss target
+  std::optional<Stat> dead_fraction, saturated_fraction, grad_ratio;  // at the end / over the run
+  std::optional<PairedComparison> vs_baseline;
+  int diverged = 0;  // seeds whose run diverged (left out of the statistics above)
+  Stat seconds_per_epoch;  // wall time: reported under "timing" only
+};
+
+struct CompareResult {
+  Task task = Task::kClassification;
+  std::vector<Activation> activations;
+  std::vector<std::uint64_t> seeds;
+  std::vector<double> lr_grid;  // the rates tried (the config's lr when no grid)
+  std::size_t baseline = 0;     // index of the baseline activation, or activations.size() if absent
+  std::vector<CompareRun> runs;  // in grid order: activation, then lr, then seed
+  double loss_target = 0;        // the best validation loss every activation reaches
+  std::vector<ActivationSummary> summary;  // sorted by metric, best first
+};
+
+struct CompareOptions {
+  int jobs = 1;
+  std::function<void(int done, int total)> on_run_done;  // called from worker threads, serialised
+};
+
+// Runs the grid described by settings.compare on the experiment's data. Throws InputError when
+// there is no validation data to compare on.
+CompareResult run_compare(const Settings& settings, const CompareOptions& options);
+
+// Fills result.loss_target and result.summary from result.runs (run_compare calls it).
+void summarize_compare(CompareResult& result);
+
+// The weight initialisation `compare --init auto` gives an activation: kaiming_uniform (relu
+// gain) for the ReLU family, xavier_uniform for tanh/sigmoid-like functions, lecun_normal for selu.
+Initializer recommended_initializer(const Activation& activation, BiasInit bias);
+
+// Everything (settings, summary, per-epoch curves and diagnostics of every run). Wall-clock
+// figures live only under keys named "timing", so two comparisons of the same config are
+// byte-identical once those are removed.
+nlohmann::json compare_json(const CompareResult& result, const Settings& settings);
+// The summary table as CSV (one row per activation).
+std::string compare_csv(const CompareResult& result);
+// The summary table for the terminal, aligned, best value of each column marked with '*'.
+std::string compare_table(const CompareResult& result);
+
+}  // namespace mlp

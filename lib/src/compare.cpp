@@ -1,0 +1,135 @@
+// The comparison grid: planning the runs, running them in parallel, and collecting results.
+// Summaries and output formats are in compare_summary.cpp.
+#include "mlp/compare.hpp"
+
+#include "mlp/error.hpp"
+
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+namespace mlp {
+
+Initializer recommended_initializer(const Activation& activation, BiasInit bias) {
+  Initializer init;
+  switch (activation.spec->recommended_init) {
+    case RecommendedInit::kKaiming:
+      init = Initializer::with_defaults("kaiming_uniform");
+      init.params[static_cast<std::size_t>(slot_of(init.spec->param_specs(), "nonlinearity"))] = 1;  // relu
+      break;
+    case RecommendedInit::kXavier:
+      init = Initializer::with_defaults("xavier_uniform");
+      break;
+    case RecommendedInit::kLecun:
+      init = Initializer::with_defaults("lecun_normal");
+      break;
+  }
+  init.bias = bias;
+  return init;
+}
+
+namespace {
+
+// The model settings with every hidden activation that follows model.activation replaced.
+ModelSettings with_activation(const ModelSettings& model, const Activation& activation) {
+  ModelSettings replaced = model;
+  replaced.activation = activation;
+  for (LayerSpec& layer : replaced.hidden) {
+    if (layer.type == LayerSpec::Type::kActivation && layer.follows_model_activation) layer.activation = activation;
+  }
+  return replaced;
+}
+
+TrainResult run_one(const Settings& settings, const Experiment& experiment, const CompareRun& run,
+                    const Activation& activation) {
+  TrainSettings train = settings.train;
+  train.seed = run.seed;
+  train.optimizer.params[0] = run.lr;
+  const ModelSettings model = with_activation(settings.model, activation);
+  Network network = build_network(model, run.init, experiment, run.seed);
+  Trainer trainer(train, network, experiment.loss, experiment.task(), experiment.classes());
+  TrainerOptions options;
+  options.diagnostics = true;
+  return trainer.fit(experiment.data.train, &*experiment.data.val, options);
+}
+
+// Calls work(i) for i in [0, count) on `jobs` threads; rethrows the first exception.
+template <class Work>
+void parallel_for_each(int count, int jobs, Work&& work) {
+  std::atomic<int> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto worker = [&] {
+    for (int i = next++; i < count; i = next++) {
+      try {
+        work(i);
+      } catch (...) {
+        std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        next = count;  // stop handing out runs
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int j = 1; j < std::min(jobs, count); ++j) threads.emplace_back(worker);
+  worker();
+  for (auto& thread : threads) thread.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace
+
+CompareResult run_compare(const Settings& settings, const CompareOptions& options) {
+  const CompareSettings& compare = settings.compare;
+  CompareResult result;
+  result.activations = compare.activations;
+  result.seeds = compare.seeds.empty() ? std::vector<std::uint64_t>{settings.train.seed} : compare.seeds;
+  result.lr_grid = compare.lr_grid.empty() ? std::vector<double>{settings.train.optimizer.lr()} : compare.lr_grid;
+  result.baseline = result.activations.size();
+  for (std::size_t a = 0; a < result.activations.size(); ++a) {
+    if (result.activations[a].spec->name == compare.baseline) {
+      result.baseline = a;
+      break;
+    }
+  }
+
+  // The split and standardisation depend on the seed, so each seed has its own data; every
+  // activation and rate shares it.
+  std::vector<Experiment> experiments;
+  for (const std::uint64_t seed : result.seeds) {
+    Settings seeded = settings;
+    seeded.train.seed = seed;
+    experiments.push_back(load_experiment(seeded));
+    if (!experiments.back().data.val || experiments.back().data.val->size() == 0) {
+      throw InputError("compare: needs validation data to compare on; set data.val_fraction > 0 or data.val");
+    }
+  }
+  result.task = experiments.front().task();
+
+  for (std::size_t a = 0; a < result.activations.size(); ++a) {
+    const Initializer init = compare.init == CompareInit::kSame
+                                 ? settings.model.init
+                                 : recommended_initializer(result.activations[a], settings.model.init.bias);
+    for (const double lr : result.lr_grid) {
+      for (const std::uint64_t seed : result.seeds) result.runs.push_back({a, seed, lr, init, {}});
+    }
+  }
+
+  std::mutex progress_mutex;
+  int done = 0;
+  const int total = static_cast<int>(result.runs.size());
+  parallel_for_each(total, options.jobs, [&](int i) {
+    CompareRun& run = result.runs[static_cast<std::size_t>(i)];
+    const auto seed_index = static_cast<std::size_t>(i) % result.seeds.size();
+    run.result = run_one(settings, experiments[seed_index], run, result.activations[run.activation]);
+    if (options.on_run_done) {
+      std::lock_guard lock(progress_mutex);
+      options.on_run_done(++done, total);
+    }
+  });
+  summarize_compare(result);
+  return result;
+}
+
+}  // namespace mlp
