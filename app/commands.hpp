@@ -42,6 +42,19 @@ struct EvaluateOptions {
   char delimiter = ',';
 };
 
+struct CompareCommandOptions {
+  RunOptions run;
+  std::string activations;  // "relu,tanh,leaky_relu(negative_slope=0.2)"
+  int seeds = 0;            // --seeds N: train.seed .. train.seed + N - 1
+  std::string seed_list;    // --seed-list 1,2,3
+  std::string lr_grid;      // --lr-grid 0.1,0.01
+  std::string init;         // same | auto
+  std::string baseline;
+  int jobs = 0;             // 0: every core
+  std::string format = "table";  // table | json | csv
+  bool bench_activations = false;
+};
+
 struct ActivationsOptions {
   std::string format = "text";  // text | json
 };
@@ -50,5 +63,6 @@ int run_train(const TrainOptions& options, const std::string& command_line);
 int run_predict(const PredictOptions& options);
 int run_evaluate(const EvaluateOptions& options);
 int run_activations(const ActivationsOptions& options);
+int run_compare(const CompareCommandOptions& options);
 
 }  // namespace mlp::app

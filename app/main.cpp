@@ -53,6 +53,7 @@ int run(int argc, char** argv) {
       "  mlptrain --config configs/iris.json --set model.activation=tanh --set train.optimizer.lr=0.003\n"
       "  mlptrain predict --model runs/iris/model.json --input data/iris.csv --output -\n"
       "  mlptrain evaluate --model runs/iris/model.json --data data/iris.csv\n"
+      "  mlptrain compare --config configs/iris.json --seeds 3\n"
       "  mlptrain activations");
 
   GlobalOptions global;
@@ -97,6 +98,33 @@ int run(int argc, char** argv) {
       "  mlptrain evaluate --model runs/iris/model.json --data data/iris.csv\n"
       "  mlptrain evaluate -m runs/regression/model.json -d data/regression.csv --format json");
 
+  CompareCommandOptions compare;
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare", "Train one network per activation (and seed) on the same data and weights; compare them");
+  add_run_options(*compare_cmd, compare.run);
+  add_global_options(*compare_cmd, global);
+  compare_cmd->add_option("--activations", compare.activations,
+                          "Comma-separated activations, e.g. relu,tanh,leaky_relu(negative_slope=0.2)");
+  compare_cmd->add_option("--seeds", compare.seeds, "Runs per activation with seeds train.seed, train.seed+1, ...")
+      ->check(CLI::Range(1, 1000));
+  compare_cmd->add_option("--seed-list", compare.seed_list, "Comma-separated seeds, e.g. 1,2,3");
+  compare_cmd->add_option("--lr-grid", compare.lr_grid,
+                          "Learning rates to try per activation; each is reported at its best, e.g. 0.1,0.01");
+  compare_cmd->add_option("--init", compare.init, "same: the config's init for all; auto: each activation's own")
+      ->check(CLI::IsMember({"same", "auto"}));
+  compare_cmd->add_option("--baseline", compare.baseline, "Activation the others are paired against (default relu)");
+  compare_cmd->add_option("--jobs", compare.jobs, "Runs in parallel (default: every core)")->check(CLI::Range(1, 1024));
+  compare_cmd->add_option("--format", compare.format, "What to print: table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  compare_cmd->add_flag("--bench-activations", compare.bench_activations,
+                        "Time each activation's forward and backward pass (ns per element) instead");
+  compare_cmd->footer(
+      "Examples:\n"
+      "  mlptrain compare --config configs/iris.json\n"
+      "  mlptrain compare --config configs/deep_sigmoid.json --activations sigmoid,tanh,relu --seeds 3\n"
+      "  mlptrain compare --config configs/iris.json --lr-grid 0.1,0.03,0.01 --format json > iris.json\n"
+      "  mlptrain compare --bench-activations");
+
   ActivationsOptions activations;
   CLI::App* activations_cmd =
       app.add_subcommand("activations", "List every activation with its formula, parameters and defaults");
@@ -117,6 +145,7 @@ int run(int argc, char** argv) {
   if (predict_cmd->parsed()) return run_predict(predict);
   if (evaluate_cmd->parsed()) return run_evaluate(evaluate);
   if (activations_cmd->parsed()) return run_activations(activations);
+  if (compare_cmd->parsed()) return run_compare(compare);
   if (train_cmd->parsed()) return run_train(train, command_line);
   if (top_train.run.config.empty()) {
     std::fputs(app.help().c_str(), stdout);
