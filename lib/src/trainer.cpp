@@ -66,21 +66,95 @@ Trainer::Trainer(const TrainSettings& settings, Network& network, Loss loss, Tas
       task_(task),
       classes_(classes),
       optimizer_(settings.optimizer.create(network.parameters())),
-      shuffle_rng_(settings.seed, "shuffle") {
+      shuffle_rng_(settings.seed, "shuffle"),
+      best_monitored_(INFINITY) {
   // Evaluation runs in chunks of the reserved size: at least 256 keeps it fast for small batches.
   network_.reserve(std::max<Index>(settings_.batch_size, 256));
   block_sq_norms_.resize(network_.parameters().size());
+  snapshot_weights();
 }
 
 void Trainer::snapshot_weights() {
   const auto params = network_.parameters();
-  best_weights_.resize(params.size());
-  for (std::size_t i = 0; i < params.size(); ++i) best_weights_[i] = params[i].value;
+  fallback_weights_.resize(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) fallback_weights_[i] = params[i].value;
 }
 
 void Trainer::restore_weights() {
   const auto params = network_.parameters();
-  for (std::size_t i = 0; i < params.size() && i < best_weights_.size(); ++i) params[i].value = best_weights_[i];
+  for (std::size_t i = 0; i < params.size(); ++i) params[i].value = fallback_weights_[i];
+}
+
+namespace {
+
+std::vector<DropoutLayer*> dropout_layers(Network& network) {
+  std::vector<DropoutLayer*> layers;
+  for (std::size_t i = 0; i < network.layer_count(); ++i) {
+    if (auto* dropout = dynamic_cast<DropoutLayer*>(&network.layer(i))) layers.push_back(dropout);
+  }
+  return layers;
+}
+
+}  // namespace
+
+TrainerState Trainer::state() const {
+  TrainerState state;
+  state.epochs_done = epochs_done_;
+  state.history = history_;
+  state.best_monitored = best_monitored_;
+  state.epochs_without_improvement = epochs_without_improvement_;
+  state.best_epoch = best_epoch_;
+  state.fallback_weights = fallback_weights_;
+  state.optimizer_steps = optimizer_->steps();
+  for (const Vector* buffer : optimizer_->state_buffers()) state.optimizer_buffers.push_back(*buffer);
+  state.shuffle_rng = shuffle_rng_.state();
+  for (DropoutLayer* dropout : dropout_layers(network_)) state.dropout_rngs.push_back(dropout->rng().state());
+  return state;
+}
+
+void Trainer::restore(const TrainerState& state) {
+  const std::vector<Vector*> buffers = optimizer_->state_buffers();
+  const std::vector<DropoutLayer*> dropouts = dropout_layers(network_);
+  const auto params = network_.parameters();
+  bool fits = buffers.size() == state.optimizer_buffers.size() && dropouts.size() == state.dropout_rngs.size() &&
+              state.fallback_weights.size() == params.size();
+  for (std::size_t i = 0; fits && i < buffers.size(); ++i) fits = buffers[i]->size() == state.optimizer_buffers[i].size();
+  for (std::size_t i = 0; fits && i < params.size(); ++i) fits = params[i].value.size() == state.fallback_weights[i].size();
+  if (!fits) throw InputError("the checkpoint's training state does not fit this network and optimizer");
+  epochs_done_ = state.epochs_done;
+  history_ = state.history;
+  best_monitored_ = state.best_monitored;
+  epochs_without_improvement_ = state.epochs_without_improvement;
+  best_epoch_ = state.best_epoch;
+  fallback_weights_ = state.fallback_weights;
+  optimizer_->set_steps(state.optimizer_steps);
+  for (std::size_t i = 0; i < buffers.size(); ++i) *buffers[i] = state.optimizer_buffers[i];
+  shuffle_rng_.set_state(state.shuffle_rng);
+  for (std::size_t i = 0; i < dropouts.size(); ++i) dropouts[i]->rng().set_state(state.dropout_rngs[i]);
+}
+
+bool Trainer::update_early_stopping(const EpochMetrics& metrics) {
+  const EarlyStopping& early = settings_.early_stopping;
+  // Early stopping watches the validation loss, or the training loss without a validation set.
+  const double monitored = metrics.val ? metrics.val->loss : metrics.train_loss;
+  const bool keep_best = early.patience > 0 && early.restore_best;
+  if (monitored < best_monitored_ - early.min_delta) {
+    best_monitored_ = monitored;
+    epochs_without_improvement_ = 0;
+    if (keep_best) {
+      snapshot_weights();
+      best_epoch_ = metrics.epoch;
+    }
+  } else if (early.patience > 0 && ++epochs_without_improvement_ >= early.patience) {
+    return true;
+  }
+  // Without best-weight restoring, the weights to fall back on are the last finished epoch's
+  // (what an interruption or divergence keeps).
+  if (!keep_best) {
+    snapshot_weights();
+    best_epoch_ = metrics.epoch;
+  }
+  return false;
 }
 
 TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const TrainerOptions& options) {
@@ -90,22 +164,14 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const Trainer
   batch_targets_.resize(train.targets.rows(), batch);
   grad_output_.resize(network_.output_size(), batch);
   order_.resize(static_cast<std::size_t>(train.size()));
-  std::iota(order_.begin(), order_.end(), Index{0});
-
-  // The weights to fall back on: those of the best epoch when early stopping restores them,
-  // else those at the end of the last finished epoch (what an interruption or divergence keeps).
-  const bool keep_best = settings_.early_stopping.patience > 0 && settings_.early_stopping.restore_best;
-  snapshot_weights();
-  double best_monitored = INFINITY;
-  int epochs_without_improvement = 0;
   const auto loop_start = Clock::now();
   Index samples_seen = 0;
 
-  for (int epoch = 0; epoch < settings_.epochs; ++epoch) {
+  while (epochs_done_ < settings_.epochs) {
     const auto epoch_start = Clock::now();
     EpochMetrics metrics;
-    metrics.epoch = epoch + 1;
-    metrics.lr = settings_.schedule.lr_at(settings_.optimizer.lr(), epoch, settings_.epochs);
+    metrics.epoch = epochs_done_ + 1;
+    metrics.lr = settings_.schedule.lr_at(settings_.optimizer.lr(), epochs_done_, settings_.epochs);
     EpochDiagnostics diagnostics;
     const std::optional<double> train_loss =
         run_epoch(train, metrics.lr, options, result, options.diagnostics ? &diagnostics : nullptr);
@@ -125,31 +191,21 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const Trainer
       metrics.diagnostics = std::move(diagnostics);
     }
     metrics.seconds = seconds_since(epoch_start);
-    result.history.push_back(metrics);
+    ++epochs_done_;
+    history_.push_back(metrics);
+    const bool stop = update_early_stopping(metrics);
     if (options.on_epoch) options.on_epoch(metrics);
-
-    // Early stopping watches the validation loss, or the training loss when there is no
-    // validation set.
-    const double monitored = metrics.val ? metrics.val->loss : metrics.train_loss;
-    if (monitored < best_monitored - settings_.early_stopping.min_delta) {
-      best_monitored = monitored;
-      epochs_without_improvement = 0;
-      if (keep_best) {
-        snapshot_weights();
-        result.best_epoch = metrics.epoch;
-      }
-    } else if (settings_.early_stopping.patience > 0 &&
-               ++epochs_without_improvement >= settings_.early_stopping.patience) {
+    if (options.on_checkpoint && settings_.checkpoint_every > 0 && epochs_done_ % settings_.checkpoint_every == 0) {
+      options.on_checkpoint(state());
+    }
+    if (stop) {
       result.reason = StopReason::kEarlyStopped;
       break;
     }
-    if (!keep_best) {
-      snapshot_weights();
-      result.best_epoch = metrics.epoch;
-    }
   }
-  // Always end on weights that belong to a finished epoch: the best, or the last good one.
   restore_weights();
+  result.history = history_;
+  result.best_epoch = best_epoch_;
   result.train_seconds = seconds_since(loop_start);
   result.samples_per_second =
       result.train_seconds > 0 ? static_cast<double>(samples_seen) / result.train_seconds : 0.0;
@@ -158,11 +214,14 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const Trainer
 
 std::optional<double> Trainer::run_epoch(const Dataset& train, double lr, const TrainerOptions& options,
                                          TrainResult& result, EpochDiagnostics* diagnostics) {
+  // Each epoch shuffles the identity order, so the batch order depends only on the generator's
+  // state (which a checkpoint saves), not on earlier epochs' permutations.
+  std::iota(order_.begin(), order_.end(), Index{0});
   if (settings_.shuffle) shuffle(order_.begin(), order_.end(), shuffle_rng_);
   const auto params = network_.parameters();
   const Index n = train.size();
   const Index batch = settings_.batch_size;
-  const auto epoch = static_cast<int>(result.history.size()) + 1;
+  const int epoch = epochs_done_ + 1;
   double loss_sum = 0;
   Index steps = 0;
   std::vector<const DenseLayer*> dense_layers;

@@ -42,12 +42,31 @@ struct TrainResult {
   double samples_per_second = 0;
 };
 
+// Everything besides the network's weights that a run needs to continue exactly where it was:
+// a checkpoint holds this and the model, and resuming from it gives a result byte-identical to
+// a run that was never interrupted.
+struct TrainerState {
+  int epochs_done = 0;
+  std::vector<EpochMetrics> history;
+  double best_monitored = 0;  // best monitored loss so far (+inf before the first epoch)
+  int epochs_without_improvement = 0;
+  int best_epoch = 0;
+  std::vector<Vector> fallback_weights;  // weights of best_epoch (see Trainer::fit)
+  std::int64_t optimizer_steps = 0;
+  std::vector<Vector> optimizer_buffers;
+  Rng::State shuffle_rng{};
+  std::vector<Rng::State> dropout_rngs;  // one per dropout layer, in network order
+};
+
 struct TrainerOptions {
   bool diagnostics = false;  // per-epoch EpochDiagnostics (costs an extra pass over the gradients)
   // Called after every finished epoch (printing, metrics files, checkpoints).
   std::function<void(const EpochMetrics&)> on_epoch;
   // Called after every minibatch with the samples done so far in the epoch and the epoch's total.
   std::function<void(Index done, Index total)> on_batch;
+  // Called after on_epoch every `checkpoint_every` epochs (train.checkpoint_every; 0: never),
+  // with the state to save beside the network's weights.
+  std::function<void(const TrainerState&)> on_checkpoint;
   // Checked between minibatches: when it becomes true, training stops after the current batch.
   const std::atomic<bool>* stop = nullptr;
 };
@@ -57,12 +76,22 @@ class Trainer {
   // `loss` must suit `task` and the network's outputs (see output_size_for).
   Trainer(const TrainSettings& settings, Network& network, Loss loss, Task task, Index classes);
 
+  // Trains from the current state (epoch 0, or where restore() put it) to settings.epochs, or
+  // until early stopping, divergence or a stop request. The network ends on the weights of a
+  // finished epoch: the best one when early stopping restores it, else the last good one.
   TrainResult fit(const Dataset& train, const Dataset* val, const TrainerOptions& options);
+
+  // The state after the last finished epoch, and its inverse (with the network's weights
+  // restored separately, e.g. from a checkpoint's model).
+  TrainerState state() const;
+  void restore(const TrainerState& state);
 
  private:
   // One pass over the training set; returns the mean loss, or nothing if stopped or diverged.
   std::optional<double> run_epoch(const Dataset& train, double lr, const TrainerOptions& options,
                                   TrainResult& result, EpochDiagnostics* diagnostics);
+  // Decides early stopping after an epoch; returns true when training should stop.
+  bool update_early_stopping(const EpochMetrics& metrics);
   void snapshot_weights();
   void restore_weights();
 
@@ -75,8 +104,14 @@ class Trainer {
   Rng shuffle_rng_;
   std::vector<Index> order_;
   Matrix batch_features_, batch_targets_, grad_output_;
-  std::vector<Vector> best_weights_;
   std::vector<double> block_sq_norms_;
+  // Progress between epochs (what TrainerState saves).
+  int epochs_done_ = 0;
+  std::vector<EpochMetrics> history_;
+  double best_monitored_;
+  int epochs_without_improvement_ = 0;
+  int best_epoch_ = 0;
+  std::vector<Vector> fallback_weights_;
 };
 
 // The loss "auto" resolves to: cross_entropy for classification, mse for regression.
