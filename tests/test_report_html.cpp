@@ -1,0 +1,404 @@
+// report.html of `mlptrain compare`, built from synthetic compare.json objects in the shape
+// compare_json (lib/src/compare_output.cpp) writes, checked by parsing it as XML.
+#include "mlp/report_html.hpp"
+
+#include "xml_check.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <string>
+#include <vector>
+
+using nlohmann::json;
+using xml_check::Element;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+json stat(double mean, double std, int count) {
+  return {{"mean", mean}, {"std", std}, {"median", mean}, {"min", mean - std}, {"max", mean + std}, {"count", count}};
+}
+
+// What the diagnostics report for a kind of function: dead units only where it has a flat
+// region (ReLU), saturation only where it is bounded (sigmoid, tanh), slopes where it learns.
+bool has_flat_region(const std::string& a) { return a.rfind("relu", 0) == 0; }
+bool bounded(const std::string& a) { return a == "sigmoid" || a == "tanh"; }
+bool learnable(const std::string& a) { return a.rfind("prelu", 0) == 0; }
+
+// Epoch k (1-based) of a run whose loss starts at `scale` and falls by 0.3 per epoch.
+json epoch(const std::string& activation, int k, double scale, const std::string& metric) {
+  const double loss = scale * std::pow(0.3, k);
+  json layers = json::array();
+  for (int layer : {1, 3}) {
+    layers.push_back({{"layer", layer},
+                      {"dead_fraction", has_flat_region(activation) ? json(0.05 * k) : json(nullptr)},
+                      {"saturated_fraction", bounded(activation) ? json(0.1 * k) : json(nullptr)},
+                      {"mean_activation", 0.1 * layer}});
+  }
+  const std::vector<double> norms = {0.01 / k, 0.1 / k, 1.0 / k};
+  json learned = json::array();
+  if (learnable(activation)) learned.push_back({{"layer", 1}, {"mean", 0.25 - 0.01 * k}, {"min", 0.1}, {"max", 0.4}});
+  return {{"epoch", k},
+          {"train_loss", loss * 1.1},
+          {"lr", 0.01},
+          {"val_loss", loss},
+          {metric, 1 - loss},
+          {"activation_layers", layers},
+          {"weight_grad_norm", norms},
+          {"grad_ratio", norms.front() / norms.back()},
+          {"learned", learned}};
+}
+
+json run(const std::string& activation, int seed, double lr, int epochs, const std::string& metric,
+         const std::string& stop_reason = "completed", double scale = 1) {
+  json e = json::array();
+  for (int k = 1; k <= epochs; ++k) e.push_back(epoch(activation, k, scale * (1 + 0.1 * seed), metric));
+  return {{"activation", activation},
+          {"seed", seed},
+          {"lr", lr},
+          {"init", "kaiming_uniform"},
+          {"stop_reason", stop_reason},
+          {"message", ""},
+          {"best_epoch", epochs},
+          {"epochs", e},
+          {"timing", {{"train_seconds", 0.5}, {"epoch_seconds", std::vector<double>(epochs, 0.1)}}}};
+}
+
+// A summary entry; `rank` 0 is the best activation by the metric.
+json summary(const std::string& activation, int rank, double final_loss, const std::string& metric, int seeds) {
+  json s = {{"activation", activation},
+            {"name", activation.substr(0, activation.find('('))},
+            {"lr", 0.01},
+            {"init", "kaiming_uniform"},
+            {"final_val_loss", stat(final_loss, 0.01, seeds)},
+            {"best_val_loss", stat(final_loss * 0.9, 0.01, seeds)},
+            {metric, stat(0.9 - 0.1 * rank, 0.02, seeds)},
+            {"epochs_to_target", stat(3 + rank, 0.5, seeds)},
+            {"dead_fraction", has_flat_region(activation) ? stat(0.2, 0.1, seeds) : json(nullptr)},
+            {"saturated_fraction", bounded(activation) ? stat(0.4, 0.1, seeds) : json(nullptr)},
+            {"grad_ratio", stat(std::vector<double>{0.01, 5, 0.5}[rank % 3], 0.001, seeds)},
+            {"diverged", 0},
+            {"timing", {{"seconds_per_epoch", stat(0.002, 0.0001, seeds)}}},
+            {"vs_baseline", nullptr}};
+  if (rank > 0) s["vs_baseline"] = {{"wins", 1}, {"seeds", seeds}, {"difference", stat(-0.1 * rank, 0.01, seeds)}};
+  return s;
+}
+
+// A comparison of `activations` (best first), `seeds` seeds each, every run `epochs` long.
+json comparison(const std::vector<std::string>& activations, int seeds, int epochs, bool regression = false) {
+  const std::string metric = regression ? "val_r2" : "val_accuracy";
+  json c = {{"format", "mlptrain-compare"},
+            {"version", 1},
+            {"mlptrain_version", "0.1.0"},
+            {"config_file", "configs/iris.json"},
+            {"task", regression ? "regression" : "classification"},
+            {"metric", metric},
+            {"activations", activations},
+            {"seeds", json::array()},
+            {"lr_grid", {0.01}},
+            {"baseline", activations.front()},
+            {"loss_target", 0.05}};
+  for (int s = 0; s < seeds; ++s) c["seeds"].push_back(s);
+  c["summary"] = json::array();
+  c["runs"] = json::array();
+  const std::vector<double> final_losses = {0.3, 0.2, 0.4, 0.5, 0.6};
+  for (std::size_t a = 0; a < activations.size(); ++a) {
+    c["summary"].push_back(summary(activations[a], static_cast<int>(a), final_losses[a % 5], metric, seeds));
+    for (int s = 0; s < seeds; ++s) c["runs"].push_back(run(activations[a], s, 0.01, epochs, metric));
+  }
+  return c;
+}
+
+Element parse_report(const json& compare) {
+  const std::string html = mlp::compare_report_html(compare);
+  REQUIRE(html.rfind("<!DOCTYPE html>", 0) == 0);
+  try {
+    return xml_check::parse(html);
+  } catch (const std::exception& e) {
+    FAIL("report.html is not well-formed: " << e.what());
+  }
+  return {};
+}
+
+const Element* chart(const Element& page, const std::string& id) {
+  const auto found =
+      page.find_all([&](const Element& e) { return e.name == "svg" && e.attribute_or("data-chart") == id; });
+  return found.size() == 1 ? found.front() : nullptr;
+}
+
+std::vector<const Element*> series(const Element& svg) {
+  return svg.find_all([](const Element& e) { return e.name == "g" && e.attribute_or("class") == "series"; });
+}
+
+std::vector<std::string> series_keys(const Element& svg, const std::string& attribute = "data-activation") {
+  std::vector<std::string> keys;
+  for (const Element* s : series(svg)) keys.push_back(s->attribute_or(attribute, "(none)"));
+  return keys;
+}
+
+std::size_t count(const Element& root, const std::string& name) {
+  return root.find_all([&](const Element& e) { return e.name == name; }).size();
+}
+
+// Polylines drawn for data (the axes are one too).
+std::size_t data_lines(const Element& svg) {
+  std::size_t n = 0;
+  for (const Element* s : series(svg)) n += count(*s, "polyline");
+  return n;
+}
+
+std::vector<const Element*> table_rows(const Element& page) {
+  return page.find_all([](const Element& e) { return e.name == "tr" && e.attribute("data-activation"); });
+}
+
+const std::vector<std::string> kPerActivationCharts = {
+    "val_loss", "train_loss", "val_accuracy", "grad_ratio", "dead_fraction", "saturated_fraction", "mean_activation"};
+
+}  // namespace
+
+TEST_CASE("report.html: well-formed, one series per activation in every chart, one table row each") {
+  const std::vector<std::string> activations = {"relu", "sigmoid", "leaky_relu(negative_slope=0.01)"};
+  const Element page = parse_report(comparison(activations, 2, 5));
+  CHECK(page.name == "html");
+  for (const std::string& id : kPerActivationCharts) {
+    CAPTURE(id);
+    const Element* svg = chart(page, id);
+    REQUIRE(svg != nullptr);
+    CHECK(series_keys(*svg) == activations);
+  }
+  // Two seeds: each loss series is one line with a ±std band around it.
+  for (const Element* s : series(*chart(page, "val_loss"))) {
+    CHECK(count(*s, "polyline") == 1);
+    CHECK(count(*s, "polygon") == 1);
+  }
+  // Dead units exist for the ReLU family only; sigmoid's series is there but empty.
+  const auto dead = series(*chart(page, "dead_fraction"));
+  CHECK(count(*dead[0], "polyline") == 1);
+  CHECK(count(*dead[1], "polyline") == 0);
+  CHECK(chart(page, "dead_fraction")->all_text().find("sigmoid (no data)") != std::string::npos);
+  CHECK(count(*series(*chart(page, "saturated_fraction"))[1], "polyline") == 1);
+  // No activation learns a parameter: no slope chart.
+  CHECK(chart(page, "learned") == nullptr);
+
+  // Gradient norms: one small chart per activation, one line per linear layer.
+  const auto multiples = page.find_all([](const Element& e) { return e.attribute_or("class") == "small"; });
+  REQUIRE(multiples.size() == activations.size());
+  for (std::size_t a = 0; a < activations.size(); ++a) {
+    CHECK(multiples[a]->attribute_or("data-activation") == activations[a]);
+    CHECK(series_keys(multiples[a]->children.at(0), "data-layer") == std::vector<std::string>{"1", "2", "3"});
+  }
+
+  const auto rows = table_rows(page);
+  REQUIRE(rows.size() == activations.size());
+  for (std::size_t a = 0; a < activations.size(); ++a)
+    CHECK(rows[a]->attribute_or("data-activation") == activations[a]);
+}
+
+TEST_CASE("report.html: the best value of each column is highlighted") {
+  const Element page = parse_report(comparison({"relu", "tanh", "elu"}, 3, 4));
+  const auto headers = page.find_all([](const Element& e) { return e.name == "th"; });
+  std::vector<std::string> names;
+  for (const Element* h : headers) names.push_back(h->all_text());
+  CHECK(names == std::vector<std::string>{"activation", "val_acc", "median [min, max]", "final_loss", "best_loss",
+                                          "epochs_to_target", "ms/epoch", "dead%", "saturated%", "grad_ratio",
+                                          "vs relu"});
+  const auto rows = table_rows(page);
+  REQUIRE(rows.size() == 3);
+  auto best = [&](std::size_t row, std::size_t column) {
+    return rows[row]->children.at(column).attribute_or("class").find("best") != std::string::npos;
+  };
+  // Accuracy: row 0 (0.9 > 0.8 > 0.7). Final loss: row 1 (0.2 < 0.3 < 0.4). grad_ratio: the
+  // ratio closest to 1 (0.01, 5, 0.5: row 2). ms/epoch: a three-way tie, all marked.
+  CHECK((best(0, 1) && !best(1, 1) && !best(2, 1)));
+  CHECK((!best(0, 3) && best(1, 3) && !best(2, 3)));
+  CHECK((!best(0, 9) && !best(1, 9) && best(2, 9)));
+  CHECK((best(0, 6) && best(1, 6) && best(2, 6)));
+  CHECK(rows[0]->children.at(1).all_text() == "0.9000±0.0200");
+  CHECK(rows[0]->children.at(10).all_text() == "(baseline)");
+  CHECK(rows[1]->children.at(10).all_text() == "1/3 wins, -0.1000");
+}
+
+TEST_CASE("report.html: text is escaped") {
+  const std::string odd = "odd<&>\"'(x=1)";
+  const std::string path = "runs/a&b<c>.json";
+  json c = comparison({odd, "relu"}, 1, 3);
+  c["config_file"] = path;
+  const std::string html = mlp::compare_report_html(c);
+  CHECK(html.find(odd) == std::string::npos);
+  CHECK(html.find(path) == std::string::npos);
+  const Element page = parse_report(c);
+  CHECK(page.all_text().find(path) != std::string::npos);
+  CHECK(series_keys(*chart(page, "val_loss")) == std::vector<std::string>{odd, "relu"});
+  CHECK(table_rows(page).at(0)->attribute_or("data-activation") == odd);
+
+  c["config_file"] = "bad\xff\x01utf8";  // invalid UTF-8 and a control character: replaced
+  const Element replaced = parse_report(c);
+  CHECK(replaced.all_text().find("bad\xEF\xBF\xBD\xEF\xBF\xBDutf8") != std::string::npos);
+}
+
+TEST_CASE("report.html: NaN, infinity and null never reach a coordinate or a cell") {
+  json c = comparison({"relu", "tanh"}, 2, 5);
+  json& epochs = c["runs"][0]["epochs"];
+  epochs[1]["val_loss"] = kNaN;
+  epochs[2]["val_loss"] = kInf;
+  epochs[3]["val_loss"] = nullptr;
+  epochs[1]["weight_grad_norm"][0] = -kInf;
+  epochs[2]["weight_grad_norm"][1] = 0.0;  // cannot be placed on a log axis
+  epochs[0]["grad_ratio"] = kNaN;
+  epochs[0]["activation_layers"][0]["mean_activation"] = 1e308;
+  c["runs"][1]["epochs"][2]["val_loss"] = nullptr;  // epoch 3: no seed has a value
+  c["runs"][1]["epochs"][4]["train_loss"] = kInf;
+  c["summary"][0]["final_val_loss"]["mean"] = kNaN;
+  c["summary"][1]["grad_ratio"] = nullptr;
+  const Element page = parse_report(c);
+
+  const std::vector<std::string> numeric = {"x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "points", "viewBox"};
+  int values = 0;
+  page.visit([&](const Element& e) {
+    for (const std::string& key : numeric) {
+      const std::string* v = e.attribute(key);
+      if (!v) continue;
+      std::string token;
+      for (char ch : *v + " ") {
+        if (ch != ' ' && ch != ',') {
+          token += ch;
+          continue;
+        }
+        if (token.empty()) continue;
+        char* end = nullptr;
+        const double x = std::strtod(token.c_str(), &end);
+        CHECK_MESSAGE((*end == '\0' && std::isfinite(x)), e.name << " " << key << "=\"" << *v << "\"");
+        ++values;
+        token.clear();
+      }
+    }
+  });
+  CHECK(values > 500);
+  for (const Element* td : page.find_all([](const Element& e) { return e.name == "td"; })) {
+    const std::string t = td->all_text();
+    CHECK_MESSAGE((t.find("nan") == std::string::npos && t.find("inf") == std::string::npos), t);
+  }
+  // relu's mean line breaks at epoch 3 into two stretches; no epoch beside epochs 1 and 5 has two
+  // values, so there is no stretch of band to draw.
+  const Element& relu = *series(*chart(page, "val_loss")).at(0);
+  CHECK(count(relu, "polyline") == 2);
+  CHECK(count(relu, "polygon") == 0);
+}
+
+TEST_CASE("report.html: deterministic, and NaN reads like the null it is written as") {
+  json c = comparison({"relu", "sigmoid", "prelu(num_parameters=1, init=0.25)"}, 3, 6);
+  c["runs"][0]["epochs"][2]["val_loss"] = kNaN;
+  const std::string first = mlp::compare_report_html(c);
+  CHECK(mlp::compare_report_html(c) == first);
+  CHECK(mlp::compare_report_html(json::parse(c.dump())) == first);
+}
+
+TEST_CASE("report.html: degenerate comparisons still give a page") {
+  SUBCASE("nothing at all") {
+    for (const json& c : {json::object(), json(nullptr), json::array(), json("text")}) {
+      const Element page = parse_report(c);
+      CHECK(table_rows(page).empty());
+      CHECK(chart(page, "val_loss") == nullptr);
+    }
+  }
+  SUBCASE("activations without runs or summary") {
+    json c = comparison({"relu", "tanh"}, 2, 3);
+    c["runs"] = json::array();
+    c["summary"] = json::array();
+    const Element page = parse_report(c);
+    CHECK(table_rows(page).empty());
+    const Element* svg = chart(page, "val_loss");
+    REQUIRE(svg != nullptr);
+    CHECK(series_keys(*svg) == std::vector<std::string>{"relu", "tanh"});
+    CHECK(data_lines(*svg) == 0);
+    CHECK(svg->all_text().find("no data") != std::string::npos);
+  }
+  SUBCASE("a single activation whose only run diverged in its first epoch") {
+    json c = comparison({"sigmoid"}, 1, 1);
+    c["runs"][0]["stop_reason"] = "diverged";
+    c["runs"][0]["epochs"][0]["val_loss"] = kNaN;
+    c["runs"][0]["epochs"][0]["val_accuracy"] = nullptr;
+    c["summary"][0]["diverged"] = 1;
+    for (const char* key : {"final_val_loss", "best_val_loss", "val_accuracy", "epochs_to_target"}) {
+      c["summary"][0][key] = nullptr;
+    }
+    const Element page = parse_report(c);
+    CHECK(data_lines(*chart(page, "val_loss")) == 0);
+    // One finite training loss: a dot, not a line.
+    const Element& train = *series(*chart(page, "train_loss")).at(0);
+    CHECK(count(train, "polyline") == 0);
+    CHECK(count(train, "circle") == 1);
+    const auto rows = table_rows(page);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]->children.at(0).all_text() == "sigmoid (1 diverged)");
+    CHECK(rows[0]->children.at(1).all_text() == "-");
+    CHECK(page.all_text().find("every run diverged") != std::string::npos);
+  }
+}
+
+TEST_CASE("report.html: regression reports R²") {
+  const Element page = parse_report(comparison({"tanh", "relu"}, 2, 4, true));
+  CHECK(chart(page, "val_accuracy") == nullptr);
+  const Element* r2 = chart(page, "val_r2");
+  REQUIRE(r2 != nullptr);
+  CHECK(series_keys(*r2) == std::vector<std::string>{"tanh", "relu"});
+  CHECK(r2->all_text().find("Validation R²") != std::string::npos);
+  CHECK(page.find_all([](const Element& e) { return e.name == "th" && e.all_text() == "val_r2"; }).size() == 1);
+}
+
+TEST_CASE("report.html: the learned slope of a learnable activation, with its min-max band") {
+  const std::string prelu = "prelu(num_parameters=1, init=0.25)";
+  const Element page = parse_report(comparison({"relu", prelu, "tanh"}, 2, 5));
+  const Element* slope = chart(page, "learned");
+  REQUIRE(slope != nullptr);
+  CHECK(series_keys(*slope) == std::vector<std::string>{prelu});
+  CHECK(count(*series(*slope).at(0), "polyline") == 1);
+  CHECK(count(*series(*slope).at(0), "polygon") == 1);
+}
+
+TEST_CASE("report.html: a loss spanning more than a decade gets a log axis") {
+  json c = comparison({"relu", "tanh"}, 1, 5);  // losses fall by 0.3 per epoch: 0.3 to 0.0024
+  CHECK(chart(parse_report(c), "val_loss")->attribute_or("data-scale") == "log");
+  CHECK(chart(parse_report(c), "val_accuracy")->attribute_or("data-scale") == "linear");
+  CHECK(chart(parse_report(c), "grad_ratio")->attribute_or("data-scale") == "log");
+  for (json& run : c["runs"]) {
+    for (json& e : run["epochs"]) e["val_loss"] = 0.5 + 0.01 * e["epoch"].get<int>();
+  }
+  CHECK(chart(parse_report(c), "val_loss")->attribute_or("data-scale") == "linear");
+}
+
+TEST_CASE("report.html: curves use each activation's reported learning rate only") {
+  json c = comparison({"relu", "tanh"}, 2, 5);
+  c["lr_grid"] = {0.1, 0.01};
+  for (const std::string a : {"relu", "tanh"}) {
+    for (int s = 0; s < 2; ++s) c["runs"].push_back(run(a, s, 0.1, 9, "val_accuracy", "early_stopped", 100));
+  }
+  const Element page = parse_report(c);
+  // 5 epochs at lr 0.01, not 9 at 0.1: the x axis ends at epoch 5, the loss stays below 1.
+  for (const Element* s : series(*chart(page, "val_loss"))) {
+    const std::string points =
+        s->find_all([](const Element& e) { return e.name == "polyline"; }).at(0)->attribute_or("points");
+    CHECK(std::count(points.begin(), points.end(), ',') == 5);
+  }
+  CHECK(page.all_text().find("relu: lr 0.01, 2 runs (2 completed)") != std::string::npos);
+  CHECK(page.find_all([](const Element& e) { return e.name == "th" && e.all_text() == "lr"; }).size() == 1);
+}
+
+TEST_CASE("xml_check rejects what is not well-formed") {
+  for (const char* bad : {"<a><b></a></b>", "<a>", "<a x=1/>", "<a x=\"1\" x=\"2\"/>", "<a>&nbsp;</a>", "<a>a & b</a>",
+                          "<a/><b/>", "<a x=\"<\"/>", "<a>&#0;</a>", "<a x=\"1\"y=\"2\"/>", "text"}) {
+    CAPTURE(bad);
+    CHECK_THROWS(xml_check::parse(bad));
+  }
+  const Element ok = xml_check::parse("<!DOCTYPE html><!-- c --><a x='1' y=\"&lt;&amp;\"><b/>t&#233;&#x41;</a>");
+  CHECK(ok.attribute_or("y") == "<&");
+  CHECK(ok.text ==
+        "t\xC3\xA9"
+        "A");
+}
