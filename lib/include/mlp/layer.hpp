@@ -16,10 +16,12 @@ enum class Mode { kTrain, kEval };
 
 // A learnable parameter of a layer, flattened: its values and the gradient of the loss with
 // respect to them (set by the last backward pass). Optimizers update `value` from `grad`.
+// The views are handles, like pointers: a const ParamBlock still writes through them (hence
+// `mutable`), so that spans of const blocks can be handed to optimizers.
 struct ParamBlock {
   std::string name;  // "weight", "bias", or the learnable activation parameter's name
-  VectorView value;
-  VectorView grad;
+  mutable VectorView value;
+  mutable VectorView grad;
 };
 
 class Layer {
