@@ -1,5 +1,5 @@
-#include "mlp/network.hpp"
 #include "mlp/layers.hpp"
+#include "mlp/network.hpp"
 #include "mlp/thread_pool.hpp"
 
 #include <doctest/doctest.h>

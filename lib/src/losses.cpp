@@ -220,10 +220,13 @@ void apply_output_transform(OutputTransform transform, ConstMatrixView output, M
     case OutputTransform::kIdentity:
       result = output;
       return;
-    case OutputTransform::kSigmoid:
-      // Eigen's logistic() never evaluates exp of a large positive number.
-      result = output.array().logistic().matrix();
+    case OutputTransform::kSigmoid: {
+      // With e = exp(-|x|) <= 1: sigmoid(x) = 1 / (1 + e) for x >= 0, e / (1 + e) below, which
+      // never overflows and keeps tiny probabilities (Eigen's logistic() floors them at ~3e-39).
+      const auto e = (-output.array().abs()).exp();
+      result = (output.array() >= 0).select(1 / (1 + e), e / (1 + e)).matrix();
       return;
+    }
     case OutputTransform::kSoftmax:
       // softmax(x)_k = exp(x_k - m) / sum_i exp(x_i - m) with m = max x: no overflow, and the
       // largest term is exactly 1, so the sum is >= 1.
