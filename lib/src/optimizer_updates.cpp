@@ -46,7 +46,7 @@ class Sgd final : public Optimizer {
  public:
   Sgd(std::span<const double> params, Span blocks)
       : momentum_(to_scalar(params[1])),
-        dampening_(to_scalar(1 - params[2])),
+        one_minus_dampening_(to_scalar(1 - params[2])),
         weight_decay_(to_scalar(params[3])),
         nesterov_(flag(params[4])) {
     if (nesterov_ && (params[1] <= 0 || params[2] != 0)) {
@@ -68,7 +68,7 @@ class Sgd final : public Optimizer {
         if (weight_decay_ != 0) d = d + weight_decay_ * p[i];
         if (with_momentum) {
           Scalar& buf = momentum_buffer_[b][i];
-          buf = first ? d : buf * momentum_ + dampening_ * d;
+          buf = first ? d : buf * momentum_ + one_minus_dampening_ * d;
           d = nesterov_ ? d + momentum_ * buf : buf;
         }
         p[i] = p[i] + minus_lr * d;
@@ -80,7 +80,7 @@ class Sgd final : public Optimizer {
 
  private:
   Scalar momentum_;
-  Scalar dampening_;  // held as 1 - dampening, the factor torch applies
+  Scalar one_minus_dampening_;
   Scalar weight_decay_;
   bool nesterov_;
   std::vector<Vector> momentum_buffer_;

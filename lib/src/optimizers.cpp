@@ -20,12 +20,13 @@ constexpr ParamSpec weight_decay_param(double default_value) {
           .range = Range::at_least(0),
           .description = "L2 penalty factor"};
 }
-constexpr ParamSpec lr_param(double default_value) {
+constexpr ParamSpec lr_param(double default_value,
+                             std::string_view description = "learning rate (the base rate when a schedule is used)") {
   return {.name = "lr",
           .kind = ParamKind::kNumber,
           .default_value = default_value,
           .range = Range::greater_than(0),
-          .description = "learning rate (the base rate when a schedule is used)"};
+          .description = description};
 }
 constexpr ParamSpec kEps8 = {.name = "eps",
                              .kind = ParamKind::kNumber,
@@ -49,8 +50,9 @@ const OptimizerSpec kOptimizers[] = {
         .formula = "buf = momentum * buf + (1 - dampening) * g (buf = g at step 1); p -= lr * (nesterov ? g + "
                    "momentum * buf : buf), g including weight_decay * p",
         .torch = "torch.optim.SGD",
-        // torch.optim.SGD has no default lr; 0.01 is this program's.
-        .params = {lr_param(0.01),
+        .params = {lr_param(0.01,
+                            "learning rate (the base rate when a schedule is used); torch.optim.SGD has no default, "
+                            "0.01 is this program's"),
                    {.name = "momentum",
                     .kind = ParamKind::kNumber,
                     .default_value = 0,
