@@ -20,8 +20,8 @@ struct GradCheckResult {
 // (loss(x + h e_i) - loss(x - h e_i)) / 2h, perturbing x[i] in place and restoring it. The error
 // is relative, with `floor` as the smallest scale, so that near-zero gradients are compared
 // absolutely instead of dividing by ~0.
-inline GradCheckResult check_gradient(const std::function<double()>& loss, Scalar* x, Index n,
-                                      const Scalar* analytic, double h = 1e-5, double floor = 1e-4) {
+inline GradCheckResult check_gradient(const std::function<double()>& loss, Scalar* x, Index n, const Scalar* analytic,
+                                      double h = 1e-5, double floor = 1e-4) {
   GradCheckResult result;
   for (Index i = 0; i < n; ++i) {
     const Scalar saved = x[i];

@@ -41,7 +41,8 @@ std::string Activation::describe() const {
 
 double Activation::param(std::string_view name) const {
   const int slot = slot_of(spec->param_specs(), name);
-  if (slot < 0) throw std::out_of_range("activation " + std::string(spec->name) + " has no parameter " + std::string(name));
+  if (slot < 0)
+    throw std::out_of_range("activation " + std::string(spec->name) + " has no parameter " + std::string(name));
   return params[static_cast<std::size_t>(slot)];
 }
 

@@ -46,7 +46,9 @@ const ActivationSpec kActivations[] = {
         .param_grad = nullptr,
         .recommended_init = RecommendedInit::kXavier,
         .flat_value = no_flat_value,
-        .bounds = [](std::span<const double>) -> std::optional<OutputBounds> { return OutputBounds{0, 1}; },
+        .bounds = [](std::span<const double>) -> std::optional<OutputBounds> {
+          return OutputBounds{0, 1};
+        },
     },
     {
         .name = "tanh",
@@ -62,7 +64,9 @@ const ActivationSpec kActivations[] = {
         .param_grad = nullptr,
         .recommended_init = RecommendedInit::kXavier,
         .flat_value = no_flat_value,
-        .bounds = [](std::span<const double>) -> std::optional<OutputBounds> { return OutputBounds{-1, 1}; },
+        .bounds = [](std::span<const double>) -> std::optional<OutputBounds> {
+          return OutputBounds{-1, 1};
+        },
     },
     {
         .name = "relu",
@@ -122,9 +126,7 @@ const ActivationSpec kActivations[] = {
         // d/dweight = min(0, x), summed over the batch per unit.
         .param_grad =
             [](const ActivationArgs&, ConstMatrixView z, ConstMatrixView, ConstMatrixView grad_a,
-               VectorView grad_learned) {
-              grad_learned = (grad_a.array() * z.array().min(Scalar(0))).rowwise().sum();
-            },
+               VectorView grad_learned) { grad_learned = (grad_a.array() * z.array().min(Scalar(0))).rowwise().sum(); },
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,

@@ -71,10 +71,8 @@ const InitSpec kInitializers[] = {
         .formula = "U(-b, b), b = gain * sqrt(6 / (fan_in + fan_out))",
         .torch = "torch.nn.init.xavier_uniform_",
         .params = kGainParams,
-        .init_weights =
-            [](std::span<const double> p, MatrixView w, Rng& rng) {
-              fill_uniform(w, p[0] * std::sqrt(6.0 / (fan_in(w) + fan_out(w))), rng);
-            },
+        .init_weights = [](std::span<const double> p, MatrixView w,
+                           Rng& rng) { fill_uniform(w, p[0] * std::sqrt(6.0 / (fan_in(w) + fan_out(w))), rng); },
     },
     {
         .name = "xavier_normal",
@@ -82,10 +80,8 @@ const InitSpec kInitializers[] = {
         .formula = "N(0, std^2), std = gain * sqrt(2 / (fan_in + fan_out))",
         .torch = "torch.nn.init.xavier_normal_",
         .params = kGainParams,
-        .init_weights =
-            [](std::span<const double> p, MatrixView w, Rng& rng) {
-              fill_normal(w, p[0] * std::sqrt(2.0 / (fan_in(w) + fan_out(w))), rng);
-            },
+        .init_weights = [](std::span<const double> p, MatrixView w,
+                           Rng& rng) { fill_normal(w, p[0] * std::sqrt(2.0 / (fan_in(w) + fan_out(w))), rng); },
     },
     {
         .name = "kaiming_uniform",
@@ -102,7 +98,8 @@ const InitSpec kInitializers[] = {
         .formula = "N(0, std^2), std = gain / sqrt(fan)",
         .torch = "torch.nn.init.kaiming_normal_",
         .params = kKaimingParams,
-        .init_weights = [](std::span<const double> p, MatrixView w, Rng& rng) { fill_normal(w, kaiming_std(p, w), rng); },
+        .init_weights = [](std::span<const double> p, MatrixView w,
+                           Rng& rng) { fill_normal(w, kaiming_std(p, w), rng); },
     },
     {
         .name = "lecun_normal",

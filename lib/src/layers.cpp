@@ -28,8 +28,7 @@ void DenseLayer::forward(ConstMatrixView input, MatrixView output, Mode) {
 }
 
 // With G = dL/dZ (out x n):  dL/dW = G X^T,  dL/db = G 1 (sum over the batch),  dL/dX = W^T G.
-void DenseLayer::backward(ConstMatrixView input, ConstMatrixView, ConstMatrixView grad_output,
-                          MatrixView grad_input) {
+void DenseLayer::backward(ConstMatrixView input, ConstMatrixView, ConstMatrixView grad_output, MatrixView grad_input) {
   const double work = static_cast<double>(weight_.size()) * static_cast<double>(input.cols());
   detail::for_column_parts(pool_, weight_.cols(), work, [&](Index first, Index count) {
     weight_grad_.middleCols(first, count).noalias() = grad_output * input.middleRows(first, count).transpose();

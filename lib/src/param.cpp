@@ -11,6 +11,11 @@ namespace {
 std::string format_number(double x) {
   if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
   char buffer[32];
+  // Whole numbers in full ("10", not the equally short "1e+01").
+  if (std::abs(x) < 1e15 && x == std::trunc(x)) {
+    std::snprintf(buffer, sizeof buffer, "%.0f", x);
+    return buffer;
+  }
   for (int precision = 1; precision <= 17; ++precision) {
     std::snprintf(buffer, sizeof buffer, "%.*g", precision, x);
     if (std::strtod(buffer, nullptr) == x) break;

@@ -10,16 +10,18 @@
 
 namespace mlp {
 
-// The factor to multiply the base rate by in epoch `epoch` (0-based) of the main schedule
-// (after warm-up), given the schedule's parameters and the number of epochs it spans.
-using ScheduleFactor = double (*)(std::span<const double> params, int epoch, int epochs);
+// The learning rate in epoch `epoch` (0-based) of the main schedule (after warm-up), given the
+// schedule's parameters, the base rate and the number of epochs the main schedule spans. (It
+// takes the base rate, not just returning a factor of it, because CosineAnnealingLR's eta_min
+// is an absolute rate.)
+using ScheduleLr = double (*)(std::span<const double> params, double base_lr, int epoch, int epochs);
 
 struct ScheduleSpec {
   std::string_view name;
   std::string_view formula;
   std::string_view torch;  // e.g. "torch.optim.lr_scheduler.StepLR"
   std::initializer_list<ParamSpec> params;
-  ScheduleFactor factor;
+  ScheduleLr lr;
 
   std::span<const ParamSpec> param_specs() const { return {params.begin(), params.size()}; }
 };

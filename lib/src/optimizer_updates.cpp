@@ -1,0 +1,272 @@
+// The optimizers' update rules: torch.optim 1.13's single-tensor implementations
+// (_single_tensor_sgd, _single_tensor_adam, ...) written out element by element, with the
+// operations in torch's order and its hyper-parameters rounded to Scalar as torch rounds Python
+// floats to the tensor's dtype, so float32 runs follow torch closely. In the comments, p is a
+// parameter, g its gradient, lr the rate passed to step(), t the step count after this step.
+// State is allocated at construction; step() allocates nothing.
+#include "optimizer_updates.hpp"
+
+#include "mlp/error.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace mlp {
+namespace {
+
+using Span = std::span<const ParamBlock>;
+
+Scalar to_scalar(double x) { return static_cast<Scalar>(x); }
+bool flag(double slot) { return slot != 0; }
+
+// One state vector per block, sized like the block's values and filled with `value`.
+std::vector<Vector> state_like(Span blocks, double value = 0) {
+  std::vector<Vector> state;
+  state.reserve(blocks.size());
+  for (const ParamBlock& block : blocks) state.push_back(Vector::Constant(block.value.size(), to_scalar(value)));
+  return state;
+}
+
+// Pointers to every vector of each group, group after group: the order state_buffers() documents.
+std::vector<Vector*> pointers_to(std::initializer_list<std::vector<Vector>*> groups) {
+  std::vector<Vector*> pointers;
+  for (std::vector<Vector>* group : groups) {
+    for (Vector& v : *group) pointers.push_back(&v);
+  }
+  return pointers;
+}
+
+// torch.optim.SGD. State: momentum_buffer per block (only when momentum > 0).
+//   g <- g + weight_decay p
+//   buf <- g at the first step, else momentum buf + (1 - dampening) g
+//   g <- g + momentum buf (nesterov), else buf
+//   p <- p - lr g
+class Sgd final : public Optimizer {
+ public:
+  Sgd(std::span<const double> params, Span blocks)
+      : momentum_(to_scalar(params[1])),
+        one_minus_dampening_(to_scalar(1 - params[2])),
+        weight_decay_(to_scalar(params[3])),
+        nesterov_(flag(params[4])) {
+    if (nesterov_ && (params[1] <= 0 || params[2] != 0)) {
+      throw InputError("optimizer sgd: nesterov=true requires momentum > 0 and dampening = 0");
+    }
+    if (params[1] != 0) momentum_buffer_ = state_like(blocks);
+  }
+
+  void step(Span blocks, double lr) override {
+    const bool first = steps_ == 0;
+    ++steps_;
+    const Scalar minus_lr = to_scalar(-lr);
+    const bool with_momentum = !momentum_buffer_.empty();
+    for (std::size_t b = 0; b < blocks.size(); ++b) {
+      VectorView p = blocks[b].value;
+      const VectorView grad = blocks[b].grad;
+      for (Index i = 0; i < p.size(); ++i) {
+        Scalar d = grad[i];
+        if (weight_decay_ != 0) d = d + weight_decay_ * p[i];
+        if (with_momentum) {
+          Scalar& buf = momentum_buffer_[b][i];
+          buf = first ? d : buf * momentum_ + one_minus_dampening_ * d;
+          d = nesterov_ ? d + momentum_ * buf : buf;
+        }
+        p[i] = p[i] + minus_lr * d;
+      }
+    }
+  }
+
+  std::vector<Vector*> state_buffers() override { return pointers_to({&momentum_buffer_}); }
+
+ private:
+  Scalar momentum_;
+  Scalar one_minus_dampening_;
+  Scalar weight_decay_;
+  bool nesterov_;
+  std::vector<Vector> momentum_buffer_;
+};
+
+// torch.optim.Adam, and torch.optim.AdamW when `decoupled`. State: exp_avg per block, then
+// exp_avg_sq per block, then max_exp_avg_sq per block (only with amsgrad).
+//   Adam:  g <- g + weight_decay p          AdamW: p <- p (1 - lr weight_decay)
+//   m <- beta1 m + (1 - beta1) g
+//   v <- beta2 v + (1 - beta2) g^2
+//   v_max <- max(v_max, v), used instead of v (amsgrad)
+//   p <- p - (lr / (1 - beta1^t)) m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+class Adam final : public Optimizer {
+ public:
+  Adam(std::span<const double> params, Span blocks, bool decoupled)
+      : beta1_(params[1]),
+        beta2_(params[2]),
+        eps_(to_scalar(params[3])),
+        weight_decay_(params[4]),
+        amsgrad_(flag(params[5])),
+        decoupled_(decoupled),
+        exp_avg_(state_like(blocks)),
+        exp_avg_sq_(state_like(blocks)) {
+    if (amsgrad_) max_exp_avg_sq_ = state_like(blocks);
+  }
+
+  void step(Span blocks, double lr) override {
+    ++steps_;
+    const auto t = static_cast<double>(steps_);
+    const Scalar minus_step_size = to_scalar(-(lr / (1 - std::pow(beta1_, t))));
+    const Scalar bias_correction2_sqrt = to_scalar(std::sqrt(1 - std::pow(beta2_, t)));
+    const Scalar beta1 = to_scalar(beta1_), one_minus_beta1 = to_scalar(1 - beta1_);
+    const Scalar beta2 = to_scalar(beta2_), one_minus_beta2 = to_scalar(1 - beta2_);
+    const Scalar decay = to_scalar(decoupled_ ? 1 - lr * weight_decay_ : weight_decay_);
+    for (std::size_t b = 0; b < blocks.size(); ++b) {
+      VectorView p = blocks[b].value;
+      const VectorView grad = blocks[b].grad;
+      Vector& m = exp_avg_[b];
+      Vector& v = exp_avg_sq_[b];
+      for (Index i = 0; i < p.size(); ++i) {
+        Scalar g = grad[i];
+        if (decoupled_) {
+          p[i] = p[i] * decay;
+        } else if (weight_decay_ != 0) {
+          g = g + decay * p[i];
+        }
+        m[i] = m[i] * beta1 + one_minus_beta1 * g;
+        v[i] = v[i] * beta2 + one_minus_beta2 * g * g;
+        Scalar second = v[i];
+        if (amsgrad_) second = max_exp_avg_sq_[b][i] = std::max(max_exp_avg_sq_[b][i], v[i]);
+        const Scalar denom = std::sqrt(second) / bias_correction2_sqrt + eps_;
+        p[i] = p[i] + minus_step_size * m[i] / denom;
+      }
+    }
+  }
+
+  std::vector<Vector*> state_buffers() override { return pointers_to({&exp_avg_, &exp_avg_sq_, &max_exp_avg_sq_}); }
+
+ private:
+  double beta1_;
+  double beta2_;
+  Scalar eps_;
+  double weight_decay_;
+  bool amsgrad_;
+  bool decoupled_;
+  std::vector<Vector> exp_avg_;
+  std::vector<Vector> exp_avg_sq_;
+  std::vector<Vector> max_exp_avg_sq_;
+};
+
+// torch.optim.RMSprop. State: square_avg per block, then momentum_buffer per block (only when
+// momentum > 0), then grad_avg per block (only when centered).
+//   g <- g + weight_decay p
+//   s <- alpha s + (1 - alpha) g^2
+//   a <- alpha a + (1 - alpha) g;  avg = sqrt(s - a^2) + eps (centered), else sqrt(s) + eps
+//   buf <- momentum buf + g / avg;  p <- p - lr buf (momentum > 0), else p <- p - lr g / avg
+class Rmsprop final : public Optimizer {
+ public:
+  Rmsprop(std::span<const double> params, Span blocks)
+      : alpha_(to_scalar(params[1])),
+        one_minus_alpha_(to_scalar(1 - params[1])),
+        eps_(to_scalar(params[2])),
+        weight_decay_(to_scalar(params[3])),
+        momentum_(to_scalar(params[4])),
+        square_avg_(state_like(blocks)) {
+    if (params[4] > 0) momentum_buffer_ = state_like(blocks);
+    if (flag(params[5])) grad_avg_ = state_like(blocks);
+  }
+
+  void step(Span blocks, double lr) override {
+    ++steps_;
+    const Scalar minus_lr = to_scalar(-lr);
+    const bool centered = !grad_avg_.empty();
+    const bool with_momentum = !momentum_buffer_.empty();
+    for (std::size_t b = 0; b < blocks.size(); ++b) {
+      VectorView p = blocks[b].value;
+      const VectorView grad = blocks[b].grad;
+      Vector& s = square_avg_[b];
+      for (Index i = 0; i < p.size(); ++i) {
+        Scalar g = grad[i];
+        if (weight_decay_ != 0) g = g + weight_decay_ * p[i];
+        s[i] = s[i] * alpha_ + one_minus_alpha_ * g * g;
+        Scalar avg;
+        if (centered) {
+          Scalar& a = grad_avg_[b][i];
+          a = a * alpha_ + one_minus_alpha_ * g;
+          avg = std::sqrt(s[i] + Scalar(-1) * a * a);
+        } else {
+          avg = std::sqrt(s[i]);
+        }
+        avg = avg + eps_;
+        if (with_momentum) {
+          Scalar& buf = momentum_buffer_[b][i];
+          buf = buf * momentum_ + g / avg;
+          p[i] = p[i] + minus_lr * buf;
+        } else {
+          p[i] = p[i] + minus_lr * g / avg;
+        }
+      }
+    }
+  }
+
+  std::vector<Vector*> state_buffers() override { return pointers_to({&square_avg_, &momentum_buffer_, &grad_avg_}); }
+
+ private:
+  Scalar alpha_;
+  Scalar one_minus_alpha_;
+  Scalar eps_;
+  Scalar weight_decay_;
+  Scalar momentum_;
+  std::vector<Vector> square_avg_;
+  std::vector<Vector> momentum_buffer_;
+  std::vector<Vector> grad_avg_;
+};
+
+// torch.optim.Adagrad. State: sum per block (starting at initial_accumulator_value).
+//   g <- g + weight_decay p
+//   sum <- sum + g^2
+//   p <- p - (lr / (1 + (t - 1) lr_decay)) g / (sqrt(sum) + eps)
+class Adagrad final : public Optimizer {
+ public:
+  Adagrad(std::span<const double> params, Span blocks)
+      : lr_decay_(params[1]),
+        weight_decay_(to_scalar(params[2])),
+        eps_(to_scalar(params[4])),
+        sum_(state_like(blocks, params[3])) {}
+
+  void step(Span blocks, double lr) override {
+    ++steps_;
+    const Scalar minus_clr = to_scalar(-(lr / (1 + static_cast<double>(steps_ - 1) * lr_decay_)));
+    for (std::size_t b = 0; b < blocks.size(); ++b) {
+      VectorView p = blocks[b].value;
+      const VectorView grad = blocks[b].grad;
+      Vector& sum = sum_[b];
+      for (Index i = 0; i < p.size(); ++i) {
+        Scalar g = grad[i];
+        if (weight_decay_ != 0) g = g + weight_decay_ * p[i];
+        sum[i] = sum[i] + g * g;
+        const Scalar denom = std::sqrt(sum[i]) + eps_;
+        p[i] = p[i] + minus_clr * g / denom;
+      }
+    }
+  }
+
+  std::vector<Vector*> state_buffers() override { return pointers_to({&sum_}); }
+
+ private:
+  double lr_decay_;
+  Scalar weight_decay_;
+  Scalar eps_;
+  std::vector<Vector> sum_;
+};
+
+}  // namespace
+
+std::unique_ptr<Optimizer> make_sgd(std::span<const double> params, Span blocks) {
+  return std::make_unique<Sgd>(params, blocks);
+}
+std::unique_ptr<Optimizer> make_adam(std::span<const double> params, Span blocks, bool decoupled) {
+  return std::make_unique<Adam>(params, blocks, decoupled);
+}
+std::unique_ptr<Optimizer> make_rmsprop(std::span<const double> params, Span blocks) {
+  return std::make_unique<Rmsprop>(params, blocks);
+}
+std::unique_ptr<Optimizer> make_adagrad(std::span<const double> params, Span blocks) {
+  return std::make_unique<Adagrad>(params, blocks);
+}
+
+}  // namespace mlp
