@@ -1,0 +1,27 @@
+// Writing output files so that a crash, a full disk or a kill never leaves half a file behind,
+// and checking that an output folder is writable before any work goes into filling it.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+namespace mlp {
+
+// Replaces `path` with `content`, atomically: the content goes to a temporary file in the same
+// folder (".<name>.tmp.<pid>.<n>"), which is flushed to disk and then renamed over `path`, and
+// the folder is synced so that the rename itself survives a crash. A reader sees the old file or
+// the new one, never a mix. The folder must exist. On failure the temporary file is removed,
+// `path` is left as it was, and IoError says which path and why ("No space left on device").
+void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+// Creates `dir` (and its parents) when missing and checks that files can be created in it, by
+// creating and removing a probe file. Called before a long run, so that an unwritable output
+// folder fails at once instead of after training. Throws InputError when `dir` or one of its
+// parents exists but is not a folder, IoError when it cannot be created or written.
+void ensure_writable_directory(const std::filesystem::path& dir);
+
+// "-" means standard output (written and flushed there); any other path is written atomically.
+// Throws IoError when either write fails.
+void write_file_or_stdout(const std::filesystem::path& path, std::string_view content);
+
+}  // namespace mlp

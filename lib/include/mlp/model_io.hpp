@@ -1,0 +1,49 @@
+// The model file (model.json): a trained network with what it needs to read new data — the
+// schema (feature columns, their standardisation, targets, classes). docs/model-format.md
+// describes the format and how it maps onto a torch.nn.Sequential state_dict.
+#pragma once
+
+#include "mlp/dataset.hpp"
+#include "mlp/network.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace mlp {
+
+// A trained network and the data schema it was trained on.
+struct Model {
+  DataSchema schema;
+  Network network;
+};
+
+inline constexpr const char* kModelFormat = "mlptrain-model";
+inline constexpr int kModelFormatVersion = 1;
+
+// The model as JSON, keys in a fixed order ("format" and "version" first). Every float is
+// written as the shortest decimal that reads back as the same float, and nothing depends on
+// the time or the machine: the same weights give the same text. Throws DivergedError when a
+// value is not finite (JSON cannot hold NaN or Inf).
+nlohmann::ordered_json model_to_json(const Model& model);
+
+// Rebuilds a model from its JSON, checking everything: the format name and version, every key,
+// type and shape, that consecutive layer sizes match, activation names and parameter ranges,
+// and that every number is finite in float32. Throws InputError "<source>: <json path>: message",
+// e.g. "runs/a/model.json: layers[2].weight[3]: expected 4 values (in_features), got 3".
+// Dropout layers get a fixed generator seed: they are the identity at prediction anyway.
+Model model_from_json(const nlohmann::ordered_json& json, const std::string& source);
+
+// The JSON text of a model as save_model writes it: two-space indentation, with each array of
+// numbers or strings (a bias, a weight row, the feature names) on one line.
+std::string model_text(const Model& model);
+
+// Writes model_text to `path` atomically (see write_file_atomically). Throws IoError.
+void save_model(const Model& model, const std::filesystem::path& path);
+
+// Reads a model file. Throws InputError naming the path: when it cannot be read, is not valid
+// JSON ("<path>:<line>:<column>: invalid JSON: ..."), or fails a check of model_from_json.
+Model load_model(const std::filesystem::path& path);
+
+}  // namespace mlp

@@ -1,0 +1,134 @@
+// Atomic file replacement with POSIX calls: std::ofstream can neither fsync nor say why a write
+// failed, and both matter here (a model file must survive a crash, a full disk must be named).
+#include "mlp/atomic_file.hpp"
+
+#include "mlp/error.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <string>
+#include <system_error>
+
+namespace mlp {
+namespace {
+
+namespace fs = std::filesystem;
+
+// strerror's text, without strerror's shared buffer (files are written from several threads).
+std::string reason(int err) { return std::generic_category().message(err); }
+
+[[noreturn]] void fail_write(const fs::path& path, int err) {
+  throw IoError("cannot write " + path.string() + ": " + reason(err));
+}
+
+// A name in `dir` that no other call, thread or process uses at the same time: the pid separates
+// processes and the counter separates calls within one. A name left over by a crashed process
+// with a recycled pid is skipped, since files are created with O_EXCL.
+fs::path unique_name(const fs::path& dir, const std::string& stem) {
+  static std::atomic<unsigned long> counter{0};
+  return dir / ("." + stem + "." + std::to_string(::getpid()) + "." + std::to_string(counter++));
+}
+
+// Creates a new file in `dir`, named after `stem`; returns its descriptor and sets `created`, or
+// returns -1 with errno set.
+int create_unique(const fs::path& dir, const std::string& stem, fs::path& created) {
+  constexpr int kAttempts = 100;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    created = unique_name(dir, stem);
+    const int fd = ::open(created.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+  return -1;
+}
+
+// Writes all of `content`, resuming after partial writes and interruptions. Returns 0 or errno.
+int write_all(int fd, std::string_view content) {
+  const char* data = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    const ssize_t written = ::write(fd, data, left);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (written == 0) return EIO;
+    data += written;
+    left -= static_cast<std::size_t>(written);
+  }
+  return 0;
+}
+
+// Makes a rename in `dir` durable. Some filesystems cannot sync a folder (EINVAL) and a folder
+// may be writable without being readable; the file itself is already in place and synced then,
+// so only a real I/O error is reported.
+void sync_directory(const fs::path& dir, const fs::path& target) {
+  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  const int err = ::fsync(fd) == 0 ? 0 : errno;
+  ::close(fd);
+  if (err != 0 && err != EINVAL && err != ENOTSUP) fail_write(target, err);
+}
+
+// The nearest part of `dir` (itself or a parent) that exists but is not a folder, or nothing.
+fs::path blocking_file(const fs::path& dir) {
+  for (fs::path p = dir; !p.empty(); p = p.parent_path()) {
+    std::error_code ec;
+    const fs::file_status status = fs::status(p, ec);
+    if (fs::exists(status) && !fs::is_directory(status)) return p;
+    if (p == p.parent_path()) break;
+  }
+  return {};
+}
+
+}  // namespace
+
+void write_file_atomically(const fs::path& path, std::string_view content) {
+  const fs::path dir = path.parent_path();
+  fs::path temp;
+  const int fd = create_unique(dir, path.filename().string() + ".tmp", temp);
+  if (fd < 0) fail_write(path, errno);
+  int err = write_all(fd, content);
+  if (err == 0 && ::fsync(fd) != 0) err = errno;
+  // close can report a delayed write error (NFS, quotas), so its result counts too.
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err == 0 && ::rename(temp.c_str(), path.c_str()) != 0) err = errno;
+  if (err != 0) {
+    ::unlink(temp.c_str());
+    fail_write(path, err);
+  }
+  sync_directory(dir, path);
+}
+
+void ensure_writable_directory(const fs::path& dir) {
+  if (dir.empty()) return ensure_writable_directory(".");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (const fs::path file = blocking_file(dir); !file.empty()) {
+    throw InputError("cannot use " + dir.string() + " as the output folder: " + file.string() +
+                     " is a file, not a folder");
+  }
+  if (ec) throw IoError("cannot create the output folder " + dir.string() + ": " + ec.message());
+  fs::path probe;
+  const int fd = create_unique(dir, "mlptrain-write-probe", probe);
+  if (fd < 0) throw IoError("cannot write to the output folder " + dir.string() + ": " + reason(errno));
+  ::close(fd);
+  ::unlink(probe.c_str());
+}
+
+void write_file_or_stdout(const fs::path& path, std::string_view content) {
+  if (path != "-") {
+    write_file_atomically(path, content);
+    return;
+  }
+  if (std::fwrite(content.data(), 1, content.size(), stdout) != content.size() || std::fflush(stdout) != 0) {
+    throw IoError("cannot write to standard output: " + reason(errno));
+  }
+}
+
+}  // namespace mlp

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Load an mlptrain model.json as the equivalent torch.nn.Sequential.
+
+Layer i of the model file is module i of the Sequential: "linear" -> torch.nn.Linear, "dropout"
+-> torch.nn.Dropout, "activation" -> the torch.nn module that mlptrain's activation table names
+(the layer's "torch" key), built with the layer's "params" as keyword arguments. Weights, biases
+and learned activation values are loaded with load_state_dict (strict), so every parameter of
+every module must come from the file. See docs/model-format.md.
+
+Needs PyTorch (the Debian python3-torch package provides /usr/bin/python3 with it).
+
+  to_torch.py runs/iris/model.json                        print the module
+  to_torch.py runs/iris/model.json --csv data/iris.csv    print its outputs, one row per sample
+  to_torch.py runs/iris/model.json --save iris.pt         save the state_dict
+
+Outputs are the network's raw outputs (logits for classification, values for regression), or
+probabilities with --probabilities (softmax, or sigmoid for a single logit), printed with 9
+significant digits, enough to tell float32 values apart.
+"""
+
+import argparse
+import csv
+import json
+import re
+import sys
+
+import torch
+
+MODEL_FORMAT = "mlptrain-model"
+MODEL_FORMAT_VERSION = 1
+ACTIVATION_KEYS = {"type", "name", "torch", "units", "params"}
+
+# Activations whose table entry names no torch.nn module taking their parameters: the name in
+# the model file -> a function that builds an equivalent module from those parameters. The
+# module's state_dict keys must be the names of the learned values in the file.
+CUSTOM_ACTIVATIONS = {}
+
+
+def fail(message):
+    sys.exit(f"to_torch.py: {message}")
+
+
+def activation_module(layer, index):
+    name, params = layer["name"], layer["params"]
+    if name in CUSTOM_ACTIVATIONS:
+        return CUSTOM_ACTIVATIONS[name](**params)
+    match = re.match(r"torch\.nn\.(\w+)", layer.get("torch", ""))
+    module_class = getattr(torch.nn, match.group(1), None) if match else None
+    if module_class is None:
+        fail(f"layers[{index}]: no torch.nn module for activation {name!r} "
+             f"(its table entry says {layer.get('torch')!r}); add one to CUSTOM_ACTIVATIONS")
+    # JSON has no tuples; a pair parameter (an array of two numbers) is a tuple in torch.
+    kwargs = {key: tuple(value) if isinstance(value, list) else value for key, value in params.items()}
+    try:
+        return module_class(**kwargs)
+    except TypeError as error:
+        fail(f"layers[{index}]: torch.nn.{match.group(1)}{tuple(kwargs.items())}: {error}; "
+             "add the activation to CUSTOM_ACTIVATIONS")
+
+
+def as_tensor(values):
+    return torch.tensor(values, dtype=torch.float32)
+
+
+def build_sequential(model):
+    """The model's layers as a torch.nn.Sequential in evaluation mode, weights loaded."""
+    if model.get("format") != MODEL_FORMAT:
+        fail(f"not an mlptrain model file (format {model.get('format')!r})")
+    if model.get("version") != MODEL_FORMAT_VERSION:
+        fail(f"model format version {model.get('version')} is not supported (reads {MODEL_FORMAT_VERSION})")
+    modules, state = [], {}
+    for i, layer in enumerate(model["layers"]):
+        kind = layer["type"]
+        if kind == "linear":
+            modules.append(torch.nn.Linear(layer["in_features"], layer["out_features"]))
+            state[f"{i}.weight"] = as_tensor(layer["weight"])
+            state[f"{i}.bias"] = as_tensor(layer["bias"])
+        elif kind == "activation":
+            module = activation_module(layer, i)
+            learned = set(layer) - ACTIVATION_KEYS
+            if learned != set(module.state_dict()):
+                fail(f"layers[{i}]: the file has learned values {sorted(learned)} but "
+                     f"{type(module).__name__} has {sorted(module.state_dict())}")
+            for key in learned:
+                state[f"{i}.{key}"] = as_tensor(layer[key])
+            modules.append(module)
+        elif kind == "dropout":
+            modules.append(torch.nn.Dropout(layer["p"]))
+        else:
+            fail(f"layers[{i}]: unknown layer type {kind!r}")
+    sequential = torch.nn.Sequential(*modules)
+    sequential.load_state_dict(state, strict=True)
+    return sequential.eval()
+
+
+def read_features(path, model, delimiter):
+    """The model's feature columns of a CSV file, by name, standardised as in training."""
+    features = model["features"]
+    with open(path, newline="") as file:
+        rows = [row for row in csv.reader(file, delimiter=delimiter) if row]
+    if not rows:
+        fail(f"{path}: empty file")
+    column = {name: j for j, name in enumerate(rows[0])}
+    missing = [name for name in features["names"] if name not in column]
+    if missing:
+        fail(f"{path}: missing feature columns {missing}")
+    try:
+        x = as_tensor([[float(row[column[name]]) for name in features["names"]] for row in rows[1:]])
+    except (ValueError, IndexError) as error:
+        fail(f"{path}: {error}")
+    x = x.reshape(-1, len(features["names"]))
+    # Standardised in float32, as mlptrain does: x' = (x - mean) / scale.
+    return (x - as_tensor(features["mean"])) / as_tensor(features["scale"])
+
+
+def output_names(model, outputs):
+    if model["task"] == "regression":
+        return model["targets"]
+    classes = model["classes"]
+    # A single logit (bce_with_logits) is the score of the second class.
+    return classes if outputs == len(classes) else classes[1:]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("model", help="model.json written by mlptrain")
+    parser.add_argument("--csv", help="print the outputs for the rows of this CSV file")
+    parser.add_argument("--delimiter", default=",", help="CSV delimiter (default: ,)")
+    parser.add_argument("--probabilities", action="store_true",
+                        help="classification: print probabilities instead of logits")
+    parser.add_argument("--save", help="save the state_dict (torch.save) to this file")
+    args = parser.parse_args()
+
+    with open(args.model) as file:
+        model = json.load(file)
+    sequential = build_sequential(model)
+    if args.save:
+        torch.save(sequential.state_dict(), args.save)
+    if not args.csv:
+        print(sequential)
+        return
+    with torch.no_grad():
+        y = sequential(read_features(args.csv, model, args.delimiter))
+    if args.probabilities and model["task"] == "classification":
+        y = torch.sigmoid(y) if y.shape[1] == 1 else torch.softmax(y, dim=1)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(output_names(model, y.shape[1]))
+    for row in y.tolist():
+        writer.writerow(f"{value:.9g}" for value in row)
+
+
+if __name__ == "__main__":
+    main()
