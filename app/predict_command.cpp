@@ -30,15 +30,6 @@ OutputTransform transform_for(const DataSchema& schema, Index outputs) {
   return outputs == 1 ? OutputTransform::kSigmoid : OutputTransform::kSoftmax;
 }
 
-void write_output(const std::string& path, const std::string& content) {
-  if (path == "-") {
-    std::fwrite(content.data(), 1, content.size(), stdout);
-    std::fflush(stdout);
-  } else {
-    write_file_atomically(path, content);
-  }
-}
-
 // Probabilities (classification) or values (regression), outputs x n.
 Matrix predict_all(Model& model, const Dataset& data) {
   Matrix raw(model.network.output_size(), data.size());
@@ -111,7 +102,7 @@ int run_predict(const PredictOptions& options) {
       out += line + "\n";
     }
   }
-  write_output(options.output, out);
+  write_file_or_stdout(options.output, out);
   return 0;
 }
 
