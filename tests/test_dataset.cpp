@@ -166,7 +166,7 @@ TEST_CASE("dataset: task detection") {
   }
   SUBCASE("21 distinct integers: regression") {
     std::string labels;
-    for (int i = 0; i < 21; ++i) labels += (i ? " " : "") + std::to_string(i);
+    for (int i = 0; i < 21; ++i) labels.append(i ? " " : "").append(std::to_string(i));
     const TrainingData data = load(labels);
     CHECK(data.schema.task == Task::kRegression);
     CHECK(data.train.targets(0, 20) == 20);
@@ -182,7 +182,7 @@ TEST_CASE("dataset: task detection") {
   }
   SUBCASE("many distinct numbers are read as a regression target") {
     std::string labels;
-    for (int i = 0; i < 1500; ++i) labels += (i ? " " : "") + std::to_string(i * 0.5);
+    for (int i = 0; i < 1500; ++i) labels.append(i ? " " : "").append(std::to_string(i * 0.5));
     const TrainingData data = load(labels);
     CHECK(data.schema.task == Task::kRegression);
     CHECK(data.train.targets(0, 3) == 1.5);
