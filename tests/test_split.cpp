@@ -93,6 +93,10 @@ TEST_CASE("dataset: every class keeps a training sample") {
   }
   s.stratify = true;
   CHECK(class_counts(*load_training_data(s, 3).val, 3) == std::vector<int>{11, 0, 1});
+  // Shares of 11 * 7/21 = 3.67 each: 3 apiece, and the 2 left go to the first classes (equal
+  // remainders break ties by class index).
+  s.train = dir.write("equal.csv", class_file({7, 7, 7}));
+  CHECK(class_counts(*load_training_data(s, 3).val, 3) == std::vector<int>{4, 4, 3});
   s.train = dir.write("two.csv", "x,y\n1,a\n2,b\n");
   CHECK_INPUT_ERROR(load_training_data(s, 1), s.train.string() + ": ", "2 rows are too few for a validation split");
 }
