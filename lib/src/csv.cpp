@@ -150,31 +150,31 @@ CsvReader::Scan CsvReader::scan_record() {
       p = field_end(p, delimiter_, special_);
       fields_.push_back(trim_blanks(start, p));
     }
-    const char c = *p;
-    if (c == delimiter_) {
-      ++p;
-      continue;
-    }
-    if (c == '\n') {
-      ++newlines_;
-      record_end_ = static_cast<std::size_t>(p + 1 - buffer_.get());
-      return Scan::kRecord;
-    }
-    if (c == '\r') {
-      if (p + 1 == end && !eof_) return Scan::kNeedMore;
-      if (p[1] != '\n') {
-        throw error_at(fields_.size() - 1,
-                       "carriage return without a line feed (old Mac line endings?); use LF or CRLF line breaks");
-      }
-      ++newlines_;
-      record_end_ = static_cast<std::size_t>(p + 2 - buffer_.get());
-      return Scan::kRecord;
-    }
-    if (p != end) throw error_at(fields_.size() - 1, "NUL byte in the data (is this a binary file?)");
-    if (!eof_) return Scan::kNeedMore;
-    record_end_ = end_;
-    return Scan::kRecord;
+    if (*p != delimiter_) return end_record(p, end);
+    ++p;
   }
+}
+
+// At the byte after a record's last field: a line break ends the record, and so does the end of
+// the input; NUL and a lone CR are errors.
+CsvReader::Scan CsvReader::end_record(const char* p, const char* end) {
+  const std::size_t last_field = fields_.size() - 1;
+  std::size_t length = 1;  // of the line break
+  if (*p == '\r') {
+    if (p + 1 == end && !eof_) return Scan::kNeedMore;
+    if (p[1] != '\n') {
+      throw error_at(last_field,
+                     "carriage return without a line feed (old Mac line endings?); use LF or CRLF line breaks");
+    }
+    length = 2;
+  } else if (*p == '\0') {
+    if (p != end) throw error_at(last_field, "NUL byte in the data (is this a binary file?)");
+    if (!eof_) return Scan::kNeedMore;
+    length = 0;
+  }
+  newlines_ += length > 0 ? 1 : 0;
+  record_end_ = static_cast<std::size_t>(p + length - buffer_.get());
+  return Scan::kRecord;
 }
 
 // Scans the quoted field at p (on its opening quote) and leaves p just past the closing quote.

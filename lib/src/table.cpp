@@ -34,6 +34,8 @@ class TableReader {
   void check_field_count() const;
   bool read_number(std::size_t column, Scalar& out) const;
   bool read_record();
+  bool has_label(std::size_t column) const;
+  void add_id(std::size_t column);
   void add_label(std::string_view text, std::size_t column);
   void add_class(std::string_view text, std::size_t column);
   void switch_to_numbers();
@@ -124,10 +126,8 @@ bool TableReader::read_number(std::size_t column, Scalar& out) const {
 
 // Reads the current record into sample n_; false if it is dropped for a missing value.
 bool TableReader::read_record() {
-  const Index d = table_.features.rows();
-  const Index t = table_.targets.rows();
-  Scalar* const x = table_.features.data() + n_ * d;
-  Scalar* const y = table_.targets.data() + n_ * t;
+  Scalar* const x = table_.features.data() + n_ * table_.features.rows();
+  Scalar* const y = table_.targets.data() + n_ * table_.targets.rows();
   bool complete = true;
   std::optional<std::size_t> label_column;
   for (const Cell& cell : cells_) {
@@ -140,35 +140,33 @@ bool TableReader::read_record() {
         break;
       case Use::kLabel:
         label_column = cell.column;
-        if (!reader_.field(cell.column).empty()) break;
-        if (spec_.missing == MissingPolicy::kError) {
-          throw reader_.error_at(cell.column, column_name(reader_, cell.column) + ": empty target value");
-        }
-        complete = false;
+        complete &= has_label(cell.column);
         break;
       case Use::kId:
         break;
     }
   }
   if (!complete) return false;
-  if (label_column) {
-    const std::string_view label = reader_.field(*label_column);
-    if (mode_ == TargetMode::kClasses) {
-      add_class(label, *label_column);
-    } else {
-      add_label(label, *label_column);
-    }
-  }
-  if (spec_.id_column) {
-    const std::string_view id = reader_.field(static_cast<std::size_t>(*spec_.id_column));
-    if (invalid_utf8_offset(id) != std::string_view::npos) {
-      throw reader_.error_at(static_cast<std::size_t>(*spec_.id_column),
-                             column_name(reader_, static_cast<std::size_t>(*spec_.id_column)) + ": id " +
-                                 quote_text(id) + " is not valid UTF-8; save the file as UTF-8");
-    }
-    table_.ids.emplace_back(id);
-  }
+  if (label_column && mode_ == TargetMode::kClasses) add_class(reader_.field(*label_column), *label_column);
+  if (label_column && mode_ != TargetMode::kClasses) add_label(reader_.field(*label_column), *label_column);
+  if (spec_.id_column) add_id(static_cast<std::size_t>(*spec_.id_column));
   return true;
+}
+
+// False when the label in `column` is empty and such rows are dropped.
+bool TableReader::has_label(std::size_t column) const {
+  if (!reader_.field(column).empty()) return true;
+  if (spec_.missing == MissingPolicy::kDrop) return false;
+  throw reader_.error_at(column, column_name(reader_, column) + ": empty target value");
+}
+
+void TableReader::add_id(std::size_t column) {
+  const std::string_view id = reader_.field(column);
+  if (invalid_utf8_offset(id) != std::string_view::npos) {
+    throw reader_.error_at(column, column_name(reader_, column) + ": id " + quote_text(id) +
+                                       " is not valid UTF-8; save the file as UTF-8");
+  }
+  table_.ids.emplace_back(id);
 }
 
 void TableReader::add_label(std::string_view text, std::size_t column) {

@@ -75,6 +75,7 @@ class CsvReader {
 
   Scan scan_record();
   Scan scan_quoted(const char*& p, const char* end);
+  Scan end_record(const char* p, const char* end);
   void refill();
   void unescape_quotes();
   void read_header();
