@@ -110,9 +110,10 @@ class CsvReader {
 enum class NumberStatus { kOk, kEmpty, kInvalid, kNotFinite, kOverflow };
 
 // Parses `text` as one number, with the syntax std::from_chars accepts for floating point
-// (locale-independent; decimal and exponent forms), plus an optional leading '+'. The whole
-// text must be the number. "nan" and "inf" give kNotFinite, values beyond the float (Scalar)
-// range kOverflow; values too small for it become 0 or subnormal, as a float cast would.
+// (locale-independent; decimal and exponent forms), plus an optional leading '+'. Spaces and
+// tabs around it are ignored (a quoted field keeps them); otherwise the whole text must be the
+// number. "nan" and "inf" give kNotFinite, values beyond the range of the target type (Scalar,
+// or double) kOverflow; values too small for it become 0 or subnormal, as a cast would.
 NumberStatus parse_number(std::string_view text, Scalar& value);
 NumberStatus parse_number(std::string_view text, double& value);
 
