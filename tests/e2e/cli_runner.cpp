@@ -5,41 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 extern char** environ;
 
 namespace mlp::test {
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_file(const std::filesystem::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary);
-  out << content;
-  if (!out) throw std::runtime_error("cannot write " + path.string());
-}
-
-TempDir::TempDir() {
-  static std::atomic<int> counter{0};
-  path_ = std::filesystem::temp_directory_path() /
-          ("mlptrain-e2e-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::remove_all(path_);
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
 
 CliResult run_mlptrain(const std::vector<std::string>& args, const std::optional<std::string>& input) {
   // stdout and stderr go to files (no pipe to drain while waiting); stdin comes from a file.
@@ -47,7 +17,7 @@ CliResult run_mlptrain(const std::vector<std::string>& args, const std::optional
   const std::string in_path = (io / "stdin").string();
   const std::string out_path = (io / "stdout").string();
   const std::string err_path = (io / "stderr").string();
-  write_file(in_path, input.value_or(""));
+  write_text(in_path, input.value_or(""));
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -67,8 +37,8 @@ CliResult run_mlptrain(const std::vector<std::string>& args, const std::optional
   waitpid(pid, &status, 0);
   CliResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = read_file(out_path);
-  result.err = read_file(err_path);
+  result.out = read_text(out_path);
+  result.err = read_text(err_path);
   return result;
 }
 

@@ -21,12 +21,12 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 // Iris split 80/20 with every fifth sample of each class held out for testing.
 void split_iris(const fs::path& train, const fs::path& test) {
-  const std::vector<std::string> lines = lines_of(read_file("data/iris.csv"));
+  const std::vector<std::string> lines = lines_of(read_text("data/iris.csv"));
   std::string train_text = lines[0] + "\n";
   std::string test_text = lines[0] + "\n";
   for (std::size_t i = 1; i < lines.size(); ++i) ((i % 5 == 0) ? test_text : train_text) += lines[i] + "\n";
-  write_file(train, train_text);
-  write_file(test, test_text);
+  write_text(train, train_text);
+  write_text(test, test_text);
 }
 
 std::string iris_config(const fs::path& train, const std::string& extra_train = "") {
@@ -36,7 +36,7 @@ std::string iris_config(const fs::path& train, const std::string& extra_train = 
          extra_train + R"(}})";
 }
 
-nlohmann::json read_json(const fs::path& path) { return nlohmann::json::parse(read_file(path)); }
+nlohmann::json read_json(const fs::path& path) { return nlohmann::json::parse(read_text(path)); }
 
 // metrics.csv without its last column (wall time), which is the only one allowed to differ.
 std::string without_seconds(const std::string& csv) {
@@ -50,7 +50,7 @@ std::string without_seconds(const std::string& csv) {
 TEST_CASE("iris: trains to >= 0.93 test accuracy and writes model, metrics and summary") {
   TempDir dir;
   split_iris(dir / "train.csv", dir / "test.csv");
-  write_file(dir / "iris.json", iris_config(dir / "train.csv"));
+  write_text(dir / "iris.json", iris_config(dir / "train.csv"));
   const CliResult r = run_mlptrain({"--config", (dir / "iris.json").string(), "--set",
                                     "data.test=" + (dir / "test.csv").string(), "--out", (dir / "run").string()});
   INFO(r.err);
@@ -62,7 +62,7 @@ TEST_CASE("iris: trains to >= 0.93 test accuracy and writes model, metrics and s
   CHECK(summary["train_seconds"].get<double>() > 0);
   CHECK(summary["samples_per_second"].get<double>() > 0);
   CHECK_FALSE(summary["defaulted"].empty());
-  CHECK(lines_of(read_file(dir / "run" / "metrics.csv")).size() == 101);
+  CHECK(lines_of(read_text(dir / "run" / "metrics.csv")).size() == 101);
   const nlohmann::json model = read_json(dir / "run" / "model.json");
   CHECK(model["format"] == "mlptrain-model");
 
@@ -80,7 +80,7 @@ TEST_CASE("iris: trains to >= 0.93 test accuracy and writes model, metrics and s
 TEST_CASE("predict on the training file reproduces the accuracy train reported for it") {
   TempDir dir;
   split_iris(dir / "train.csv", dir / "test.csv");
-  write_file(dir / "iris.json", iris_config(dir / "train.csv"));
+  write_text(dir / "iris.json", iris_config(dir / "train.csv"));
   const CliResult r = run_mlptrain({"--config", (dir / "iris.json").string(), "--quiet", "--set",
                                     "data.test=" + (dir / "train.csv").string(), "--out", (dir / "run").string()});
   INFO(r.err);
@@ -92,7 +92,7 @@ TEST_CASE("predict on the training file reproduces the accuracy train reported f
   INFO(p.err);
   REQUIRE(p.exit_code == 0);
   const std::vector<std::string> predictions = lines_of(p.out);
-  const std::vector<std::string> truth = lines_of(read_file(dir / "train.csv"));
+  const std::vector<std::string> truth = lines_of(read_text(dir / "train.csv"));
   REQUIRE(predictions.size() == truth.size());
   CHECK(predictions[0] == "prediction,prob_setosa,prob_versicolor,prob_virginica");
   int hits = 0;
@@ -104,7 +104,7 @@ TEST_CASE("predict on the training file reproduces the accuracy train reported f
 
   // Loading the model again and predicting gives identical output, and stdin works too.
   const CliResult again = run_mlptrain({"predict", "-m", (dir / "run" / "model.json").string(), "-i", "-", "-o", "-"},
-                                       read_file(dir / "train.csv"));
+                                       read_text(dir / "train.csv"));
   CHECK(again.exit_code == 0);
   CHECK(again.out == p.out);
 }
@@ -112,7 +112,7 @@ TEST_CASE("predict on the training file reproduces the accuracy train reported f
 TEST_CASE("the same config and seed give a byte-identical model and metrics, with 1 or 2 threads") {
   TempDir dir;
   split_iris(dir / "train.csv", dir / "test.csv");
-  write_file(dir / "iris.json", iris_config(dir / "train.csv", R"(, "epochs": 30)"));
+  write_text(dir / "iris.json", iris_config(dir / "train.csv", R"(, "epochs": 30)"));
   std::vector<std::string> models, metrics;
   for (const char* threads : {"1", "2", "1"}) {
     const fs::path out = dir / (std::string("run") + std::to_string(models.size()));
@@ -120,8 +120,8 @@ TEST_CASE("the same config and seed give a byte-identical model and metrics, wit
         run_mlptrain({"--config", (dir / "iris.json").string(), "--quiet", "--threads", threads, "--out", out.string()});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    models.push_back(read_file(out / "model.json"));
-    metrics.push_back(without_seconds(read_file(out / "metrics.csv")));
+    models.push_back(read_text(out / "model.json"));
+    metrics.push_back(without_seconds(read_text(out / "metrics.csv")));
   }
   CHECK(models[0] == models[1]);
   CHECK(models[0] == models[2]);
@@ -131,7 +131,7 @@ TEST_CASE("the same config and seed give a byte-identical model and metrics, wit
   const CliResult other = run_mlptrain({"--config", (dir / "iris.json").string(), "--quiet", "--set", "train.seed=7",
                                         "--out", (dir / "other").string()});
   REQUIRE(other.exit_code == 0);
-  CHECK(read_file(dir / "other" / "model.json") != models[0]);
+  CHECK(read_text(dir / "other" / "model.json") != models[0]);
 }
 
 TEST_CASE("regression: reaches R^2 >= 0.95 on held-out data") {
@@ -145,7 +145,7 @@ TEST_CASE("regression: reaches R^2 >= 0.95 on held-out data") {
 
 TEST_CASE("exit codes: 2 for bad usage, config or data, with a one-line message naming the place") {
   TempDir dir;
-  write_file(dir / "bad.json", R"({"data": {"train": "../data/iris.csv"}, "train": {"optimizer": {"name": "adam", "lr": -0.1}}})");
+  write_text(dir / "bad.json", R"({"data": {"train": "../data/iris.csv"}, "train": {"optimizer": {"name": "adam", "lr": -0.1}}})");
   CliResult r = run_mlptrain({"--config", (dir / "bad.json").string()});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("train.optimizer.lr") != std::string::npos);
@@ -172,7 +172,7 @@ TEST_CASE("exit code 3 when training diverges, keeping the last good model") {
   CHECK(r.err.find("learning rate") != std::string::npos);
   const nlohmann::json summary = read_json(dir / "run" / "summary.json");
   CHECK(summary["stop_reason"] == "diverged");
-  const std::string model = read_file(dir / "run" / "model.json");
+  const std::string model = read_text(dir / "run" / "model.json");
   CHECK(model.find("nan") == std::string::npos);
   CHECK(model.find("inf") == std::string::npos);
 }

@@ -1,0 +1,275 @@
+#include "table.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace mlp::detail {
+namespace {
+
+// What one file column is read into.
+enum class Use : std::uint8_t { kFeature, kTarget, kLabel, kId };
+struct Cell {
+  std::size_t column;
+  Use use;
+  Index row;  // row of the feature or target matrix
+};
+
+std::string list_labels(const std::vector<std::string>& labels) {
+  constexpr std::size_t kMaxListed = 20;
+  std::string out;
+  for (std::size_t i = 0; i < labels.size() && i < kMaxListed; ++i) out += (i ? ", " : "") + quote_text(labels[i]);
+  if (labels.size() > kMaxListed) out += ", ... (" + std::to_string(labels.size() - kMaxListed) + " more)";
+  return out;
+}
+
+class TableReader {
+ public:
+  TableReader(CsvReader& reader, const TableSpec& spec);
+  Table read() &&;
+
+ private:
+  void reserve(Index capacity);
+  void grow();
+  void check_field_count() const;
+  bool read_number(std::size_t column, Scalar& out) const;
+  bool read_record();
+  bool has_label(std::size_t column) const;
+  void add_id(std::size_t column);
+  void add_label(std::string_view text, std::size_t column);
+  void add_class(std::string_view text, std::size_t column);
+  void switch_to_numbers();
+
+  CsvReader& reader_;
+  const TableSpec& spec_;
+  std::vector<Cell> cells_;
+  std::optional<ClassLookup> lookup_;
+  TargetMode mode_;
+  Table table_;
+  Index n_ = 0;
+  Index capacity_ = 0;
+  std::uint64_t data_start_;  // input offset of the first data record
+  bool estimated_ = false;
+};
+
+TableReader::TableReader(CsvReader& reader, const TableSpec& spec)
+    : reader_(reader), spec_(spec), mode_(spec.mode), data_start_(reader.consumed()) {
+  for (std::size_t i = 0; i < spec.feature_columns.size(); ++i) {
+    cells_.push_back({static_cast<std::size_t>(spec.feature_columns[i]), Use::kFeature, static_cast<Index>(i)});
+  }
+  const bool labels = mode_ == TargetMode::kLabels || mode_ == TargetMode::kDetect || mode_ == TargetMode::kClasses;
+  for (std::size_t i = 0; i < spec.target_columns.size() && mode_ != TargetMode::kNone; ++i) {
+    cells_.push_back(
+        {static_cast<std::size_t>(spec.target_columns[i]), labels ? Use::kLabel : Use::kTarget, static_cast<Index>(i)});
+  }
+  if (spec.id_column) cells_.push_back({static_cast<std::size_t>(*spec.id_column), Use::kId, 0});
+  // File order, so that the first bad field of a record is the one reported.
+  std::stable_sort(cells_.begin(), cells_.end(), [](const Cell& a, const Cell& b) { return a.column < b.column; });
+  if (mode_ == TargetMode::kClasses) lookup_.emplace(*spec.classes);
+  const bool matrix_targets = mode_ == TargetMode::kNumbers || mode_ == TargetMode::kClasses;
+  table_.features.resize(static_cast<Index>(spec.feature_columns.size()), 0);
+  table_.targets.resize(matrix_targets ? static_cast<Index>(spec.target_columns.size()) : 0, 0);
+}
+
+// Column-major storage grows by whole samples, so Eigen's conservativeResize is a realloc: large
+// buffers are remapped by the kernel, not copied, and never exist twice.
+void TableReader::reserve(Index capacity) {
+  capacity_ = capacity;
+  table_.features.conservativeResize(table_.features.rows(), capacity);
+  table_.targets.conservativeResize(table_.targets.rows(), capacity);
+  const auto size = static_cast<std::size_t>(capacity);
+  table_.lines.reserve(size);
+  if (mode_ == TargetMode::kLabels || mode_ == TargetMode::kDetect) table_.labels.ids.reserve(size);
+  if (spec_.id_column) table_.ids.reserve(size);
+}
+
+// The first growth estimates the row count from the file size and the average length of the
+// rows read so far (5% slack); later ones, or input of unknown size, double the capacity.
+void TableReader::grow() {
+  constexpr Index kFirstRows = 256;
+  if (!estimated_ && n_ > 0 && reader_.input_size() > reader_.consumed()) {
+    estimated_ = true;
+    const double per_row = static_cast<double>(reader_.consumed() - data_start_) / static_cast<double>(n_);
+    const double remaining = static_cast<double>(reader_.input_size() - reader_.consumed());
+    const auto estimate = n_ + static_cast<Index>(1.05 * remaining / per_row) + 16;
+    if (estimate > capacity_) return reserve(estimate);
+  }
+  reserve(std::max(2 * capacity_, kFirstRows));
+}
+
+void TableReader::check_field_count() const {
+  const std::size_t expected = reader_.header().size();
+  const std::size_t found = reader_.size();
+  if (found == expected) return;
+  const std::string counts =
+      "this row has " + std::to_string(found) + " fields, the header has " + std::to_string(expected);
+  if (found < expected) throw reader_.error_at(found, column_name(reader_, found) + " is missing: " + counts);
+  throw reader_.error_at(expected, counts);
+}
+
+// Parses field `column` into `out`; false when it is empty and such rows are dropped.
+bool TableReader::read_number(std::size_t column, Scalar& out) const {
+  const std::string_view text = reader_.field(column);
+  const NumberStatus status = parse_number(text, out);
+  if (status == NumberStatus::kOk) return true;
+  if (status == NumberStatus::kEmpty && spec_.missing == MissingPolicy::kDrop) return false;
+  std::string message = column_name(reader_, column) + ": " + number_error(status, text);
+  if (status == NumberStatus::kEmpty)
+    message += " (fill it in, or drop such rows with the missing-value policy \"drop\")";
+  if (table_.labels_switched_to_numbers && status == NumberStatus::kInvalid) {
+    message += "; the column's first " + std::to_string(kMaxDetectLabels) +
+               " distinct values were numbers, so it was taken as a regression target (set the task to "
+               "\"classification\" if it holds labels)";
+  }
+  throw reader_.error_at(column, message);
+}
+
+// Reads the current record into sample n_; false if it is dropped for a missing value.
+bool TableReader::read_record() {
+  Scalar* const x = table_.features.data() + n_ * table_.features.rows();
+  Scalar* const y = table_.targets.data() + n_ * table_.targets.rows();
+  bool complete = true;
+  std::optional<std::size_t> label_column;
+  for (const Cell& cell : cells_) {
+    switch (cell.use) {
+      case Use::kFeature:
+        complete &= read_number(cell.column, x[cell.row]);
+        break;
+      case Use::kTarget:
+        complete &= read_number(cell.column, y[cell.row]);
+        break;
+      case Use::kLabel:
+        label_column = cell.column;
+        complete &= has_label(cell.column);
+        break;
+      case Use::kId:
+        break;
+    }
+  }
+  if (!complete) return false;
+  if (label_column && mode_ == TargetMode::kClasses) add_class(reader_.field(*label_column), *label_column);
+  if (label_column && mode_ != TargetMode::kClasses) add_label(reader_.field(*label_column), *label_column);
+  if (spec_.id_column) add_id(static_cast<std::size_t>(*spec_.id_column));
+  return true;
+}
+
+// False when the label in `column` is empty and such rows are dropped.
+bool TableReader::has_label(std::size_t column) const {
+  if (!reader_.field(column).empty()) return true;
+  if (spec_.missing == MissingPolicy::kDrop) return false;
+  throw reader_.error_at(column, column_name(reader_, column) + ": empty target value");
+}
+
+void TableReader::add_id(std::size_t column) {
+  const std::string_view id = reader_.field(column);
+  if (invalid_utf8_offset(id) != std::string_view::npos) {
+    throw reader_.error_at(column, column_name(reader_, column) + ": id " + quote_text(id) +
+                                       " is not valid UTF-8; save the file as UTF-8");
+  }
+  table_.ids.emplace_back(id);
+}
+
+void TableReader::add_label(std::string_view text, std::size_t column) {
+  Labels& labels = table_.labels;
+  if (const auto it = labels.index.find(text); it != labels.index.end()) {
+    labels.ids.push_back(it->second);
+    return;
+  }
+  // Labels end up in JSON files (the model, reports), which must be valid UTF-8.
+  if (const auto bad = invalid_utf8_offset(text); bad != std::string_view::npos) {
+    throw reader_.error_at(column, column_name(reader_, column) + ": label " + quote_text(text) +
+                                       " is not valid UTF-8 (byte " + std::to_string(bad + 1) +
+                                       "); save the file as UTF-8");
+  }
+  double value = 0;
+  const NumberStatus status = parse_number(text, value);
+  const bool too_large = status == NumberStatus::kOk && std::abs(value) > std::numeric_limits<Scalar>::max();
+  if (mode_ == TargetMode::kDetect && (status == NumberStatus::kNotFinite || too_large)) {
+    throw reader_.error_at(
+        column, column_name(reader_, column) + ": " + number_error(too_large ? NumberStatus::kOverflow : status, text));
+  }
+  const auto id = static_cast<std::uint32_t>(labels.texts.size());
+  labels.index.emplace(std::string(text), id);
+  labels.texts.emplace_back(text);
+  labels.numbers.push_back(status == NumberStatus::kOk ? std::optional<double>(value) : std::nullopt);
+  labels.ids.push_back(id);
+  if (mode_ == TargetMode::kDetect && labels.texts.size() > kMaxDetectLabels &&
+      std::all_of(labels.numbers.begin(), labels.numbers.end(), [](const auto& v) { return v.has_value(); })) {
+    switch_to_numbers();
+  }
+}
+
+// Known classes (validation, test and prediction files). An unseen label is an error, not a
+// skipped row: the model has no output for it, and quietly leaving such rows out would make the
+// reported accuracy describe a different data set than the one given.
+void TableReader::add_class(std::string_view text, std::size_t column) {
+  const auto index = lookup_->find(text);
+  if (!index) {
+    throw reader_.error_at(column, column_name(reader_, column) + ": label " + quote_text(text) +
+                                       " was not seen in training (classes: " + list_labels(*spec_.classes) + ")");
+  }
+  table_.targets(0, n_) = static_cast<Scalar>(*index);
+}
+
+// kDetect found more distinct numbers than any classification would have: the column is a
+// regression target. Converts the labels read so far and parses the rest as numbers.
+void TableReader::switch_to_numbers() {
+  Labels& labels = table_.labels;
+  table_.targets.resize(1, capacity_);
+  for (Index i = 0; i < n_ + 1; ++i) {  // sample n_ is being added
+    table_.targets(0, i) = static_cast<Scalar>(*labels.numbers[labels.ids[static_cast<std::size_t>(i)]]);
+  }
+  labels = Labels{};
+  for (Cell& cell : cells_) {
+    if (cell.use == Use::kLabel) cell.use = Use::kTarget;
+  }
+  mode_ = TargetMode::kNumbers;
+  table_.labels_switched_to_numbers = true;
+}
+
+Table TableReader::read() && {
+  while (reader_.next()) {
+    check_field_count();
+    if (n_ == capacity_) grow();
+    if (!read_record()) {
+      ++table_.dropped;
+      continue;
+    }
+    table_.lines.push_back(reader_.line());
+    ++n_;
+  }
+  table_.features.conservativeResize(table_.features.rows(), n_);
+  table_.targets.conservativeResize(table_.targets.rows(), n_);
+  return std::move(table_);
+}
+
+}  // namespace
+
+ClassLookup::ClassLookup(const std::vector<std::string>& classes) {
+  bool numeric = true;
+  for (std::size_t i = 0; i < classes.size(); ++i) {
+    by_text_.emplace(classes[i], static_cast<Index>(i));
+    double value = 0;
+    numeric = numeric && parse_number(classes[i], value) == NumberStatus::kOk;
+    by_value_.emplace_back(value, static_cast<Index>(i));
+  }
+  if (!numeric) by_value_.clear();
+  std::sort(by_value_.begin(), by_value_.end());
+}
+
+std::optional<Index> ClassLookup::find(std::string_view label) const {
+  if (const auto it = by_text_.find(label); it != by_text_.end()) return it->second;
+  double value = 0;
+  if (by_value_.empty() || parse_number(label, value) != NumberStatus::kOk) return std::nullopt;
+  const auto it = std::lower_bound(by_value_.begin(), by_value_.end(), std::pair(value, Index{0}));
+  if (it == by_value_.end() || it->first != value) return std::nullopt;
+  return it->second;
+}
+
+Table read_table(CsvReader& reader, const TableSpec& spec) { return TableReader(reader, spec).read(); }
+
+std::string column_name(const CsvReader& reader, std::size_t column) {
+  return "column " + quote_text(reader.header()[column]);
+}
+
+}  // namespace mlp::detail
