@@ -1,5 +1,6 @@
-// The replaced global operator new behind allocation_counter.hpp, and the tests that the
-// training step allocates nothing once warmed up.
+// Counts every heap allocation of the process (which includes Eigen's aligned allocations, made
+// with malloc, not operator new), behind allocation_counter.hpp; and the tests that the training
+// step allocates nothing once warmed up.
 #include "allocation_counter.hpp"
 
 #include "mlp/loss.hpp"
@@ -9,22 +10,63 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
-#include <cstdlib>
-#include <new>
+#include <cstddef>
+#include <memory>
+#include <utility>
 
 namespace {
 std::atomic<std::size_t> g_allocations{0};
 }
 
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-
 std::size_t mlp::test::allocation_count() { return g_allocations.load(); }
+
+#if defined(__SANITIZE_ADDRESS__)
+// Under AddressSanitizer, which owns malloc, its allocation hooks do the counting.
+#include <sanitizer/allocator_interface.h>
+
+namespace {
+void on_malloc(const volatile void*, std::size_t) { g_allocations.fetch_add(1, std::memory_order_relaxed); }
+void on_free(const volatile void*) {}
+const int g_hooks_installed = __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
+}  // namespace
+#else
+// Otherwise this executable's malloc family replaces glibc's (symbol interposition) and forwards
+// to glibc's own entry points.
+extern "C" {
+void* __libc_malloc(std::size_t size);
+void* __libc_calloc(std::size_t count, std::size_t size);
+void* __libc_realloc(void* pointer, std::size_t size);
+void* __libc_memalign(std::size_t alignment, std::size_t size);
+void __libc_free(void* pointer);
+
+void* malloc(std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return __libc_malloc(size);
+}
+void* calloc(std::size_t count, std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return __libc_calloc(count, size);
+}
+void* realloc(void* pointer, std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return __libc_realloc(pointer, size);
+}
+void* aligned_alloc(std::size_t alignment, std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return __libc_memalign(alignment, size);
+}
+void* memalign(std::size_t alignment, std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return __libc_memalign(alignment, size);
+}
+int posix_memalign(void** result, std::size_t alignment, std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  *result = __libc_memalign(alignment, size);
+  return *result == nullptr && size != 0 ? 12 /* ENOMEM */ : 0;
+}
+void free(void* pointer) { __libc_free(pointer); }
+}
+#endif
 
 using namespace mlp;
 
@@ -71,9 +113,12 @@ TEST_CASE("a training step allocates nothing after the first one, for every acti
   }
 }
 
-TEST_CASE("the allocation counter sees allocations (so the test above can fail)") {
-  const std::size_t before = test::allocation_count();
+TEST_CASE("the allocation counter sees allocations, Eigen's and operator new's (so the test above can fail)") {
+  std::size_t before = test::allocation_count();
   Matrix m(10, 10);
   m.setZero();
+  CHECK(test::allocation_count() > before);
+  before = test::allocation_count();
+  const auto boxed = std::make_unique<int>(3);
   CHECK(test::allocation_count() > before);
 }
