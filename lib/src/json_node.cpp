@@ -1,7 +1,11 @@
 #include "json_node.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <memory>
+#include <system_error>
 
 namespace mlp {
 namespace {
@@ -17,7 +21,86 @@ std::string joined(const auto& names) {
   return text;
 }
 
+std::string read_file(const std::filesystem::path& path, std::string_view what) {
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
+  if (!file)
+    throw InputError(path.string() + ": cannot read the " + std::string(what) + ": " + std::generic_category().message(errno));
+  std::string text;
+  char buffer[1 << 16];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, n);
+  if (std::ferror(file.get())) {
+    throw InputError(path.string() + ": cannot read the " + std::string(what) + ": " + std::generic_category().message(errno));
+  }
+  return text;
+}
+
+// "12:5" for the byte at 1-based offset `byte` of `text`.
+std::string line_column(std::string_view text, std::size_t byte) {
+  const std::size_t end = std::min(byte == 0 ? 0 : byte - 1, text.size());
+  std::size_t line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return std::to_string(line) + ":" + std::to_string(end - line_start + 1);
+}
+
+// nlohmann's message without its "[json.exception.parse_error.101] parse error at line 1,
+// column 2: " prefix, which the caller replaces with the file's own line:column.
+std::string parse_detail(const std::string& what) {
+  std::size_t start = what.find("] ");
+  start = start == std::string::npos ? 0 : start + 2;
+  if (what.compare(start, 11, "parse error") == 0) {
+    const std::size_t colon = what.find(": ", start);
+    if (colon != std::string::npos) start = colon + 2;
+  }
+  return what.substr(start);
+}
+
+
+// The 1-based byte offset where nesting first exceeds kMaxJsonDepth, or 0 if it never does.
+std::size_t too_deep_at(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return i + 1;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
+
+nlohmann::ordered_json parse_json(std::string_view text, const std::string& source) {
+  if (const std::size_t at = too_deep_at(text)) {
+    throw InputError(source + ":" + line_column(text, at) + ": invalid JSON: nested deeper than " +
+                     std::to_string(kMaxJsonDepth) + " levels");
+  }
+  try {
+    return nlohmann::ordered_json::parse(text);
+  } catch (const nlohmann::ordered_json::parse_error& e) {
+    throw InputError(source + ":" + line_column(text, e.byte) + ": invalid JSON: " + parse_detail(e.what()));
+  } catch (const nlohmann::ordered_json::exception& e) {
+    throw InputError(source + ": invalid JSON: " + parse_detail(e.what()));
+  }
+}
+
+nlohmann::ordered_json read_json_file(const std::filesystem::path& path, std::string_view what) {
+  return parse_json(read_file(path, what), path.string());
+}
 
 std::string json_text(const nlohmann::ordered_json& json) {
   if (json.is_number_float() && !std::isfinite(json.get<double>())) {

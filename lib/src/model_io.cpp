@@ -6,6 +6,8 @@
 #include "mlp/error.hpp"
 #include "mlp/layers.hpp"
 
+#include "json_node.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -158,46 +160,6 @@ void append_text(std::string& text, const Json& json, int indent) {
   text += object ? '}' : ']';
 }
 
-std::string read_file(const std::filesystem::path& path) {
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
-  if (!file)
-    throw InputError(path.string() + ": cannot read the model file: " + std::generic_category().message(errno));
-  std::string text;
-  char buffer[1 << 16];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, n);
-  if (std::ferror(file.get())) {
-    throw InputError(path.string() + ": cannot read the model file: " + std::generic_category().message(errno));
-  }
-  return text;
-}
-
-// "12:5" for the byte at 1-based offset `byte` of `text`.
-std::string line_column(const std::string& text, std::size_t byte) {
-  const std::size_t end = std::min(byte == 0 ? 0 : byte - 1, text.size());
-  std::size_t line = 1;
-  std::size_t line_start = 0;
-  for (std::size_t i = 0; i < end; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      line_start = i + 1;
-    }
-  }
-  return std::to_string(line) + ":" + std::to_string(end - line_start + 1);
-}
-
-// nlohmann's message without its "[json.exception.parse_error.101] parse error at line 1,
-// column 2: " prefix, which the caller replaces with the file's own line:column.
-std::string parse_detail(const std::string& what) {
-  std::size_t start = what.find("] ");
-  start = start == std::string::npos ? 0 : start + 2;
-  if (what.compare(start, 11, "parse error") == 0) {
-    const std::size_t colon = what.find(": ", start);
-    if (colon != std::string::npos) start = colon + 2;
-  }
-  return what.substr(start);
-}
-
 }  // namespace
 
 Json model_to_json(const Model& model) {
@@ -230,16 +192,7 @@ void save_model(const Model& model, const std::filesystem::path& path) {
 }
 
 Model load_model(const std::filesystem::path& path) {
-  const std::string text = read_file(path);
-  Json json;
-  try {
-    json = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    throw InputError(path.string() + ":" + line_column(text, e.byte) + ": invalid JSON: " + parse_detail(e.what()));
-  } catch (const Json::exception& e) {
-    throw InputError(path.string() + ": invalid JSON: " + parse_detail(e.what()));
-  }
-  return model_from_json(json, path.string());
+  return model_from_json(read_json_file(path, "model file"), path.string());
 }
 
 }  // namespace mlp
