@@ -1,0 +1,40 @@
+// Checkpoints: everything an interrupted training run needs to continue so that its result is
+// byte-identical to a run that was never interrupted — the config it was started with, the
+// model's weights, and the trainer's state (optimizer moments and step count, random generator
+// states, early-stopping state, metrics so far).
+#pragma once
+
+#include "mlp/model_io.hpp"
+#include "mlp/trainer.hpp"
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mlp {
+
+// What a run was started from: enough to rebuild its settings exactly.
+struct RunOrigin {
+  std::filesystem::path config_path;
+  std::string config_text;
+  std::vector<std::pair<std::string, std::string>> overrides;
+};
+
+inline constexpr const char* kCheckpointFormat = "mlptrain-checkpoint";
+inline constexpr int kCheckpointFormatVersion = 1;
+
+// The checkpoint as JSON text (doubles and floats written so that they read back exactly).
+std::string checkpoint_text(const RunOrigin& origin, const Model& model, const TrainerState& state);
+
+struct Checkpoint {
+  RunOrigin origin;
+  Model model;
+  TrainerState state;
+};
+
+// Reads a checkpoint file. Throws InputError naming the path and JSON path when it is missing,
+// truncated, of another format or version, or inconsistent.
+Checkpoint load_checkpoint(const std::filesystem::path& path);
+
+}  // namespace mlp
