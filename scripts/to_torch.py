@@ -33,7 +33,19 @@ ACTIVATION_KEYS = {"type", "name", "torch", "units", "params"}
 # Activations whose table entry names no torch.nn module taking their parameters: the name in
 # the model file -> a function that builds an equivalent module from those parameters. The
 # module's state_dict keys must be the names of the learned values in the file.
-CUSTOM_ACTIVATIONS = {}
+class Swish(torch.nn.Module):
+    """x * sigmoid(beta * x) with beta learned: one shared value, or one per unit (like PReLU)."""
+
+    def __init__(self, num_parameters=1, beta=1.0):
+        super().__init__()
+        self.beta = torch.nn.Parameter(torch.full((int(num_parameters),), float(beta)))
+
+    def forward(self, x):
+        # Samples are rows in torch, so one value per unit broadcasts along the last dimension.
+        return x * torch.sigmoid(self.beta * x)
+
+
+CUSTOM_ACTIVATIONS = {"swish": Swish}
 
 
 def fail(message):
