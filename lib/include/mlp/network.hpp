@@ -20,10 +20,15 @@ struct LayerSpec {
   Index units = 0;        // kLinear: output features
   Activation activation;  // kActivation
   double p = 0;           // kDropout: probability of zeroing a value
+  // kActivation: the activation is model.activation (not a per-layer override), so `compare`
+  // replaces it with each activation it compares.
+  bool follows_model_activation = false;
 
-  static LayerSpec linear(Index units) { return {Type::kLinear, units, {}, 0}; }
-  static LayerSpec activation_of(Activation a) { return {Type::kActivation, 0, std::move(a), 0}; }
-  static LayerSpec dropout(double p) { return {Type::kDropout, 0, {}, p}; }
+  static LayerSpec linear(Index units) { return {Type::kLinear, units, {}, 0, false}; }
+  static LayerSpec activation_of(Activation a, bool follows_model = false) {
+    return {Type::kActivation, 0, std::move(a), 0, follows_model};
+  }
+  static LayerSpec dropout(double p) { return {Type::kDropout, 0, {}, p, false}; }
 };
 
 class Network {
