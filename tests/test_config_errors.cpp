@@ -1,0 +1,273 @@
+// Config errors: each asserts the whole message, which holds the file, the JSON path (or the
+// line and column) and the reason.
+#include "config_test_util.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace mlp;
+using namespace mlp::test;
+
+TEST_CASE("config: type, range and name errors give the JSON path and the reason") {
+  struct Case {
+    std::string config;
+    std::string message;
+  };
+  const Case cases[] = {
+      {with_train(R"j(, "train": {"optimizer": {"name": "adam", "lr": -0.1}})j"),
+       "configs/x.json: train.optimizer.lr: must be > 0, got -0.1"},
+      {with_train(R"j(, "model": {"activaton": "relu"})j"),
+       "configs/x.json: model.activaton: unknown key; did you mean \"activation\"?"},
+      {with_train(R"j(, "model": {"activation": "rleu"})j"),
+       "configs/x.json: model.activation: unknown activation \"rleu\"; did you mean \"relu\"? valid: " +
+           activation_names()},
+      {with_train(R"j(, "model": {"activation": {"name": "rleu"}})j"),
+       "configs/x.json: model.activation: unknown activation \"rleu\"; did you mean \"relu\"? valid: " +
+           activation_names()},
+      {with_train(R"j(, "model": {"activation": "zzzzzz"})j"),
+       "configs/x.json: model.activation: unknown activation \"zzzzzz\"; valid: " + activation_names()},
+      {with_train(R"j(, "model": {"activation": {"negative_slope": 0.1}})j"),
+       "configs/x.json: model.activation: missing \"name\" (one of " + activation_names() + ")"},
+      {with_train(R"j(, "model": {"activation": 3})j"),
+       "configs/x.json: model.activation: must be a name or an object with \"name\" and parameters, got 3"},
+      {with_train(R"j(, "model": {"activation": {"name": "leaky_relu", "negative_slop": 0.1}})j"),
+       "configs/x.json: model.activation.negative_slop: unknown parameter of leaky_relu; did you mean "
+       "\"negative_slope\"? valid: negative_slope"},
+      {with_train(R"j(, "model": {"activation": {"name": "relu", "inplace": true}})j"),
+       "configs/x.json: model.activation.inplace: unknown parameter; relu has no parameters"},
+      {with_train(R"j(, "train": {"epochs": "ten"})j"),
+       "configs/x.json: train.epochs: must be an integer, got \"ten\""},
+      {with_train(R"j(, "train": {"epochs": 1.5})j"), "configs/x.json: train.epochs: must be an integer, got 1.5"},
+      {with_train(R"j(, "train": {"epochs": 0})j"), "configs/x.json: train.epochs: must be in [1, 1000000], got 0"},
+      {with_train(R"j(, "train": {"batch_size": 1e9})j"),
+       "configs/x.json: train.batch_size: must be in [1, 16777216], got 1000000000.0"},
+      {with_train(R"j(, "train": {"seed": -1})j"),
+       "configs/x.json: train.seed: must be in [0, 9007199254740991], got -1"},
+      {with_train(R"j(, "model": {"hidden": [16, 1e12]})j"),
+       "configs/x.json: model.hidden[1]: must be in [1, 1048576], got 1000000000000.0"},
+      {with_train(R"j(, "model": {"hidden": 16})j"),
+       "configs/x.json: model.hidden: must be a list of integers, got 16"},
+      {with_train(R"j(, "train": {"shuffle": 1})j"), "configs/x.json: train.shuffle: must be true or false, got 1"},
+      {with_train(R"j(, "train": {"clip_grad_norm": -1})j"),
+       "configs/x.json: train.clip_grad_norm: must be >= 0, got -1"},
+      {with_train(R"j(, "train": {"optimizer": {"name": "adam", "betas": [0.9]}})j"),
+       "configs/x.json: train.optimizer.betas: must be a list of 2 numbers, got [0.9]"},
+      {with_train(R"j(, "train": {"optimizer": {"name": "adam", "betas": [0.9, 1]}})j"),
+       "configs/x.json: train.optimizer.betas[1]: must be in [0, 1), got 1"},
+      {with_train(R"j(, "train": {"optimizer": {"name": "sgd", "nesterov": "yes"}})j"),
+       "configs/x.json: train.optimizer.nesterov: must be true or false, got \"yes\""},
+      {with_train(R"j(, "train": {"loss": "cross_entropi"})j"),
+       "configs/x.json: train.loss: unknown loss \"cross_entropi\"; did you mean \"cross_entropy\"? valid: " +
+           loss_names()},
+      {with_train(R"j(, "train": {"schedule": {"name": "cosine", "warmup_epochs": -2}})j"),
+       "configs/x.json: train.schedule.warmup_epochs: must be in [0, 1000000], got -2"},
+      {with_train(R"j(, "model": {"init": {"name": "kaiming_uniform", "mode": "fan_ot"}})j"),
+       "configs/x.json: model.init.mode: unknown value \"fan_ot\"; did you mean \"fan_out\"? valid: fan_in, fan_out"},
+      {R"j({"data": {"train": "a.csv", "task": "clasification"}})j",
+       "configs/x.json: data.task: unknown value \"clasification\"; did you mean \"classification\"? valid: auto, "
+       "classification, regression"},
+      {R"j({"data": {"train": "a.csv", "delimiter": ";;"}})j",
+       "configs/x.json: data.delimiter: must be a single character, got \";;\""},
+      {R"j({"data": {"train": "a.csv", "val_fraction": 1}})j",
+       "configs/x.json: data.val_fraction: must be in [0, 1), got 1"},
+      {R"j({"data": {"train": ""}})j", "configs/x.json: data.train: must not be empty"},
+      {R"j({"data": {"train": "a.csv", "features": ["x", 3]}})j",
+       "configs/x.json: data.features[1]: must be a string, got 3"},
+      {R"j({"data": {}})j", "configs/x.json: data.train: missing; this key is required"},
+      {R"j({})j", "configs/x.json: data.train: missing; this key is required"},
+      {with_train(R"j(, "traim": {})j"), "configs/x.json: traim: unknown key; did you mean \"train\"?"},
+      {with_train(R"j(, "zzz": {})j"),
+       "configs/x.json: zzz: unknown key; valid keys here: data, model, train, output, compare"},
+      {with_train(R"j(, "train": 3)j"), "configs/x.json: train: must be an object, got 3"},
+      {with_train(R"j(, "train": {"early_stopping": {"patiense": 3}})j"),
+       "configs/x.json: train.early_stopping.patiense: unknown key; did you mean \"patience\"?"},
+      {with_train(R"j(, "model": {"layers": [{"type": "linear", "unit": 3}]})j"),
+       "configs/x.json: model.layers[0].unit: unknown key; did you mean \"units\"?"},
+      {with_train(R"j(, "model": {"layers": [{"type": "lineer", "units": 3}]})j"),
+       "configs/x.json: model.layers[0].type: unknown value \"lineer\"; did you mean \"linear\"? valid: linear, "
+       "activation, dropout"},
+      {with_train(R"j(, "model": {"layers": [{"units": 3}]})j"),
+       "configs/x.json: model.layers[0]: missing \"type\" (one of linear, activation, dropout)"},
+      {with_train(R"j(, "model": {"layers": [{"type": "linear"}]})j"),
+       "configs/x.json: model.layers[0].units: missing; this key is required"},
+      {with_train(R"j(, "model": {"layers": [{"type": "dropout", "p": 1}]})j"),
+       "configs/x.json: model.layers[0].p: must be in [0, 1), got 1"},
+      {with_train(R"j(, "model": {"layers": {"type": "linear"}})j"),
+       "configs/x.json: model.layers: must be a list of layers, got {\"type\":\"linear\"}"},
+      {with_train(R"j(, "compare": {"activations": []})j"), "configs/x.json: compare.activations: must not be empty"},
+      {with_train(R"j(, "compare": {"activations": ["relu", "leaky_relu(negative_slope=x)"]})j"),
+       "configs/x.json: compare.activations[1].negative_slope: must be a number, got \"x\""},
+      {with_train(R"j(, "compare": {"activations": ["leaky_relu(0.2)"]})j"),
+       "configs/x.json: compare.activations[0]: must be written name or name(param=value, ...), got "
+       "\"leaky_relu(0.2)\""},
+      {with_train(R"j(, "compare": {"seeds": 0})j"), "configs/x.json: compare.seeds: must be in [1, 10000], got 0"},
+      {with_train(R"j(, "compare": {"seeds": [1, -2]})j"),
+       "configs/x.json: compare.seeds[1]: must be in [0, 9007199254740991], got -2"},
+      {with_train(R"j(, "compare": {"lr_grid": [0.1, 0]})j"), "configs/x.json: compare.lr_grid[1]: must be > 0, got 0"},
+      {with_train(R"j(, "compare": {"baseline": "tahn"})j"),
+       "configs/x.json: compare.baseline: unknown activation \"tahn\"; did you mean \"tanh\"? valid: " +
+           activation_names()},
+      {with_train(R"j(, "compare": {"init": "xavier"})j"),
+       "configs/x.json: compare.init: unknown value \"xavier\"; valid: same, auto"},
+      {"[1, 2]", "configs/x.json: a config must be a JSON object ({\"data\": ...}), got [1,2]"},
+      // A line break in a key stays escaped: every message is one line.
+      {with_train(R"j(, "model": {"hid\nden": [3]})j"),
+       "configs/x.json: model.hid\\nden: unknown key; did you mean \"hidden\"?"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.config);
+    CHECK(error_of(c.config) == c.message);
+  }
+}
+
+TEST_CASE("config: checks across keys") {
+  struct Case {
+    std::string config;
+    std::string message;
+  };
+  const Case cases[] = {
+      {with_train(R"j(, "model": {"activation": {"name": "hardtanh", "min_val": 1, "max_val": -1}})j"),
+       "configs/x.json: model.activation.max_val: must be > min_val (1.0), got -1.0"},
+      {R"j({"data": {"train": "a.csv", "val": "v.csv", "val_fraction": 0.1}})j",
+       "configs/x.json: data.val_fraction: give data.val_fraction (a split of data.train) or data.val (a separate "
+       "file), not both"},
+      {with_train(R"j(, "train": {"optimizer": {"name": "sgd", "nesterov": true}})j"),
+       "configs/x.json: train.optimizer.nesterov: needs momentum > 0 and dampening = 0, got momentum 0.0, dampening "
+       "0.0"},
+      {with_train(
+           R"j(, "train": {"optimizer": {"name": "sgd", "momentum": 0.9, "dampening": 0.1, "nesterov": true}})j"),
+       "configs/x.json: train.optimizer.nesterov: needs momentum > 0 and dampening = 0, got momentum 0.9, dampening "
+       "0.1"},
+      {with_train(R"j(, "model": {"hidden": [8], "activation": {"name": "prelu", "num_parameters": 4}})j"),
+       "configs/x.json: model.activation.num_parameters: must be 1 or the layer's units (8), got 4"},
+      {with_train(R"j(, "model": {"layers": [{"type": "linear", "units": 8},
+           {"type": "activation", "activation": "prelu(num_parameters=4)"}]})j"),
+       "configs/x.json: model.layers[1].activation.num_parameters: must be 1 or the layer's units (8), got 4"},
+      {with_train(R"j(, "model": {"layers": [{"type": "linear", "units": 8},
+           {"type": "activation", "activation": {"name": "prelu", "num_parameters": 4}}]})j"),
+       "configs/x.json: model.layers[1].activation.num_parameters: must be 1 or the layer's units (8), got 4"},
+      {with_train(R"j(, "model": {"hidden": [8, 4]}, "compare": {"activations": ["prelu(num_parameters=8)"]})j"),
+       "configs/x.json: compare.activations[0].num_parameters: must be 1 or the units of every layer with "
+       "model.activation (8, 4), "
+       "got 8"},
+      {with_train(R"j(, "model": {"hidden": [8], "layers": []})j"),
+       "configs/x.json: model.layers: give model.hidden (the compact form) or model.layers (explicit layers), not "
+       "both"},
+      {with_train(R"j(, "model": {"dropout": 0.2, "layers": []})j"),
+       "configs/x.json: model.dropout: applies to model.hidden only; with model.layers, add {\"type\": \"dropout\", "
+       "\"p\": ...} entries"},
+      {R"j({"data": {"train": "a.csv", "val_fraction": 0}, "train": {"early_stopping": {"patience": 5}}})j",
+       "configs/x.json: train.early_stopping.patience: needs a validation set to watch: data.val_fraction > 0 or "
+       "data.val"},
+      {R"j({"data": {"train": "a.csv", "features": ["a"], "exclude": ["b"]}})j",
+       "configs/x.json: data.exclude: give data.features (the columns to use) or data.exclude (the columns to leave "
+       "out), not both"},
+      {R"j({"data": {"train": "a.csv", "task": "regression"}, "train": {"loss": "cross_entropy"}})j",
+       "configs/x.json: train.loss: cross_entropy is a classification loss, but data.task is regression"},
+      {R"j({"data": {"train": "a.csv", "task": "classification"}, "train": {"loss": "mse"}})j",
+       "configs/x.json: train.loss: mse is a regression loss, but data.task is classification"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.config);
+    CHECK(error_of(c.config) == c.message);
+  }
+  // Only layers that follow model.activation take compare's activations.
+  const std::string mixed = with_train(R"j(, "model": {"layers": [{"type": "linear", "units": 8},
+      {"type": "activation", "activation": "tanh"}, {"type": "linear", "units": 4}, {"type": "activation"}]},
+      "compare": {"activations": ["prelu(num_parameters=4)"]})j");
+  CHECK(error_of(mixed) == "no error");
+  std::string mismatched = mixed;
+  mismatched.replace(mismatched.find("num_parameters=4"), 16, "num_parameters=8");
+  CHECK(error_of(mismatched) ==
+        "configs/x.json: compare.activations[0].num_parameters: must be 1 or the units of every layer with "
+        "model.activation (4), got 8");
+  // The same settings without the conflict are fine.
+  CHECK_NOTHROW(parse(with_train(R"j(, "model": {"hidden": [8, 8], "activation": "prelu(num_parameters=8)"})j")));
+}
+
+TEST_CASE("config: JSON syntax errors give line and column") {
+  CHECK(error_of("{\"data\": {\"train\": \"a.csv\",}\n}") ==
+        "configs/x.json:1:27: trailing comma before '}' (JSON allows none)");
+  CHECK(error_of("{\"data\": {\"train\": \"a.csv\"},\n \"model\": {\"hidden\": [1, 2, ]}}") ==
+        "configs/x.json:2:27: trailing comma before ']' (JSON allows none)");
+  CHECK(error_of("{\n  // the data\n  \"data\": {\"train\": \"a.csv\"}\n}") ==
+        "configs/x.json:2:3: comments are not allowed (a config is plain JSON, so any JSON tool can read it)");
+  CHECK(error_of("{\"data\": {\"train\": \"a.csv\"} /* why */}") ==
+        "configs/x.json:1:29: comments are not allowed (a config is plain JSON, so any JSON tool can read it)");
+  CHECK(error_of("{\"data\": {\"train\": \"a.csv\"}\n \"model\": {}}") ==
+        "configs/x.json:2:8: syntax error while parsing object - unexpected string literal; expected '}'");
+  CHECK(error_of("") ==
+        "configs/x.json:1:1: syntax error while parsing value - unexpected end of input; expected '[', '{', or a "
+        "literal");
+  CHECK(error_of(with_train(R"j(, "train": {"clip_grad_norm": 1e400})j")) ==
+        "configs/x.json: number overflow parsing '1e400' (beyond the range of a double)");
+  CHECK(error_of("{\"data\": {\"train\": tru}}") ==
+        "configs/x.json:1:23: syntax error while parsing value - invalid literal; last read: '\"train\": tru}'");
+
+  SUBCASE("a key given twice names its path") {
+    CHECK(error_of(R"j({"data": {"train": "a.csv", "train": "b.csv"}})j") ==
+          "configs/x.json: data.train: duplicate key (only one value can count; remove the other)");
+    CHECK(error_of(with_train(
+              R"j(, "model": {"layers": [{"type": "linear"}, {"type": "linear", "units": 1, "units": 2}]})j")) ==
+          "configs/x.json: model.layers[1].units: duplicate key (only one value can count; remove the other)");
+  }
+  SUBCASE("nesting deeper than 64 levels is refused before parsing") {
+    const auto nested = [](int depth) {
+      return with_train(", \"model\": {\"hidden\": " + std::string(static_cast<std::size_t>(depth - 2), '[') +
+                        std::string(static_cast<std::size_t>(depth - 2), ']') + "}");
+    };
+    // 64 levels parse (and fail the type check); 65 do not parse.
+    CHECK(error_of(nested(64)).starts_with("configs/x.json: model.hidden[0]: must be an integer"));
+    CHECK(error_of(nested(65)) == "configs/x.json:1:112: nesting deeper than 64 levels of arrays and objects");
+    // A hostile file: a million brackets must give an error, not a stack overflow.
+    CHECK(error_of(std::string(1'000'000, '[')) ==
+          "configs/x.json:1:65: nesting deeper than 64 levels of arrays and objects");
+    // Brackets inside strings do not count.
+    CHECK(error_of(
+              R"j({"data": {"train": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[.csv"}})j") ==
+          "no error");
+  }
+}
+
+TEST_CASE("config: parse_activation") {
+  CHECK(parse_activation("relu").describe() == "relu");
+  CHECK(parse_activation("  leaky_relu ( negative_slope = 0.2 ) ").describe() == "leaky_relu(negative_slope=0.2)");
+  CHECK(parse_activation("gelu(approximate=tanh)").describe() == "gelu(approximate=tanh)");
+  CHECK(parse_activation("gelu(approximate=\"tanh\")").describe() == "gelu(approximate=tanh)");
+  CHECK(parse_activation("prelu(num_parameters=4, init=0.1)").describe() == "prelu(num_parameters=4, init=0.1)");
+  CHECK(parse_activation("leaky_relu()").describe() == "leaky_relu(negative_slope=0.01)");
+  CHECK(parse_activation("logistic").spec->name == "sigmoid");  // aliases name the same entry
+  // describe() gives text that parses back to the same activation.
+  for (const ActivationSpec& spec : activations()) {
+    const Activation a = Activation::with_defaults(spec.name);
+    CAPTURE(a.describe());
+    CHECK(parse_activation(a.describe()).params == a.params);
+  }
+
+  const auto error = [](std::string_view text) {
+    try {
+      parse_activation(text);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(error("rleu") ==
+        "activation \"rleu\": unknown activation \"rleu\"; did you mean \"relu\"? valid: " + activation_names());
+  CHECK(error("leaky_relu(negtive_slope=0.2)") ==
+        "activation \"leaky_relu(negtive_slope=0.2)\": negtive_slope: unknown parameter of leaky_relu; did you mean "
+        "\"negative_slope\"? valid: negative_slope");
+  CHECK(error("leaky_relu(negative_slope=x)") ==
+        "activation \"leaky_relu(negative_slope=x)\": negative_slope: must be a number, got \"x\"");
+  CHECK(error("gelu(approximate=tanhh)") ==
+        "activation \"gelu(approximate=tanhh)\": approximate: unknown value \"tanhh\"; did you mean \"tanh\"? valid: "
+        "none, tanh");
+  CHECK(error("hardtanh(min_val=2)") ==
+        "activation \"hardtanh(min_val=2)\": max_val: must be > min_val (2.0), got 1.0");
+  CHECK(error("leaky_relu(negative_slope=0.1, negative_slope=0.2)") ==
+        "activation \"leaky_relu(negative_slope=0.1, negative_slope=0.2)\": negative_slope: given twice");
+  for (const char* bad : {"", "relu(", "relu)", "leaky_relu(0.2)", "leaky_relu(negative_slope=)", "(x=1)", "re lu"}) {
+    CAPTURE(bad);
+    CHECK(error(bad) == "activation \"" + std::string(bad) +
+                            "\": must be written name or name(param=value, ...), got \"" + std::string(bad) + "\"");
+  }
+}
