@@ -4,6 +4,7 @@
 #include "signals.hpp"
 
 #include "mlp/atomic_file.hpp"
+#include "mlp/checkpoint.hpp"
 #include "mlp/config.hpp"
 #include "mlp/error.hpp"
 #include "mlp/experiment.hpp"
@@ -16,6 +17,8 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <cstdio>
 #include <thread>
 
@@ -71,17 +74,60 @@ int RunOptions::resolved_threads() const {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
+namespace {
+
+std::string read_config_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Checks that the data the run was resumed with is the data it started with: the same columns,
+// classes and standardisation (bit for bit), or the continued run could not match the original.
+void check_same_data(const DataSchema& now, const DataSchema& before, const std::string& checkpoint) {
+  const bool same = now.task == before.task && now.feature_names == before.feature_names &&
+                    now.target_names == before.target_names && now.classes == before.classes &&
+                    now.standardizer.mean == before.standardizer.mean &&
+                    now.standardizer.scale == before.standardizer.scale;
+  if (!same) {
+    throw InputError(checkpoint + ": the training data has changed since this checkpoint was written; "
+                     "a resumed run must see the same data");
+  }
+}
+
+}  // namespace
+
 int run_train(const TrainOptions& options, const std::string& command_line) {
   const RunOptions& run = options.run;
-  if (run.config.empty()) throw InputError("train: --config FILE is required (see mlptrain train --help)");
-  Settings settings = parse_config(run.config, run.overrides());
-  if (!run.out.empty()) settings.output.dir = run.out;
+  const bool resuming = !options.resume.empty();
+  std::optional<Checkpoint> checkpoint;
+  RunOrigin origin;
+  Settings settings;
+  if (resuming) {
+    if (!run.config.empty() || !run.sets.empty()) {
+      throw InputError("train --resume DIR continues a run with its own config; drop --config and --set");
+    }
+    const std::filesystem::path path = std::filesystem::path(options.resume) / "checkpoint.json";
+    checkpoint = load_checkpoint(path);
+    origin = checkpoint->origin;
+    settings = parse_config_text(origin.config_text, origin.config_path.string(), origin.config_path.parent_path(),
+                                 origin.overrides);
+    settings.output.dir = options.resume;
+  } else {
+    if (run.config.empty()) throw InputError("train: --config FILE is required (see mlptrain train --help)");
+    settings = parse_config(run.config, run.overrides());
+    origin = {std::filesystem::absolute(run.config), read_config_text(run.config), run.overrides()};
+    if (!run.out.empty()) settings.output.dir = run.out;
+  }
   const int threads = run.resolved_threads();
 
   const Experiment experiment = load_experiment(settings);
   log_data(settings, experiment);
-  Model model{experiment.data.schema,
-              build_network(settings.model, settings.model.init, experiment, settings.train.seed)};
+  Model model = checkpoint ? std::move(checkpoint->model)
+                           : Model{experiment.data.schema, build_network(settings.model, settings.model.init,
+                                                                         experiment, settings.train.seed)};
+  if (checkpoint) check_same_data(experiment.data.schema, model.schema, options.resume + "/checkpoint.json");
   ThreadPool pool(threads);
   model.network.set_thread_pool(&pool);
   spdlog::info("model: {} ({} parameters, init {})", describe_network(model.network),
@@ -115,7 +161,16 @@ int run_train(const TrainOptions& options, const std::string& command_line) {
   if (spdlog::should_log(spdlog::level::info)) printer.print_header();
   progress.start_epoch(1);
 
+  trainer_options.on_checkpoint = [&](const TrainerState& state) {
+    write_file_atomically(dir / "checkpoint.json", checkpoint_text(origin, model, state));
+  };
+
   Trainer trainer(settings.train, model.network, experiment.loss, experiment.task(), experiment.classes());
+  if (checkpoint) {
+    trainer.restore(checkpoint->state);
+    history = checkpoint->state.history;
+    spdlog::info("resuming after epoch {} of {}", checkpoint->state.epochs_done, settings.train.epochs);
+  }
   const Dataset* val = experiment.data.val ? &*experiment.data.val : nullptr;
   const TrainResult result = trainer.fit(experiment.data.train, val, trainer_options);
   progress.clear();
