@@ -65,10 +65,13 @@ int run(int argc, char** argv) {
   CLI::App* train_cmd = app.add_subcommand("train", "Train a network from a JSON config (the default command)");
   add_run_options(*train_cmd, train.run);
   add_global_options(*train_cmd, global);
+  train_cmd->add_option("--resume", train.resume,
+                        "Continue the interrupted run in DIR from its checkpoint.json (see train.checkpoint_every)");
   train_cmd->footer(
       "Examples:\n"
       "  mlptrain train --config configs/iris.json --out runs/iris-tanh --set model.activation=tanh\n"
-      "  mlptrain train --config configs/regression.json --threads 1 --quiet");
+      "  mlptrain train --config configs/regression.json --threads 1 --quiet\n"
+      "  mlptrain train --resume runs/regression   # after an interruption, with train.checkpoint_every > 0");
 
   PredictOptions predict;
   CLI::App* predict_cmd = app.add_subcommand("predict", "Predict with a saved model; CSV in, CSV or JSON out");

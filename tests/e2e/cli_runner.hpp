@@ -20,4 +20,22 @@ struct CliResult {
 // stdin when given.
 CliResult run_mlptrain(const std::vector<std::string>& args, const std::optional<std::string>& input = std::nullopt);
 
+// A running mlptrain process, for tests that interrupt or kill it.
+class RunningMlptrain {
+ public:
+  // Starts mlptrain with `args`; stdout and stderr are discarded.
+  explicit RunningMlptrain(const std::vector<std::string>& args);
+  ~RunningMlptrain();  // kills the process if it is still running
+  RunningMlptrain(const RunningMlptrain&) = delete;
+  RunningMlptrain& operator=(const RunningMlptrain&) = delete;
+
+  void signal(int signal_number) const;
+  // Waits for the process to end; returns its exit code, or 128 + the signal that killed it.
+  int wait();
+
+ private:
+  int pid_ = -1;
+  bool waited_ = false;
+};
+
 }  // namespace mlp::test

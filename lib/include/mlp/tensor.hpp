@@ -6,7 +6,18 @@
 // are stored out x in, like torch.nn.Linear.weight, and a dense layer computes Z = W X + b.
 #pragma once
 
+// g++ 12 with AVX-512 reports "used uninitialized" inside its own intrinsics headers when
+// Eigen's vectorised log/exp are inlined (the intrinsics start from _mm512_undefined_ps on
+// purpose). Silenced for the headers only, not for this project's code.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <Eigen/Core>
+#pragma GCC diagnostic pop
+#else
+#include <Eigen/Core>
+#endif
 
 #include <cstddef>
 
