@@ -86,6 +86,10 @@ class Trainer {
   TrainerState state() const;
   void restore(const TrainerState& state);
 
+  // The order the last epoch visited the training samples in (its minibatches are consecutive
+  // slices of it): what `compare` keeps the same for every activation.
+  const std::vector<Index>& epoch_order() const { return order_; }
+
  private:
   // One pass over the training set; returns the mean loss, or nothing if stopped or diverged.
   std::optional<double> run_epoch(const Dataset& train, double lr, const TrainerOptions& options,

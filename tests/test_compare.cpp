@@ -1,0 +1,203 @@
+#include "mlp/compare.hpp"
+#include "mlp/config.hpp"
+#include "mlp/diagnostics.hpp"
+#include "mlp/experiment.hpp"
+#include "mlp/layers.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace mlp;
+
+namespace {
+
+// A small, fast comparison on iris: 3 activations, 2 seeds, a few epochs.
+Settings small_compare(const std::vector<std::pair<std::string, std::string>>& more = {}) {
+  std::vector<std::pair<std::string, std::string>> overrides = {
+      {"train.epochs", "4"},
+      {"compare.activations", R"(["relu", "tanh", "prelu"])"},
+      {"compare.seeds", "[3, 4]"},
+  };
+  overrides.insert(overrides.end(), more.begin(), more.end());
+  return parse_config("configs/iris.json", overrides);
+}
+
+// The JSON without any key named "timing", where the wall-clock figures live.
+nlohmann::json without_timing(nlohmann::json j) {
+  if (j.is_object()) {
+    j.erase("timing");
+    for (auto& [key, value] : j.items()) value = without_timing(value);
+  } else if (j.is_array()) {
+    for (auto& value : j) value = without_timing(value);
+  }
+  return j;
+}
+
+// Every linear layer's weights and biases, in order.
+std::vector<Scalar> weights_of(const Network& net) {
+  std::vector<Scalar> values;
+  for (std::size_t i = 0; i < net.layer_count(); ++i) {
+    if (const auto* dense = dynamic_cast<const DenseLayer*>(&net.layer(i))) {
+      values.insert(values.end(), dense->weight().data(), dense->weight().data() + dense->weight().size());
+      values.insert(values.end(), dense->bias().data(), dense->bias().data() + dense->bias().size());
+    }
+  }
+  return values;
+}
+
+}  // namespace
+
+TEST_CASE("for one seed, every activation gets the same split, initial weights and batch order") {
+  const Settings settings = small_compare();
+  const Experiment experiment = load_experiment(settings);
+  std::vector<std::vector<Scalar>> initial;
+  std::vector<std::vector<Index>> orders;
+  for (const char* name : {"relu", "tanh", "prelu"}) {
+    ModelSettings model = settings.model;
+    for (LayerSpec& layer : model.hidden) {
+      if (layer.type == LayerSpec::Type::kActivation) layer.activation = Activation::with_defaults(name);
+    }
+    Network net = build_network(model, settings.model.init, experiment, 3);
+    initial.push_back(weights_of(net));
+    TrainSettings train = settings.train;
+    train.epochs = 1;
+    train.seed = 3;
+    Trainer trainer(train, net, experiment.loss, experiment.task(), experiment.classes());
+    trainer.fit(experiment.data.train, nullptr, {});
+    orders.push_back(trainer.epoch_order());
+  }
+  CHECK(initial[0] == initial[1]);
+  CHECK(initial[0] == initial[2]);
+  CHECK(orders[0] == orders[1]);
+  CHECK(orders[0] == orders[2]);
+  // The order is a real shuffle, not the identity (so the comparison above means something).
+  std::vector<Index> identity(orders[0].size());
+  std::iota(identity.begin(), identity.end(), Index{0});
+  CHECK(orders[0] != identity);
+}
+
+TEST_CASE("results do not depend on the number of jobs") {
+  const Settings settings = small_compare();
+  CompareOptions one;
+  one.jobs = 1;
+  CompareOptions two;
+  two.jobs = 2;
+  const nlohmann::json a = compare_json(run_compare(settings, one), settings);
+  const nlohmann::json b = compare_json(run_compare(settings, two), settings);
+  CHECK(without_timing(a).dump() == without_timing(b).dump());
+  CHECK(a["runs"].size() == 6);
+  CHECK(a["summary"].size() == 3);
+  // Wall-clock figures exist, only under "timing".
+  CHECK(a["runs"][0]["timing"]["train_seconds"].get<double>() > 0);
+}
+
+TEST_CASE("the learning-rate grid reports each activation at its best rate") {
+  const Settings settings = small_compare({{"compare.lr_grid", "[1e-6, 0.01]"}});
+  CompareOptions options;
+  options.jobs = 2;
+  const CompareResult result = run_compare(settings, options);
+  REQUIRE(result.runs.size() == 3 * 2 * 2);
+  for (const ActivationSummary& s : result.summary) CHECK(s.lr == 0.01);  // 1e-6 learns nothing in 4 epochs
+}
+
+TEST_CASE("summaries: the loss target is reached by every run; paired wins against the baseline") {
+  CompareResult result;
+  result.task = Task::kClassification;
+  result.activations = {Activation::with_defaults("relu"), Activation::with_defaults("tanh")};
+  result.seeds = {1, 2};
+  result.lr_grid = {0.1};
+  result.baseline = 0;
+  // relu: best val losses 0.5 and 0.4; tanh: 0.3 and 0.6. Accuracies at the end: relu 0.8, 0.9;
+  // tanh 0.85, 0.85.
+  auto run = [](std::size_t activation, std::uint64_t seed, std::vector<double> losses, double accuracy) {
+    CompareRun r{activation, seed, 0.1, Initializer::pytorch_default(), {}};
+    for (std::size_t e = 0; e < losses.size(); ++e) {
+      EpochMetrics m;
+      m.epoch = static_cast<int>(e) + 1;
+      m.val = Evaluation{};
+      m.val->loss = losses[e];
+      m.val->accuracy = accuracy;
+      r.result.history.push_back(m);
+    }
+    return r;
+  };
+  result.runs = {run(0, 1, {0.9, 0.5, 0.55}, 0.8), run(0, 2, {0.7, 0.4, 0.45}, 0.9),
+                 run(1, 1, {0.8, 0.3, 0.35}, 0.85), run(1, 2, {0.6, 0.65, 0.7}, 0.85)};
+  summarize_compare(result);
+  CHECK(result.loss_target == doctest::Approx(0.6));  // the worst best loss: tanh's second seed
+  REQUIRE(result.summary.size() == 2);
+  const ActivationSummary& tanh = result.summary[0].activation == 1 ? result.summary[0] : result.summary[1];
+  REQUIRE(tanh.vs_baseline);
+  CHECK(tanh.vs_baseline->wins == 1);  // 0.85 > 0.8 on seed 1, 0.85 < 0.9 on seed 2
+  CHECK(tanh.vs_baseline->seeds == 2);
+  CHECK(tanh.vs_baseline->difference.mean == doctest::Approx(0.0));
+  REQUIRE(tanh.epochs_to_target);
+  CHECK(tanh.epochs_to_target->mean == doctest::Approx(1.5));  // epoch 2 on seed 1, epoch 1 on seed 2
+  CHECK(tanh.final_val_loss.mean == doctest::Approx(0.525));
+  CHECK(tanh.metric.mean == doctest::Approx(0.85));
+}
+
+TEST_CASE("diagnostics: all-negative pre-activations make every ReLU unit dead; +-50 saturates a sigmoid") {
+  std::vector<std::unique_ptr<Layer>> layers;
+  auto dense = std::make_unique<DenseLayer>(3, 4);
+  dense->weight().setZero();
+  dense->bias().setConstant(-1);  // every pre-activation is -1 whatever the input
+  layers.push_back(std::move(dense));
+  layers.push_back(std::make_unique<ActivationLayer>(Activation::with_defaults("relu"), 4));
+  auto big = std::make_unique<DenseLayer>(4, 2);
+  big->weight().setZero();
+  big->bias() << 50, -50;
+  layers.push_back(std::move(big));
+  layers.push_back(std::make_unique<ActivationLayer>(Activation::with_defaults("sigmoid"), 2));
+  layers.push_back(std::make_unique<ActivationLayer>(Activation::with_defaults("tanh"), 2));
+  Network net(std::move(layers));
+  ActivityAccumulator activity(net);
+  const Matrix x = Matrix::Random(3, 10);
+  net.forward(cview(x), Mode::kEval);
+  activity.add(net);
+  const std::vector<ActivityStats> stats = activity.finish();
+  REQUIRE(stats.size() == 3);
+  CHECK(stats[0].dead_fraction == 1.0);
+  CHECK_FALSE(stats[0].saturated_fraction);  // relu is not bounded above
+  CHECK(stats[1].saturated_fraction == 1.0);
+  CHECK_FALSE(stats[1].dead_fraction);  // sigmoid has no flat region
+  CHECK(stats[1].mean_activation == doctest::Approx(0.5));
+  // tanh of sigmoid's outputs (1 and 0): tanh(1) = 0.76 is not saturated, tanh(0) = 0 is not either.
+  CHECK(stats[2].saturated_fraction == 0.0);
+
+  // A live layer is not dead: the same network with random weights.
+  const LayerSpec specs[] = {LayerSpec::linear(16), LayerSpec::activation_of(Activation::with_defaults("relu"))};
+  Network live = Network::build(3, specs, 2, Initializer::pytorch_default(), 1);
+  ActivityAccumulator live_activity(live);
+  const Matrix many = Matrix::Random(3, 200);
+  live.forward(cview(many), Mode::kEval);
+  live_activity.add(live);
+  CHECK(*live_activity.finish()[0].dead_fraction < 0.5);
+}
+
+TEST_CASE("the deep sigmoid network's gradient ratio is orders of magnitude below ReLU's") {
+  const Settings settings = parse_config("configs/deep_sigmoid.json", {{"train.epochs", "3"},
+                                                                       {"compare.activations", R"(["sigmoid", "relu"])"},
+                                                                       {"compare.seeds", "1"}});
+  CompareOptions options;
+  options.jobs = 2;
+  const CompareResult result = run_compare(settings, options);
+  double sigmoid = 0, relu = 0;
+  for (const ActivationSummary& s : result.summary) {
+    REQUIRE(s.grad_ratio);
+    (result.activations[s.activation].spec->name == "sigmoid" ? sigmoid : relu) = s.grad_ratio->mean;
+  }
+  CHECK(sigmoid < relu * 1e-3);
+}
+
+TEST_CASE("--init auto gives each activation its recommended scheme") {
+  CHECK(recommended_initializer(Activation::with_defaults("relu"), BiasInit::kDefault).spec->name == "kaiming_uniform");
+  CHECK(recommended_initializer(Activation::with_defaults("tanh"), BiasInit::kDefault).spec->name == "xavier_uniform");
+  CHECK(recommended_initializer(Activation::with_defaults("selu"), BiasInit::kZeros).spec->name == "lecun_normal");
+  const Settings settings = small_compare({{"compare.init", "\"auto\""}});
+  CompareOptions options;
+  const CompareResult result = run_compare(settings, options);
+  for (const ActivationSummary& s : result.summary) {
+    const bool relu_family = result.activations[s.activation].spec->name != "tanh";
+    CHECK(s.init.rfind(relu_family ? "kaiming_uniform" : "xavier_uniform", 0) == 0);
+  }
+}
