@@ -3,6 +3,7 @@
 #include "mlp/error.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
 
 #include <unistd.h>
@@ -12,9 +13,29 @@
 
 namespace mlp::app {
 
+namespace {
+
+// "warning: ", "error: ", "debug: " before a message; nothing before the ordinary info lines.
+class LevelPrefix final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    if (msg.level == spdlog::level::info) return;
+    const std::string prefix = msg.level == spdlog::level::warn ? "warning: "
+                                                                : std::string(spdlog::level::to_string_view(msg.level).data(),
+                                                                              spdlog::level::to_string_view(msg.level).size()) +
+                                                                      ": ";
+    dest.append(prefix.data(), prefix.data() + prefix.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<LevelPrefix>(); }
+};
+
+}  // namespace
+
 void setup_logging(const std::string& level, bool quiet) {
   auto logger = spdlog::stderr_color_mt("mlptrain");
-  logger->set_pattern("%^%l%$: %v");
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<LevelPrefix>('*').set_pattern("%^%*%$%v");
+  logger->set_formatter(std::move(formatter));
   spdlog::set_default_logger(logger);
   const spdlog::level::level_enum parsed = spdlog::level::from_str(level);
   // from_str maps anything it does not know to "off"; only accept the real names.

@@ -160,7 +160,7 @@ class RunRecorder {
   void epoch_done(const EpochMetrics& metrics) {
     progress_.clear();
     history_.push_back(metrics);
-    write_file_atomically(dir_ / "metrics.csv", metrics_csv(history_, task_));
+    write_file_atomically(dir_ / "metrics.csv", metrics_csv(history_, task_), Durability::kAtomicOnly);
     if (spdlog::should_log(spdlog::level::info)) {
       printer_.print(metrics, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
     }

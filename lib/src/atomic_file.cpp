@@ -88,13 +88,14 @@ fs::path blocking_file(const fs::path& dir) {
 
 }  // namespace
 
-void write_file_atomically(const fs::path& path, std::string_view content) {
+void write_file_atomically(const fs::path& path, std::string_view content, Durability durability) {
+  const bool sync = durability == Durability::kSynced;
   const fs::path dir = path.parent_path();
   fs::path temp;
   const int fd = create_unique(dir, path.filename().string() + ".tmp", temp);
   if (fd < 0) fail_write(path, errno);
   int err = write_all(fd, content);
-  if (err == 0 && ::fsync(fd) != 0) err = errno;
+  if (sync && err == 0 && ::fsync(fd) != 0) err = errno;
   // close can report a delayed write error (NFS, quotas), so its result counts too.
   if (::close(fd) != 0 && err == 0) err = errno;
   if (err == 0 && ::rename(temp.c_str(), path.c_str()) != 0) err = errno;
@@ -102,7 +103,7 @@ void write_file_atomically(const fs::path& path, std::string_view content) {
     ::unlink(temp.c_str());
     fail_write(path, err);
   }
-  sync_directory(dir, path);
+  if (sync) sync_directory(dir, path);
 }
 
 void ensure_writable_directory(const fs::path& dir) {

@@ -12,7 +12,13 @@ namespace mlp {
 // the folder is synced so that the rename itself survives a crash. A reader sees the old file or
 // the new one, never a mix. The folder must exist. On failure the temporary file is removed,
 // `path` is left as it was, and IoError says which path and why ("No space left on device").
-void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+//
+// kSynced (the default) also makes the new file survive a power loss. kAtomicOnly skips the two
+// fsyncs: still never a torn file when the process crashes or is killed, and cheap enough to
+// rewrite after every epoch (a sync costs milliseconds, more than a small epoch).
+enum class Durability { kSynced, kAtomicOnly };
+void write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                           Durability durability = Durability::kSynced);
 
 // Creates `dir` (and its parents) when missing and checks that files can be created in it, by
 // creating and removing a probe file. Called before a long run, so that an unwritable output

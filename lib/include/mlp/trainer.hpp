@@ -38,7 +38,9 @@ struct TrainResult {
   StopReason reason = StopReason::kCompleted;
   int best_epoch = 0;  // epoch whose weights the network holds at the end (0: the initial ones)
   std::string message;  // for kDiverged: where and why
-  double train_seconds = 0;  // the epoch loop only, without data loading
+  // The epoch loop (training steps and validation), without data loading and without the time
+  // the callbacks take to print and write files.
+  double train_seconds = 0;
   double samples_per_second = 0;
 };
 
