@@ -21,8 +21,10 @@ std::atomic<std::size_t> g_allocations{0};
 std::size_t mlp::test::allocation_count() { return g_allocations.load(); }
 
 #if defined(__SANITIZE_ADDRESS__)
-// Under AddressSanitizer, which owns malloc, its allocation hooks do the counting.
-#include <sanitizer/allocator_interface.h>
+// Under AddressSanitizer, which owns malloc, its allocation hooks do the counting. (Declared
+// here: g++ 12 ships no <sanitizer/allocator_interface.h>, but libasan exports the function.)
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void*, std::size_t),
+                                                         void (*free_hook)(const volatile void*));
 
 namespace {
 void on_malloc(const volatile void*, std::size_t) { g_allocations.fetch_add(1, std::memory_order_relaxed); }
