@@ -156,8 +156,8 @@ TEST_CASE("dataset: task detection") {
     std::string text = "x,y\n";
     for (int i = 0; i < 1500; ++i) text += std::to_string(i) + "," + std::to_string(i * 0.5) + "\n";
     const auto feature_path = dir.write("f.csv", text + "abc,1\n");
-    CHECK_INPUT_ERROR(load_training_data(settings_for(feature_path), 1), feature_path.string() + ":1502:1: ",
-                      "column \"x\": cannot parse \"abc\" as a number");
+    CHECK_INPUT_ERROR(load_training_data(settings_for(feature_path), 1),
+                      feature_path.string() + ":1502:1: ", "column \"x\": cannot parse \"abc\" as a number");
     CHECK(input_error([&] { load_training_data(settings_for(feature_path), 1); }).find("distinct") ==
           std::string::npos);
   }
