@@ -69,6 +69,7 @@ class Workspace {
   }
   fs::path case_dir() const { return root_ / "case"; }
   fs::path io_dir() const { return root_ / "io"; }
+  fs::path no_input() const { return root_ / "io" / "empty"; }  // stdin of runs without one
   void mounted(const fs::path& path) { mounts_.push_back(path); }
 
  private:
@@ -207,32 +208,50 @@ std::vector<std::string> check_left_behind(const std::map<std::string, std::stri
   return failures;
 }
 
-int run_case(const std::string& binary, const fs::path& source) {
-  const Json spec = Json::parse(read_file(source / "case.json"));
-  Workspace workspace;
+// A misspelt key would silently drop a check, so every key must be a known one.
+void check_keys(const Json& spec) {
+  static const std::set<std::string> kKnown = {"note",  "args",   "exit_code", "stderr",
+                                               "stdin", "setup",  "generate",  "file_size_limit",
+                                               "tmpfs", "device", "may_leave"};
+  for (const auto& item : spec.items()) {
+    if (!kKnown.contains(item.key())) throw std::runtime_error("case.json: unknown key \"" + item.key() + "\"");
+  }
+}
+
+// Fills the workspace: a copy of the case, its generated files, its tmpfs or device, and what its
+// setup runs make. Returns the status to end with (skipped, or a failed setup), or nothing.
+std::optional<int> prepare(const std::string& binary, const Json& spec, const fs::path& source, Workspace& workspace) {
   const fs::path dir = workspace.case_dir();
   fs::copy(source, dir, fs::copy_options::recursive);
   fs::remove(dir / "case.json");
   fs::create_directory(workspace.io_dir());
+  write_file(workspace.no_input(), "");
   if (spec.contains("generate")) generate(spec["generate"], dir);
   if (!prepare_special(spec, workspace)) {
     std::cout << "skipped: this process may not mount a tmpfs or make a device node (" << std::strerror(errno) << ")\n";
     return kSkipped;
   }
-  const fs::path no_input = workspace.io_dir() / "empty";
-  write_file(no_input, "");
   for (const Json& args : spec.value("setup", Json::array())) {
-    const RunResult setup = run(binary, args.get<std::vector<std::string>>(), dir, no_input, workspace.io_dir(), {});
+    const auto setup =
+        run(binary, args.get<std::vector<std::string>>(), dir, workspace.no_input(), workspace.io_dir(), {});
     if (setup.exit_code != 0) {
       std::cout << "setup " << args.dump() << " failed with exit code " << setup.exit_code << ":\n" << setup.err;
       return 1;
     }
   }
+  return std::nullopt;
+}
 
+int run_case(const std::string& binary, const fs::path& source) {
+  const Json spec = Json::parse(read_file(source / "case.json"));
+  check_keys(spec);
+  Workspace workspace;
+  if (const std::optional<int> status = prepare(binary, spec, source, workspace)) return *status;
+  const fs::path dir = workspace.case_dir();
   const auto before = snapshot(dir);
   Limits limits;
   if (spec.contains("file_size_limit")) limits.file_size = spec["file_size_limit"].get<rlim_t>();
-  const fs::path input = spec.contains("stdin") ? dir / spec["stdin"].get<std::string>() : no_input;
+  const fs::path input = spec.contains("stdin") ? dir / spec["stdin"].get<std::string>() : workspace.no_input();
   const RunResult result =
       run(binary, spec.at("args").get<std::vector<std::string>>(), dir, input, workspace.io_dir(), limits);
 
