@@ -15,6 +15,7 @@ struct RunOptions {
   std::string out;                // --out DIR (empty: the config's output.dir)
   int threads = 0;                // 0: every core
   int print_every = 0;            // epochs between progress lines; 0: about 20 lines per run
+  std::string memory_limit;       // --memory-limit SIZE (empty: half of physical memory)
 
   // The --set pairs split at their first '='. Throws InputError for one without '='.
   std::vector<std::pair<std::string, std::string>> overrides() const;
@@ -33,6 +34,7 @@ struct PredictOptions {
   std::string id_column;
   std::string format = "csv";  // csv | json
   char delimiter = ',';
+  std::string memory_limit;  // --memory-limit SIZE (empty: half of physical memory)
 };
 
 struct EvaluateOptions {
@@ -40,6 +42,7 @@ struct EvaluateOptions {
   std::string data;
   std::string format = "text";  // text | json
   char delimiter = ',';
+  std::string memory_limit;  // --memory-limit SIZE (empty: half of physical memory)
 };
 
 struct CompareCommandOptions {

@@ -7,6 +7,7 @@
 #include "mlp/compare.hpp"
 #include "mlp/config.hpp"
 #include "mlp/error.hpp"
+#include "mlp/memory_budget.hpp"
 #include "mlp/report_html.hpp"
 
 #include <nlohmann/json.hpp>
@@ -112,6 +113,7 @@ int run_compare(const CompareCommandOptions& options) {
   const bool show_progress = isatty(STDERR_FILENO) != 0 && spdlog::should_log(spdlog::level::info);
   CompareOptions compare_options;
   compare_options.jobs = jobs;
+  compare_options.memory_limit = memory_limit_or_default(options.run.memory_limit);
   compare_options.on_run_done = [&](int done, int total) {
     if (show_progress) std::fprintf(stderr, "\r  runs %d/%d", done, total);
     if (done == total && show_progress) std::fputc('\n', stderr);

@@ -5,10 +5,12 @@
 #include "console.hpp"
 
 #include "mlp/error.hpp"
+#include "mlp/memory_budget.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -21,6 +23,24 @@ struct GlobalOptions {
   std::string log_level = "info";
 };
 
+// --memory-limit, checked as it is parsed so that a bad value fails before any data is read
+// ("--memory-limit: "1X" is not a memory size; ...").
+void add_memory_limit_option(CLI::App& command, std::string& limit) {
+  command
+      .add_option("--memory-limit", limit,
+                  "Refuse a network that would need more memory than SIZE, e.g. 4G, 512M or 75% (of physical memory; "
+                  "default 50%)")
+      ->type_name("SIZE")
+      ->check([](const std::string& text) {
+        try {
+          mlp::parse_memory_limit(text);
+          return std::string();
+        } catch (const mlp::InputError& e) {
+          return std::string(e.what());
+        }
+      });
+}
+
 void add_run_options(CLI::App& command, RunOptions& run) {
   command.add_option("-c,--config", run.config, "JSON config file (see docs/config.md)");
   command.add_option("--set", run.sets, "Override a config value by its JSON path: PATH=VALUE (repeatable)")
@@ -29,12 +49,19 @@ void add_run_options(CLI::App& command, RunOptions& run) {
   command.add_option("--threads", run.threads, "Worker threads (default: every core)")->check(CLI::Range(1, 1024));
   command.add_option("--print-every", run.print_every, "Epochs between progress lines (default: ~20 lines)")
       ->check(CLI::NonNegativeNumber);
+  add_memory_limit_option(command, run.memory_limit);
 }
 
 void add_global_options(CLI::App& command, GlobalOptions& global) {
   command.add_flag("-q,--quiet", global.quiet, "Only warnings and errors");
   command.add_option("--log-level", global.log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str();
+}
+
+// "mlptrain" or "mlptrain predict": the command whose --help explains a usage error.
+std::string command_path(const CLI::App& app) {
+  for (const CLI::App* sub : app.get_subcommands()) return "mlptrain " + sub->get_name();
+  return "mlptrain";
 }
 
 std::string join_argv(int argc, char** argv) {
@@ -82,6 +109,7 @@ int run(int argc, char** argv) {
   predict_cmd->add_option("--id", predict.id_column, "Input column copied to the output to identify rows");
   predict_cmd->add_option("--format", predict.format, "csv or json")->check(CLI::IsMember({"csv", "json"}));
   predict_cmd->add_option("--delimiter", predict.delimiter, "Field delimiter of the input CSV");
+  add_memory_limit_option(*predict_cmd, predict.memory_limit);
   add_global_options(*predict_cmd, global);
   predict_cmd->footer(
       "Examples:\n"
@@ -95,6 +123,7 @@ int run(int argc, char** argv) {
       ->required();
   evaluate_cmd->add_option("--format", evaluate.format, "text or json")->check(CLI::IsMember({"text", "json"}));
   evaluate_cmd->add_option("--delimiter", evaluate.delimiter, "Field delimiter of the CSV");
+  add_memory_limit_option(*evaluate_cmd, evaluate.memory_limit);
   add_global_options(*evaluate_cmd, global);
   evaluate_cmd->footer(
       "Examples:\n"
@@ -138,9 +167,11 @@ int run(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // Help and version are "errors" with exit code 0 in CLI11; real usage errors exit 2.
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    // Help and version are "errors" with exit code 0 in CLI11; real usage errors exit 2, with
+    // one line like every other error (CLI11's own report takes two).
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::fprintf(stderr, "error: %s (see %s --help)\n", e.what(), command_path(app).c_str());
+    return 2;
   }
   setup_logging(global.log_level, global.quiet);
   const std::string command_line = join_argv(argc, argv);
@@ -160,6 +191,9 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Past the file-size limit (ulimit -f) the kernel would kill the process with SIGXFSZ; ignored,
+  // write() fails with EFBIG instead and the failure is reported like any other write error.
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     return run(argc, argv);
   } catch (const mlp::InputError& e) {

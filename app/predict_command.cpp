@@ -4,6 +4,7 @@
 #include "mlp/atomic_file.hpp"
 #include "mlp/error.hpp"
 #include "mlp/loss.hpp"
+#include "mlp/memory_budget.hpp"
 #include "mlp/metrics.hpp"
 #include "mlp/model_io.hpp"
 #include "mlp/report.hpp"
@@ -42,7 +43,7 @@ Matrix predict_all(Model& model, const Dataset& data) {
 }  // namespace
 
 int run_predict(const PredictOptions& options) {
-  Model model = load_model(options.model);
+  Model model = load_model(options.model, memory_limit_or_default(options.memory_limit));
   const DataSchema& schema = model.schema;
   const std::optional<std::string> id_column =
       options.id_column.empty() ? std::nullopt : std::optional<std::string>(options.id_column);
@@ -107,7 +108,7 @@ int run_predict(const PredictOptions& options) {
 }
 
 int run_evaluate(const EvaluateOptions& options) {
-  Model model = load_model(options.model);
+  Model model = load_model(options.model, memory_limit_or_default(options.memory_limit));
   const ModelInput input =
       load_model_input(options.data, model.schema, true, CsvOptions{options.delimiter, MissingPolicy::kError});
   // The loss the model was trained with is not stored; evaluate reports the task's standard

@@ -10,6 +10,7 @@
 #include "mlp/error.hpp"
 #include "mlp/experiment.hpp"
 #include "mlp/layers.hpp"
+#include "mlp/memory_budget.hpp"
 #include "mlp/model_io.hpp"
 #include "mlp/report.hpp"
 #include "mlp/thread_pool.hpp"
@@ -217,6 +218,7 @@ int run_train(const TrainOptions& options, const std::string& command_line) {
   const Settings& settings = start.settings;
   const int threads = options.run.resolved_threads();
   const Experiment experiment = load_experiment(settings);
+  check_training_memory(settings, experiment, memory_limit_or_default(options.run.memory_limit));
   Model model = start.checkpoint ? std::move(start.checkpoint->model)
                                  : Model{experiment.data.schema, build_network(settings.model, settings.model.init,
                                                                                experiment, settings.train.seed)};

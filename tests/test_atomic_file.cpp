@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 
@@ -170,4 +171,34 @@ TEST_CASE("write_file_or_stdout writes \"-\" to standard output and anything els
 
   write_file_or_stdout(dir / "out.csv", "to a file\n");
   CHECK(read_text(dir / "out.csv") == "to a file\n");
+}
+
+TEST_CASE("a pipe or device at the path is written in place, not replaced by a file") {
+  // As root, a rename over /dev/null would replace the device; a FIFO of our own shows the same
+  // without risking the machine's devices.
+  TempDir dir;
+  const auto fifo = dir / "pipe";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // The read end is open (without blocking) before the write, and the content fits the pipe's
+  // buffer, so nothing waits on anything; a file renamed over the pipe would leave it empty.
+  const int read_end = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  REQUIRE(read_end >= 0);
+  write_file_atomically(fifo, "through the pipe\n");
+  char buffer[64] = {};
+  const ssize_t n = ::read(read_end, buffer, sizeof buffer);
+  ::close(read_end);
+  CHECK(std::string(buffer, static_cast<std::size_t>(std::max<ssize_t>(n, 0))) == "through the pipe\n");
+  CHECK(std::filesystem::is_fifo(fifo));
+  CHECK(entries(dir.path()) == std::vector<std::string>{"pipe"});
+}
+
+TEST_CASE("a symbolic link is followed: its target gets the new content and the link stays") {
+  TempDir dir;
+  std::filesystem::create_directory(dir / "runs");
+  write_text(dir / "runs" / "model.json", "old");
+  std::filesystem::create_symlink("runs/model.json", dir / "latest.json");
+  write_file_atomically(dir / "latest.json", "new");
+  CHECK(std::filesystem::is_symlink(dir / "latest.json"));
+  CHECK(read_text(dir / "runs" / "model.json") == "new");
+  CHECK(entries(dir / "runs") == std::vector<std::string>{"model.json"});
 }

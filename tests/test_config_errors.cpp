@@ -199,7 +199,14 @@ TEST_CASE("config: JSON syntax errors give line and column") {
         "configs/x.json:1:1: syntax error while parsing value - unexpected end of input; expected '[', '{', or a "
         "literal");
   CHECK(error_of(with_train(R"j(, "train": {"clip_grad_norm": 1e400})j")) ==
-        "configs/x.json: number overflow parsing '1e400' (beyond the range of a double)");
+        "configs/x.json:1:58: the number 1e400 is beyond the range of a double");
+  // A number-like string before it is not the number (the scan skips strings).
+  CHECK(error_of("{\"data\": {\"train\": \"1e999\"},\n \"train\": {\"epochs\": -2e999}}") ==
+        "configs/x.json:2:22: the number -2e999 is beyond the range of a double");
+  // Raw bytes that are not UTF-8 are shown escaped, so the message stays printable.
+  CHECK(error_of("{\"data\": {\"train\": \"a\xff.csv\"}}") ==
+        "configs/x.json:1:22: syntax error while parsing value - invalid string: ill-formed UTF-8 byte; last read: "
+        "'\"a\\xFF'");
   CHECK(error_of("{\"data\": {\"train\": tru}}") ==
         "configs/x.json:1:23: syntax error while parsing value - invalid literal; last read: '\"train\": tru}'");
 

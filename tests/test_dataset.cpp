@@ -152,6 +152,20 @@ TEST_CASE("dataset: task detection") {
     CHECK_INPUT_ERROR(load(labels + " oops"), path + ":1502:2: ",
                       "column \"y\": cannot parse \"oops\" as a number; the column's first 1000 distinct values were "
                       "numbers, so it was taken as a regression target");
+    // The explanation belongs to the target alone, not to a bad feature in a later row.
+    std::string text = "x,y\n";
+    for (int i = 0; i < 1500; ++i) text += std::to_string(i) + "," + std::to_string(i * 0.5) + "\n";
+    const auto feature_path = dir.write("f.csv", text + "abc,1\n");
+    CHECK_INPUT_ERROR(load_training_data(settings_for(feature_path), 1),
+                      feature_path.string() + ":1502:1: ", "column \"x\": cannot parse \"abc\" as a number");
+    CHECK(input_error([&] { load_training_data(settings_for(feature_path), 1); }).find("distinct") ==
+          std::string::npos);
+  }
+  SUBCASE("a regression target that is not a number says what the task needs") {
+    const auto path = (dir.path() / "t.csv").string();
+    CHECK_INPUT_ERROR(load("1.5 2.5 high", Task::kRegression), path + ":4:2: ",
+                      "column \"y\": cannot parse \"high\" as a number; a regression target must be a number (set "
+                      "the task to \"classification\" if the column holds labels)");
   }
   SUBCASE("a single class is an error") {
     CHECK_INPUT_ERROR(load("a a a"), (dir.path() / "t.csv").string() + ": ",

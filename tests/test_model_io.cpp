@@ -182,7 +182,11 @@ TEST_CASE("model files that cannot be read or parsed name the path and the reaso
                                 ":2:13: invalid JSON: syntax error while parsing value - invalid literal; last read: "
                                 "'\"format\": m'");
   write_text(path, "{\"format\": \"mlptrain-model\", \"version\": 1, \"x\": 1e999}");
-  CHECK(load_error(path) == path.string() + ": invalid JSON: number overflow parsing '1e999'");
+  CHECK(load_error(path) == path.string() + ":1:49: invalid JSON: number overflow parsing '1e999'");
+  write_text(path, "{\"format\": \"\xc3\x28\"}");
+  CHECK(load_error(path) == path.string() +
+                                ":1:14: invalid JSON: syntax error while parsing value - invalid string: ill-formed "
+                                "UTF-8 byte; last read: '\"\\xC3('");
 
   Json json = model_to_json(small_model());
   json["version"] = 2;

@@ -86,10 +86,31 @@ fs::path blocking_file(const fs::path& dir) {
   return {};
 }
 
+// Writes into an existing device or pipe (/dev/null, /dev/stdout, a FIFO), which has no content to
+// replace atomically: renaming a file over it would replace the device itself.
+void write_in_place(const fs::path& path, std::string_view content) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail_write(path, errno);
+  int err = write_all(fd, content);
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err != 0) fail_write(path, err);
+}
+
 }  // namespace
 
-void write_file_atomically(const fs::path& path, std::string_view content, Durability durability) {
+void write_file_atomically(const fs::path& given, std::string_view content, Durability durability) {
   const bool sync = durability == Durability::kSynced;
+  std::error_code ec;  // a path that does not exist yet sets it; "not found" is all that says
+  const fs::file_status status = fs::status(given, ec);  // follows symbolic links
+  if (fs::exists(status) && !fs::is_regular_file(status) && !fs::is_directory(status)) {
+    return write_in_place(given, content);
+  }
+  // A symbolic link is followed, so that the file it points to is replaced and the link kept.
+  fs::path path = given;
+  if (fs::is_symlink(fs::symlink_status(given, ec))) {
+    path = fs::weakly_canonical(given, ec);
+    if (ec) fail_write(given, ec.value());
+  }
   const fs::path dir = path.parent_path();
   fs::path temp;
   const int fd = create_unique(dir, path.filename().string() + ".tmp", temp);

@@ -160,11 +160,22 @@ std::string checkpoint_text(const RunOrigin& origin, const Model& model, const T
 }
 
 Checkpoint load_checkpoint(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec) && std::filesystem::is_directory(path.parent_path(), ec)) {
+    throw InputError(path.string() +
+                     ": no checkpoint in this folder; a run writes one only with train.checkpoint_every > 0");
+  }
   const Json json = read_json_file(path, "checkpoint");
   const std::string source = path.string();
   const JsonNode root(json, source);
+  // The format first, so that a model file or any other JSON given by mistake is named as such
+  // rather than by its first unknown key.
+  const JsonNode format = root["format"];
+  if (format.string() != kCheckpointFormat) {
+    format.fail("expected \"" + std::string(kCheckpointFormat) + "\", got " + json_text(format.json()) +
+                ": not an mlptrain checkpoint");
+  }
   root.check_keys({"format", "version", "origin", "model", "trainer"});
-  if (root["format"].string() != kCheckpointFormat) root["format"].fail("not an mlptrain checkpoint");
   if (root["version"].integer() != kCheckpointFormatVersion) {
     root["version"].fail("checkpoint version " + std::to_string(root["version"].integer()) +
                          " is not supported by this build (reads version " +

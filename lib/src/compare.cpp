@@ -4,6 +4,7 @@
 
 #include "mlp/error.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -119,6 +120,7 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
   std::mutex progress_mutex;
   int done = 0;
   const int total = static_cast<int>(result.runs.size());
+  check_training_memory(settings, experiments, options.memory_limit, std::min(options.jobs, total));
   parallel_for_each(total, options.jobs, [&](int i) {
     CompareRun& run = result.runs[static_cast<std::size_t>(i)];
     const auto seed_index = static_cast<std::size_t>(i) % result.seeds.size();

@@ -1,5 +1,7 @@
 #include "config_json.hpp"
 
+#include "json_scan.hpp"
+
 #include "mlp/error.hpp"
 
 #include <algorithm>
@@ -9,37 +11,10 @@
 namespace mlp {
 namespace {
 
-// "3:15": 1-based line and column (in bytes) of text[index].
-std::string position(std::string_view text, std::size_t index) {
-  index = std::min(index, text.size());
-  const std::string_view before = text.substr(0, index);
-  const auto line = 1 + std::ranges::count(before, '\n');
-  const std::size_t line_start = before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
-  return std::to_string(line) + ":" + std::to_string(index - line_start + 1);
-}
-
-// Index of the first bracket nested deeper than kMaxJsonDepth (outside strings), or npos.
-std::size_t too_deep_at(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;  // the escaped character cannot end the string
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) return i;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return std::string_view::npos;
-}
+using detail::line_column_at;
+using detail::number_overflow_at;
+using detail::printable;
+using detail::too_deep_at;
 
 // nlohmann's parser reports where it stopped; for the two mistakes people carry over from
 // JavaScript and JSON5 (comments, trailing commas), say so plainly and point at the culprit.
@@ -60,9 +35,9 @@ std::size_t too_deep_at(std::string_view text) {
   if (message.empty()) {
     const std::string what = error.what();
     const std::size_t syntax = what.find("syntax error");
-    message = syntax == std::string::npos ? what : what.substr(syntax);
+    message = printable(syntax == std::string::npos ? what : what.substr(syntax));
   }
-  throw InputError(source + ":" + position(text, at) + ": " + message);
+  throw InputError(source + ":" + line_column_at(text, at) + ": " + message);
 }
 
 // Follows the parse to name the JSON path of a key given twice in one object (nlohmann would
@@ -127,23 +102,27 @@ class DuplicateKeyCheck {
 }  // namespace
 
 nlohmann::json read_json(std::string_view text, const std::string& source) {
-  if (const std::size_t at = too_deep_at(text); at != std::string_view::npos) {
-    throw InputError(source + ":" + position(text, at) + ": nesting deeper than " + std::to_string(kMaxJsonDepth) +
-                     " levels of arrays and objects");
+  if (const std::size_t at = too_deep_at(text, kMaxJsonDepth); at != std::string_view::npos) {
+    throw InputError(source + ":" + line_column_at(text, at) + ": nesting deeper than " +
+                     std::to_string(kMaxJsonDepth) + " levels of arrays and objects");
   }
   try {
     return nlohmann::json::parse(text, DuplicateKeyCheck(source));
   } catch (const nlohmann::json::parse_error& error) {
     throw_syntax_error(text, source, error);
-  } catch (const nlohmann::json::out_of_range& error) {
+  } catch (const nlohmann::json::out_of_range&) {
     // A number beyond a double's range (1e400); nlohmann gives no position for it.
-    const std::string what = error.what();
-    throw InputError(source + ": " + what.substr(what.find(']') + 2) + " (beyond the range of a double)");
+    const std::size_t at = number_overflow_at(text);
+    if (at == std::string_view::npos) throw InputError(source + ": a number is beyond the range of a double");
+    const std::size_t end = text.find_first_of(",]} \t\r\n", at);
+    throw InputError(source + ":" + line_column_at(text, at) + ": the number " +
+                     printable(text.substr(at, end == std::string_view::npos ? end : end - at)) +
+                     " is beyond the range of a double");
   }
 }
 
 nlohmann::json parse_json_or_string(std::string_view text) {
-  if (too_deep_at(text) != std::string_view::npos) return std::string(text);
+  if (too_deep_at(text, kMaxJsonDepth) != std::string_view::npos) return std::string(text);
   nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
   return value.is_discarded() ? nlohmann::json(std::string(text)) : value;
 }

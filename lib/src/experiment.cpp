@@ -1,16 +1,36 @@
 #include "mlp/experiment.hpp"
 
+#include "mlp/error.hpp"
+#include "mlp/memory_budget.hpp"
 #include "mlp/trainer.hpp"
 
 namespace mlp {
+namespace {
+
+double dataset_bytes(const Dataset& data) {
+  return static_cast<double>(data.features.size() + data.targets.size()) * sizeof(Scalar) +
+         static_cast<double>(data.lines.size() * sizeof(data.lines[0]));
+}
+
+double data_bytes(const TrainingData& data) {
+  return dataset_bytes(data.train) + (data.val ? dataset_bytes(*data.val) : 0) +
+         (data.test ? dataset_bytes(*data.test) : 0);
+}
+
+}  // namespace
 
 Experiment load_experiment(const Settings& settings) {
   Experiment experiment;
   experiment.data = load_training_data(settings.data, settings.train.seed);
   const Task task = experiment.task();
   experiment.loss = settings.train.loss ? *settings.train.loss : default_loss(task);
-  experiment.outputs = output_size_for(experiment.loss, task, experiment.classes(),
-                                       static_cast<Index>(experiment.data.schema.target_names.size()));
+  try {
+    experiment.outputs = output_size_for(experiment.loss, task, experiment.classes(),
+                                         static_cast<Index>(experiment.data.schema.target_names.size()));
+  } catch (const InputError& e) {
+    // The mismatch is in the config (train.loss against the data's task): name the file.
+    throw InputError(settings.config_path.string() + ": " + e.what());
+  }
   return experiment;
 }
 
@@ -18,6 +38,17 @@ Network build_network(const ModelSettings& model, const Initializer& init, const
                       std::uint64_t seed) {
   const auto inputs = static_cast<Index>(experiment.data.schema.feature_names.size());
   return Network::build(inputs, model.hidden, experiment.outputs, init, seed);
+}
+
+void check_training_memory(const Settings& settings, std::span<const Experiment> experiments, std::uint64_t limit,
+                           int networks) {
+  const Experiment& first = experiments.front();
+  const NetworkShape shape =
+      network_shape(static_cast<Index>(first.data.schema.feature_names.size()), settings.model.hidden, first.outputs);
+  MemoryNeed need = training_memory(shape, optimizer_state_slots(settings.train.optimizer), settings.train.batch_size);
+  need.networks = networks;
+  for (const Experiment& experiment : experiments) need.data_bytes += data_bytes(experiment.data);
+  check_memory(need, limit, settings.config_path.string());
 }
 
 }  // namespace mlp

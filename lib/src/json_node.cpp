@@ -1,5 +1,7 @@
 #include "json_node.hpp"
 
+#include "json_scan.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -35,20 +37,6 @@ std::string read_file(const std::filesystem::path& path, std::string_view what) 
   return text;
 }
 
-// "12:5" for the byte at 1-based offset `byte` of `text`.
-std::string line_column(std::string_view text, std::size_t byte) {
-  const std::size_t end = std::min(byte == 0 ? 0 : byte - 1, text.size());
-  std::size_t line = 1;
-  std::size_t line_start = 0;
-  for (std::size_t i = 0; i < end; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      line_start = i + 1;
-    }
-  }
-  return std::to_string(line) + ":" + std::to_string(end - line_start + 1);
-}
-
 // nlohmann's message without its "[json.exception.parse_error.101] parse error at line 1,
 // column 2: " prefix, which the caller replaces with the file's own line:column.
 std::string parse_detail(const std::string& what) {
@@ -61,40 +49,25 @@ std::string parse_detail(const std::string& what) {
   return what.substr(start);
 }
 
-
-// The 1-based byte offset where nesting first exceeds kMaxJsonDepth, or 0 if it never does.
-std::size_t too_deep_at(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) return i + 1;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return 0;
-}
-
 }  // namespace
 
 nlohmann::ordered_json parse_json(std::string_view text, const std::string& source) {
-  if (const std::size_t at = too_deep_at(text)) {
-    throw InputError(source + ":" + line_column(text, at) + ": invalid JSON: nested deeper than " +
+  using detail::line_column_at;
+  if (const std::size_t at = detail::too_deep_at(text, kMaxJsonDepth); at != std::string_view::npos) {
+    throw InputError(source + ":" + line_column_at(text, at) + ": invalid JSON: nested deeper than " +
                      std::to_string(kMaxJsonDepth) + " levels");
   }
   try {
     return nlohmann::ordered_json::parse(text);
   } catch (const nlohmann::ordered_json::parse_error& e) {
-    throw InputError(source + ":" + line_column(text, e.byte) + ": invalid JSON: " + parse_detail(e.what()));
+    // e.byte counts the bytes read, the last of them where parsing failed.
+    throw InputError(source + ":" + line_column_at(text, e.byte == 0 ? 0 : e.byte - 1) +
+                     ": invalid JSON: " + detail::printable(parse_detail(e.what())));
   } catch (const nlohmann::ordered_json::exception& e) {
-    throw InputError(source + ": invalid JSON: " + parse_detail(e.what()));
+    // A number beyond a double's range (1e400), which nlohmann reports without a position.
+    const std::size_t at = detail::number_overflow_at(text);
+    const std::string where = at == std::string_view::npos ? "" : ":" + line_column_at(text, at);
+    throw InputError(source + where + ": invalid JSON: " + detail::printable(parse_detail(e.what())));
   }
 }
 

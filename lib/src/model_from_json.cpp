@@ -5,6 +5,7 @@
 #include "mlp/model_io.hpp"
 
 #include "mlp/layers.hpp"
+#include "mlp/memory_budget.hpp"
 
 #include "json_node.hpp"
 
@@ -177,6 +178,25 @@ std::unique_ptr<Layer> read_dropout(const JsonNode& node, std::size_t i, Index w
   return std::make_unique<DropoutLayer>(units, p.number(), Rng(0, "dropout" + std::to_string(i)));
 }
 
+// The shape the layers describe, from their sizes alone (read_network checks everything after), so
+// that what the network needs is known before any of it is allocated. Learned activation values
+// are left out: at most one per unit, they are small beside the weights.
+NetworkShape read_shape(const JsonNode& node, Index inputs) {
+  NetworkShape shape;
+  shape.inputs = inputs;
+  Index width = inputs;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const JsonNode layer = node[i];
+    if (layer["type"].string() == "linear") {
+      const Index out = layer["out_features"].count(1);
+      shape.parameters += (static_cast<double>(width) + 1) * static_cast<double>(out);
+      width = out;
+    }
+    shape.widths.push_back(width);
+  }
+  return shape;
+}
+
 Network read_network(const JsonNode& node, Index inputs) {
   const std::size_t n = node.size();
   if (n == 0) node.fail("expected at least one layer");
@@ -218,7 +238,7 @@ void check_outputs(const JsonNode& last_layer, const DataSchema& schema, Index o
 
 }  // namespace
 
-Model model_from_json(const Json& json, const std::string& source) {
+Model model_from_json(const Json& json, const std::string& source, std::uint64_t memory_limit) {
   const JsonNode root(json, source);
   if (!json.is_object()) root.fail("expected a JSON object, got " + std::string(json.type_name()));
   const JsonNode format = root["format"];
@@ -234,7 +254,9 @@ Model model_from_json(const Json& json, const std::string& source) {
   root.check_keys({"format", "version", "task", "features", "targets", "classes", "layers"});
   DataSchema schema = read_schema(root);
   const JsonNode layers = root["layers"];
-  Network network = read_network(layers, static_cast<Index>(schema.feature_names.size()));
+  const auto inputs = static_cast<Index>(schema.feature_names.size());
+  check_memory(prediction_memory(read_shape(layers, inputs)), memory_limit, source + ": layers");
+  Network network = read_network(layers, inputs);
   check_outputs(layers[layers.size() - 1], schema, network.output_size());
   return Model{std::move(schema), std::move(network)};
 }

@@ -191,8 +191,8 @@ void save_model(const Model& model, const std::filesystem::path& path) {
   write_file_atomically(path, model_text(model));
 }
 
-Model load_model(const std::filesystem::path& path) {
-  return model_from_json(read_json_file(path, "model file"), path.string());
+Model load_model(const std::filesystem::path& path, std::uint64_t memory_limit) {
+  return model_from_json(read_json_file(path, "model file"), path.string(), memory_limit);
 }
 
 }  // namespace mlp

@@ -32,7 +32,7 @@ class TableReader {
   void reserve(Index capacity);
   void grow();
   void check_field_count() const;
-  bool read_number(std::size_t column, Scalar& out) const;
+  bool read_number(std::size_t column, Scalar& out, bool target) const;
   bool read_record();
   bool has_label(std::size_t column) const;
   void add_id(std::size_t column);
@@ -107,8 +107,9 @@ void TableReader::check_field_count() const {
   throw reader_.error_at(expected, counts);
 }
 
-// Parses field `column` into `out`; false when it is empty and such rows are dropped.
-bool TableReader::read_number(std::size_t column, Scalar& out) const {
+// Parses field `column` (a feature, or a regression target) into `out`; false when it is empty
+// and such rows are dropped.
+bool TableReader::read_number(std::size_t column, Scalar& out, bool target) const {
   const std::string_view text = reader_.field(column);
   const NumberStatus status = parse_number(text, out);
   if (status == NumberStatus::kOk) return true;
@@ -116,10 +117,12 @@ bool TableReader::read_number(std::size_t column, Scalar& out) const {
   std::string message = column_name(reader_, column) + ": " + number_error(status, text);
   if (status == NumberStatus::kEmpty)
     message += " (fill it in, or drop such rows with the missing-value policy \"drop\")";
-  if (table_.labels_switched_to_numbers && status == NumberStatus::kInvalid) {
+  if (target && table_.labels_switched_to_numbers && status == NumberStatus::kInvalid) {
     message += "; the column's first " + std::to_string(kMaxDetectLabels) +
                " distinct values were numbers, so it was taken as a regression target (set the task to "
                "\"classification\" if it holds labels)";
+  } else if (target && status == NumberStatus::kInvalid) {
+    message += "; a regression target must be a number (set the task to \"classification\" if the column holds labels)";
   }
   throw reader_.error_at(column, message);
 }
@@ -133,10 +136,10 @@ bool TableReader::read_record() {
   for (const Cell& cell : cells_) {
     switch (cell.use) {
       case Use::kFeature:
-        complete &= read_number(cell.column, x[cell.row]);
+        complete &= read_number(cell.column, x[cell.row], false);
         break;
       case Use::kTarget:
-        complete &= read_number(cell.column, y[cell.row]);
+        complete &= read_number(cell.column, y[cell.row], true);
         break;
       case Use::kLabel:
         label_column = cell.column;

@@ -12,6 +12,8 @@ namespace mlp {
 // the folder is synced so that the rename itself survives a crash. A reader sees the old file or
 // the new one, never a mix. The folder must exist. On failure the temporary file is removed,
 // `path` is left as it was, and IoError says which path and why ("No space left on device").
+// A symbolic link is followed (its target is replaced, the link kept); a device or pipe that
+// exists at `path` (/dev/null, a FIFO) is written in place, since renaming over it would replace it.
 //
 // kSynced (the default) also makes the new file survive a power loss. kAtomicOnly skips the two
 // fsyncs: still never a torn file when the process crashes or is killed, and cheap enough to

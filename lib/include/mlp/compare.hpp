@@ -65,11 +65,15 @@ struct CompareResult {
 
 struct CompareOptions {
   int jobs = 1;
+  // Bytes the runs in parallel may need together (see check_training_memory); checked before
+  // any network is built.
+  std::uint64_t memory_limit = UINT64_MAX;
   std::function<void(int done, int total)> on_run_done;  // called from worker threads, serialised
 };
 
 // Runs the grid described by settings.compare on the experiment's data. Throws InputError when
-// there is no validation data to compare on.
+// there is no validation data to compare on, or when the runs would need more memory than
+// options.memory_limit.
 CompareResult run_compare(const Settings& settings, const CompareOptions& options);
 
 // Fills result.loss_target and result.summary from result.runs (run_compare calls it).

@@ -8,6 +8,7 @@
 #include "mlp/network.hpp"
 
 #include <cstdint>
+#include <span>
 
 namespace mlp {
 
@@ -27,5 +28,16 @@ Experiment load_experiment(const Settings& settings);
 // `init` (the settings' scheme, unless compare chose another).
 Network build_network(const ModelSettings& model, const Initializer& init, const Experiment& experiment,
                       std::uint64_t seed);
+
+// Refuses, before the network is built, a run that would need more than `limit` bytes: the
+// network the settings describe for these experiments' data, trained with the settings'
+// optimizer and batch size (`networks` of them at once, as compare runs them), plus the data of
+// every experiment (see training_memory in memory_budget.hpp). Throws InputError naming the
+// config file, with what the run needs and the limit.
+void check_training_memory(const Settings& settings, std::span<const Experiment> experiments, std::uint64_t limit,
+                           int networks = 1);
+inline void check_training_memory(const Settings& settings, const Experiment& experiment, std::uint64_t limit) {
+  check_training_memory(settings, std::span<const Experiment>(&experiment, 1), limit);
+}
 
 }  // namespace mlp

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -33,7 +34,10 @@ nlohmann::ordered_json model_to_json(const Model& model);
 // and that every number is finite in float32. Throws InputError "<source>: <json path>: message",
 // e.g. "runs/a/model.json: layers[2].weight[3]: expected 4 values (in_features), got 3".
 // Dropout layers get a fixed generator seed: they are the identity at prediction anyway.
-Model model_from_json(const nlohmann::ordered_json& json, const std::string& source);
+// A network that would need more than `memory_limit` bytes to predict (see prediction_memory in
+// memory_budget.hpp) is refused, from the layer sizes alone, before any weight is allocated.
+Model model_from_json(const nlohmann::ordered_json& json, const std::string& source,
+                      std::uint64_t memory_limit = UINT64_MAX);
 
 // The JSON text of a model as save_model writes it: two-space indentation, with each array of
 // numbers or strings (a bias, a weight row, the feature names) on one line.
@@ -43,7 +47,8 @@ std::string model_text(const Model& model);
 void save_model(const Model& model, const std::filesystem::path& path);
 
 // Reads a model file. Throws InputError naming the path: when it cannot be read, is not valid
-// JSON ("<path>:<line>:<column>: invalid JSON: ..."), or fails a check of model_from_json.
-Model load_model(const std::filesystem::path& path);
+// JSON ("<path>:<line>:<column>: invalid JSON: ..."), or fails a check of model_from_json
+// (including its memory limit).
+Model load_model(const std::filesystem::path& path, std::uint64_t memory_limit = UINT64_MAX);
 
 }  // namespace mlp
