@@ -158,23 +158,9 @@ def csv_load(path, target, reps):
     return json.loads(run([TOOLS / "csv_load", path, target, "--trials", str(max(reps, 3))]).stdout)
 
 
-PANDAS_TIMING = """
-import sys, time, statistics, pandas
-path, reps = sys.argv[1], int(sys.argv[2])
-pandas.read_csv(path)  # brings the file into the page cache, as csv_load does
-times = []
-for _ in range(reps):
-    start = time.perf_counter()
-    frame = pandas.read_csv(path)
-    times.append(time.perf_counter() - start)
-print(statistics.median(times), frame.shape[0], frame.shape[1], pandas.__version__)
-"""
-
-
 def pandas_read_csv(path, reps):
     progress(f"pandas.read_csv {rel(path)}")
-    seconds, rows, columns, version = run([PYTHON, "-c", PANDAS_TIMING, path, str(max(reps, 3))]).stdout.split()
-    return {"seconds": float(seconds), "rows": int(rows), "columns": int(columns), "version": version}
+    return json.loads(run([PYTHON, ROOT / "bench" / "pandas_read_csv.py", path, str(max(reps, 3))]).stdout)
 
 
 def micro(quick):
@@ -182,7 +168,8 @@ def micro(quick):
     progress("mlp_micro_bench")
     cmd = [TOOLS / "mlp_micro_bench", "--benchmark_format=json",
            f"--benchmark_min_time={0.05 if quick else 0.3}"]
-    return {b["name"]: b for b in json.loads(run(cmd).stdout)["benchmarks"]}
+    # UseRealTime() adds "/real_time" to every name.
+    return {b["name"].removesuffix("/real_time"): b for b in json.loads(run(cmd).stdout)["benchmarks"]}
 
 
 def torch_activations():

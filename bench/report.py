@@ -189,7 +189,7 @@ def layer_table(micro):
     lines = ["| micro-benchmark | µs per step | GFLOP/s | samples/s |", "|---|---:|---:|---:|"]
     for name, entry in micro.items():
         if name.startswith(("dense/", "network/")):
-            lines.append(f"| {name} | {fmt(entry['real_time'])} | {fmt(entry.get('GFLOPs') and entry['GFLOPs'] * 1e-9)}"
+            lines.append(f"| {name} | {fmt(entry['real_time'])} | {fmt(entry.get('GFLOPs'))}"
                          f" | {fmt(entry.get('samples_per_second'))} |")
     return "\n".join(lines)
 
