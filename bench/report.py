@@ -60,7 +60,8 @@ OPENBLAS_CORE = ("import ctypes; lib = ctypes.CDLL('libopenblas.so.0'); "
                  "lib.openblas_get_corename.restype = ctypes.c_char_p; print(lib.openblas_get_corename().decode())")
 
 
-def machine(torch, pandas, loads):
+def machine(torch, pandas, load_info):
+    loads, other_cores = load_info
     flags = cpuinfo("flags").split()
     compiler = command_output([cpuinfo_compiler(), "--version"]).splitlines()
     blas = command_output(["update-alternatives", "--query", "libblas.so.3-x86_64-linux-gnu"])
@@ -78,10 +79,11 @@ def machine(torch, pandas, loads):
         f"- PyTorch: {torch_version or 'not installed (apt-get install python3-torch python3-pandas)'}; "
         f"pandas: {'yes' if pandas else 'not installed'}",
         f"- BLAS behind PyTorch: {blas}; OpenBLAS picks its `{core}` kernels on this CPU as installed "
-        "(issue 6's machine got AVX2 `Haswell` kernels, hence the `OPENBLAS_CORETYPE=SkylakeX` column)",
-        "- Machine load (1-minute load average) during the run: "
-        + ", ".join(f"{load[0]:.2f}" for load in loads)
-        + " (2 cores shared with other work: figures above about 0.5 are disturbed)",
+        "(on issue 6's machine it fell back to AVX2 kernels, hence the `OPENBLAS_CORETYPE=SkylakeX` column)",
+        f"- Machine load: 1-minute load average {loads[0][0]:.2f} before the run, "
+        + ", ".join(f"{load[0]:.2f}" for load in loads[1:])
+        + f" during it (these count the suite itself); other work used {other_cores:.2f} of "
+        f"{os.cpu_count()} cores on average while the suite ran",
     ]
     return "\n".join(lines)
 
@@ -194,7 +196,7 @@ def layer_table(micro):
     return "\n".join(lines)
 
 
-def markdown(date, args, rows, others, loads, torch, pandas):
+def markdown(date, args, rows, others, load_info, torch, pandas):
     parts = [f"# mlptrain benchmark results, {date}", "",
              f"`bench/run{' --quick' if args.quick else ''}`: medians of {args.reps} runs each "
              "(the iris and digits whole-process figures: of at least 5). Samples/s are the training loop's "
@@ -202,7 +204,7 @@ def markdown(date, args, rows, others, loads, torch, pandas):
              "wall times are whole processes (start to exit). GFLOP/s counts the step's matrix products "
              "(forward and backward, 2·m·n·k each); the GEMM bound is the samples/s of a step made of those "
              "products only, measured with Eigen by bench/gemm_bound on this machine.", "",
-             "## Machine", "", machine(torch, pandas, loads), ""]
+             "## Machine", "", machine(torch, pandas, load_info), ""]
     if rows:
         parts += ["## Training throughput", "", training_table(rows), ""]
     if any(k in others for k in ("compare", "csv", "iris", "digits")):

@@ -18,6 +18,7 @@ import datetime
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 
 import measure
@@ -71,6 +72,27 @@ def ensure_data():
     progress("generating bench/work/data (deterministic)")
     measure.run([TOOLS / "bench_data", WORK / "data"])
     stamp.touch()
+
+
+class CpuMeter:
+    """CPU time the rest of the machine used while the suite ran: all busy time (/proc/stat) minus
+    the suite's own and its children's. The load average cannot tell: it counts the suite too."""
+
+    def __init__(self):
+        self.start = self.sample()
+
+    @staticmethod
+    def sample():
+        with open("/proc/stat", encoding="utf-8") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        busy = (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # minus idle, iowait
+        own = os.times()
+        return time.monotonic(), busy, own.user + own.system + own.children_user + own.children_system
+
+    def other_cores(self):
+        """Cores' worth of CPU the rest of the machine used on average since the start."""
+        wall, busy, own = (b - a for a, b in zip(self.start, self.sample()))
+        return max(busy - own, 0) / wall
 
 
 def network_shape(summary):
@@ -136,6 +158,7 @@ def main():
               file=sys.stderr)
     os.chdir(measure.ROOT)
     loads = [os.getloadavg()]
+    meter = CpuMeter()
     ensure_data()
     print("measuring (machine load, 1/5/15 min: {:.2f} {:.2f} {:.2f})".format(*loads[0]), file=sys.stderr)
     rows = []
@@ -147,7 +170,7 @@ def main():
     loads.append(os.getloadavg())
 
     date = datetime.date.today().isoformat()
-    text = report.markdown(date, args, rows, others, loads, torch, pandas)
+    text = report.markdown(date, args, rows, others, (loads, meter.other_cores()), torch, pandas)
     # A quick run checks the suite; its figures are not results, so they stay in bench/work.
     folder = WORK if args.quick else measure.ROOT / "bench" / "results"
     out = args.out or folder / f"{date}{'-quick' if args.quick else ''}.md"
