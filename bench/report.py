@@ -136,6 +136,20 @@ def loop_table(rows, others):
     return "\n".join(lines)
 
 
+def thread_note(rows):
+    """Samples/s at 2 threads over 1 thread, per workload, for both programs."""
+    notes = []
+    for row in rows:
+        one = next((r for r in rows if r["workload"] is row["workload"] and r["threads"] == 1), None)
+        if row["threads"] == 2 and one:
+            mine = ratio(row["mlptrain"]["samples_per_second"], one["mlptrain"]["samples_per_second"])
+            theirs = ratio((row["torch"] or {}).get("samples_per_second"),
+                           (one["torch"] or {}).get("samples_per_second"))
+            notes.append(f"{row['workload'].key}: mlptrain {fmt(mine, 2)}×, PyTorch {fmt(theirs, 2)}×")
+    return ("Two threads against one (samples/s): " + "; ".join(notes) + ". PyTorch's OpenMP threads busy-wait "
+            "between operators, which on 2 shared cores costs more than the second core gives.")
+
+
 def other_table(others):
     lines = ["| measurement | mlptrain | PyTorch / pandas | ratio |", "|---|---:|---:|---:|"]
     if "compare" in others:
@@ -206,7 +220,7 @@ def markdown(date, args, rows, others, load_info, torch, pandas):
              "products only, measured with Eigen by bench/gemm_bound on this machine.", "",
              "## Machine", "", machine(torch, pandas, load_info), ""]
     if rows:
-        parts += ["## Training throughput", "", training_table(rows), ""]
+        parts += ["## Training throughput", "", training_table(rows), "", thread_note(rows), ""]
     if any(k in others for k in ("compare", "csv", "iris", "digits")):
         parts += ["## Whole processes, compare, CSV loading, memory", "", other_table(others), ""]
     if "micro" in others:
