@@ -1,0 +1,188 @@
+#!/usr/bin/python3
+"""The benchmark suite of issue 6: mlptrain against PyTorch and against the machine's GEMM limit.
+
+Run through bench/run, which installs what is missing and builds build/bench first. Options:
+
+    --reps N       repetitions of each timed process; the median is reported (default 3)
+    --quick        one repetition and shorter micro-benchmarks: checks the suite, not the figures
+    --only LIST    a subset of the measurements, e.g. --only a,b,micro (a b c d e f g h i micro)
+    --no-torch     mlptrain's columns only, even when PyTorch is installed
+    --out FILE     where to write the results (default bench/results/<date>.md; with --quick,
+                   bench/work/<date>-quick.md)
+
+Standard library only; PyTorch (python3-torch) and pandas (python3-pandas) are optional.
+"""
+
+import argparse
+import datetime
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+import measure
+import report
+from measure import CONFIGS, PYTHON, TOOLS, WORK, progress
+
+THREADS = (1, 2)
+ALL = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "micro")
+
+
+@dataclass
+class Workload:
+    key: str
+    title: str
+    config: str
+
+
+TRAINING = [
+    Workload("a", "(a) 64-64-64-10, batch 32, Adam, relu", "a_small.json"),
+    Workload("b", "(b) 784-256-256-10, batch 256, SGD momentum 0.9, relu", "b_gemm.json"),
+    Workload("c", "(c) 64-32x10-10 deep narrow, batch 32, Adam, tanh", "c_deep.json"),
+    Workload("d", "(d) 16-64-64-1 regression, batch 64, Adam, tanh", "d_regression.json"),
+]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description="mlptrain's benchmark suite (issue 6)")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", default=",".join(ALL))
+    parser.add_argument("--no-torch", action="store_true")
+    parser.add_argument("--out")
+    args = parser.parse_args()
+    args.only = set(args.only.split(","))
+    if not args.only <= set(ALL):
+        parser.error(f"--only: choose from {','.join(ALL)}")
+    if args.quick:
+        args.reps = 1
+    return args
+
+
+def has_module(name):
+    return subprocess.run([PYTHON, "-c", f"import {name}"], capture_output=True).returncode == 0
+
+
+def ensure_data():
+    """Writes the data sets when missing or older than their generator."""
+    stamp = WORK / "data" / ".generated"
+    if stamp.exists() and stamp.stat().st_mtime >= (TOOLS / "bench_data").stat().st_mtime:
+        return
+    progress("generating bench/work/data (deterministic)")
+    measure.run([TOOLS / "bench_data", WORK / "data"])
+    stamp.touch()
+
+
+class CpuMeter:
+    """CPU time the rest of the machine used while the suite ran: all busy time (/proc/stat) minus
+    the suite's own and its children's. The load average cannot tell: it counts the suite too."""
+
+    def __init__(self):
+        self.start = self.sample()
+
+    @staticmethod
+    def sample():
+        with open("/proc/stat", encoding="utf-8") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        busy = (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # minus idle, iowait
+        own = os.times()
+        return time.monotonic(), busy, own.user + own.system + own.children_user + own.children_system
+
+    def other_cores(self):
+        """Cores' worth of CPU the rest of the machine used on average since the start."""
+        wall, busy, own = (b - a for a, b in zip(self.start, self.sample()))
+        return max(busy - own, 0) / wall
+
+
+def network_shape(summary):
+    """[inputs, hidden..., outputs] of a run, from its summary.json."""
+    data = summary["data"]
+    hidden = [layer["units"] for layer in summary["config"]["model"]["layers"] if layer["type"] == "linear"]
+    outputs = len(data["classes"]) if data["task"] == "classification" else len(data["targets"])
+    return [len(data["features"])] + hidden + [outputs]
+
+
+def training_workload(workload, args, torch):
+    config = CONFIGS / workload.config
+    rows = []
+    bound = None
+    for threads in THREADS:
+        mine = measure.mlptrain_train(config, threads, args.reps, f"{workload.key}-t{threads}")
+        if bound is None:
+            shape = network_shape(mine["summary"])
+            batch = mine["summary"]["config"]["train"]["batch_size"]
+            bound = measure.gemm_bound(shape, batch, THREADS, args.quick)
+        theirs = measure.torch_train(config, threads, args.reps) if torch else None
+        skylake = None
+        if torch and workload.key == "b":
+            note = "OPENBLAS_CORETYPE=SkylakeX"
+            skylake = measure.torch_train(config, threads, args.reps, env={"OPENBLAS_CORETYPE": "SkylakeX"},
+                                          env_note=note)
+        rows.append({"workload": workload, "threads": threads, "mlptrain": mine, "torch": theirs,
+                     "torch_skylake": skylake, "bound": bound[threads]})
+    return rows
+
+
+def other_measurements(args, torch, pandas):
+    results = {}
+    if "e" in args.only:
+        config = CONFIGS / "e_compare.json"
+        results["compare"] = {jobs: measure.compare_wall(config, jobs, args.reps) for jobs in (1, 2)}
+    if {"f", "g"} & args.only:
+        big = WORK / "data" / "big.csv"
+        results["csv"] = measure.csv_load(big, "y", args.reps)
+        results["big_run"] = measure.mlptrain_train(CONFIGS / "f_big.json", 1, args.reps, "f-big")
+        if pandas:
+            results["pandas"] = measure.pandas_read_csv(big, args.reps)
+    if "h" in args.only:
+        iris = measure.ROOT / "configs" / "iris.json"
+        cmd = [measure.MLPTRAIN, "--config", iris, "--out", WORK / "runs" / "iris"]
+        results["iris"] = measure.whole_process(cmd, max(args.reps, 5), "mlptrain --config configs/iris.json")
+    if "i" in args.only:
+        config = CONFIGS / "i_digits.json"
+        results["digits"] = {"mlptrain": measure.mlptrain_train(config, 1, max(args.reps, 5), "i-digits"),
+                             "torch": measure.torch_train(config, 1, max(args.reps, 5)) if torch else None}
+    if "micro" in args.only:
+        results["micro"] = measure.micro(args.quick)
+        results["torch_activations"] = measure.torch_activations() if torch else None
+    return results
+
+
+def main():
+    args = parse_args()
+    torch = not args.no_torch and has_module("torch")
+    pandas = has_module("pandas")
+    if not torch:
+        print("note: PyTorch columns left empty (install with: apt-get install python3-torch python3-pandas)",
+              file=sys.stderr)
+    os.chdir(measure.ROOT)
+    loads = [os.getloadavg()]
+    meter = CpuMeter()
+    ensure_data()
+    print("measuring (machine load, 1/5/15 min: {:.2f} {:.2f} {:.2f})".format(*loads[0]), file=sys.stderr)
+    rows = []
+    for workload in TRAINING:
+        if workload.key in args.only:
+            rows += training_workload(workload, args, torch)
+            loads.append(os.getloadavg())
+    others = other_measurements(args, torch, pandas)
+    loads.append(os.getloadavg())
+
+    date = datetime.date.today().isoformat()
+    text = report.markdown(date, args, rows, others, (loads, meter.other_cores()), torch, pandas)
+    # A quick run checks the suite; its figures are not results, so they stay in bench/work.
+    folder = WORK if args.quick else measure.ROOT / "bench" / "results"
+    out = args.out or folder / f"{date}{'-quick' if args.quick else ''}.md"
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with open(out, "w", encoding="utf-8") as f:
+        f.write(text)
+    print(text)
+    print(f"wrote {measure.rel(out)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except measure.SuiteError as e:
+        sys.exit(f"bench: {e}")

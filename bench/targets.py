@@ -1,0 +1,98 @@
+"""The speed targets of issue 6, each checked against this run's figures: met, or missed by how much.
+
+Ratios are measured side by side in one run; an absolute figure (the iris run's seconds) depends on
+the machine. A target whose inputs were not measured (no PyTorch, a subset of --only) says so.
+"""
+
+# PyTorch 1.13's forward + backward per element (1 thread, 256 x 4096 float32), ns, as issue 6
+# quotes them from another machine; used when PyTorch is not installed here.
+ISSUE_TORCH_NS = {"relu": 0.20, "sigmoid": 0.58, "tanh": 2.1, "elu": 1.07, "gelu": 1.2, "silu": 1.0,
+                  "softplus": 2.6, "mish": 14, "prelu": 5.5, "copy": 0.08}
+
+# "Well under a second" for the whole iris run, read as at most half a second.
+IRIS_SECONDS = 0.5
+
+
+def verdict(value, goal, unit="×", higher_is_better=True):
+    if value is None:
+        return "not measured"
+    met = value >= goal if higher_is_better else value <= goal
+    shown = f"{value:.3g}{unit}"
+    if met:
+        return f"met ({shown})"
+    factor = goal / value if higher_is_better else value / goal
+    return f"**missed** ({shown}; {factor:.2g}× short of {goal:g}{unit})"
+
+
+def ratio(a, b):
+    return a / b if a and b else None
+
+
+def row_of(rows, key, threads):
+    return next((r for r in rows if r["workload"].key == key and r["threads"] == threads), None)
+
+
+def sps(row, side):
+    return row and (row[side] or {}).get("samples_per_second")
+
+
+def training_targets(rows):
+    a1, b1, b2 = row_of(rows, "a", 1), row_of(rows, "b", 1), row_of(rows, "b", 2)
+    b_bound = b1 and 100 * sps(b1, "mlptrain") / b1["bound"]["samples_per_second"]
+    return [
+        ("(a) small net, 1 thread: ≥ 10× PyTorch's samples/s",
+         verdict(ratio(sps(a1, "mlptrain"), sps(a1, "torch")), 10)),
+        ("(b) GEMM-bound net, 1 thread: ≥ 85 % of the GEMM-only bound", verdict(b_bound, 85, " %")),
+        ("(b) 1 thread: ≥ 1.6× PyTorch as installed", verdict(ratio(sps(b1, "mlptrain"), sps(b1, "torch")), 1.6)),
+        ("(b) 1 thread: ≥ PyTorch with OPENBLAS_CORETYPE=SkylakeX",
+         verdict(ratio(sps(b1, "mlptrain"), sps(b1, "torch_skylake")), 1)),
+        ("(b) 2 threads: ≥ 1.5× the 1-thread samples/s", verdict(ratio(sps(b2, "mlptrain"), sps(b1, "mlptrain")), 1.5)),
+    ]
+
+
+def activation_target(others):
+    micro = others.get("micro")
+    if not micro:
+        return [("every activation's forward+backward at least as fast per element as PyTorch's", "not measured")]
+    theirs = others.get("torch_activations") or ISSUE_TORCH_NS
+    slower = []
+    compared = 0
+    for name, entry in micro.items():
+        short = name.removeprefix("activation/")
+        if name.startswith("activation/") and short in theirs:
+            compared += 1
+            if entry["ns_per_element"] > theirs[short]:
+                slower.append(f"{short} {entry['ns_per_element']:.3g} vs {theirs[short]:.3g} ns")
+    source = "this run's PyTorch" if others.get("torch_activations") else "issue 6's PyTorch figures"
+    if compared == 0:
+        return [("every activation's forward+backward at least as fast per element as PyTorch's", "not measured")]
+    status = (f"met ({compared} activations, against {source})" if not slower
+              else f"**missed** by {len(slower)} of {compared} ({source}): " + "; ".join(slower))
+    return [("every activation's forward+backward at least as fast per element as PyTorch's", status)]
+
+
+def other_targets(others):
+    compare = others.get("compare")
+    csv, pandas, run = others.get("csv"), others.get("pandas"), others.get("big_run")
+    rss = None
+    if csv and run:
+        data_mb = csv["rows"] * csv["columns"] * 4 / 2**20
+        rss = run["max_rss_mb"] / (data_mb + run["summary"]["parameters"] * 4 / 2**20)
+    digits = others.get("digits")
+    return [
+        ("`compare` --jobs 2 ≥ 1.8× faster than --jobs 1", verdict(compare and ratio(compare[1], compare[2]), 1.8)),
+        ("CSV loading ≥ 2× pandas.read_csv",
+         verdict(csv and pandas and ratio(csv["load_mb_per_second"], csv["bytes"] / 1e6 / pandas["seconds"]), 2)),
+        ("peak RSS ≤ 2× the in-memory data plus the model", verdict(rss, 2, higher_is_better=False)),
+        (f"whole iris run well under a second (taken as ≤ {IRIS_SECONDS} s)",
+         verdict(others.get("iris"), IRIS_SECONDS, " s", higher_is_better=False)),
+        ("digits-sized whole process ≥ 10× faster than PyTorch's",
+         verdict(digits and ratio((digits["torch"] or {}).get("wall"), digits["mlptrain"]["wall"]), 10)),
+    ]
+
+
+def table(rows, others):
+    lines = ["| target | status |", "|---|---|"]
+    for target, status in training_targets(rows) + activation_target(others) + other_targets(others):
+        lines.append(f"| {target} | {status} |")
+    return "\n".join(lines)
