@@ -55,23 +55,18 @@ class Sgd final : public Optimizer {
     if (params[1] != 0) momentum_buffer_ = state_like(blocks);
   }
 
+  // Whole-block array expressions (vectorised); the branches are taken once per block.
   void step(Span blocks, double lr) override {
     const bool first = steps_ == 0;
     ++steps_;
     const Scalar minus_lr = to_scalar(-lr);
-    const bool with_momentum = !momentum_buffer_.empty();
     for (std::size_t b = 0; b < blocks.size(); ++b) {
-      VectorView p = blocks[b].value;
-      const VectorView grad = blocks[b].grad;
-      for (Index i = 0; i < p.size(); ++i) {
-        Scalar d = grad[i];
-        if (weight_decay_ != 0) d = d + weight_decay_ * p[i];
-        if (with_momentum) {
-          Scalar& buf = momentum_buffer_[b][i];
-          buf = first ? d : buf * momentum_ + one_minus_dampening_ * d;
-          d = nesterov_ ? d + momentum_ * buf : buf;
-        }
-        p[i] = p[i] + minus_lr * d;
+      auto p = blocks[b].value.array();
+      const auto grad = blocks[b].grad.array();
+      if (weight_decay_ != 0) {
+        update(b, first, minus_lr, p, grad + weight_decay_ * p);
+      } else {
+        update(b, first, minus_lr, p, grad);
       }
     }
   }
@@ -79,6 +74,25 @@ class Sgd final : public Optimizer {
   std::vector<Vector*> state_buffers() override { return pointers_to({&momentum_buffer_}); }
 
  private:
+  template <class Params, class Grad>
+  void update(std::size_t b, bool first, Scalar minus_lr, Params& p, const Grad& d) {
+    if (momentum_buffer_.empty()) {
+      p += minus_lr * d;
+      return;
+    }
+    auto buf = momentum_buffer_[b].array();
+    if (first) {
+      buf = d;
+    } else {
+      buf = buf * momentum_ + one_minus_dampening_ * d;
+    }
+    if (nesterov_) {
+      p += minus_lr * (d + momentum_ * buf);
+    } else {
+      p += minus_lr * buf;
+    }
+  }
+
   Scalar momentum_;
   Scalar one_minus_dampening_;
   Scalar weight_decay_;
@@ -115,24 +129,18 @@ class Adam final : public Optimizer {
     const Scalar beta1 = to_scalar(beta1_), one_minus_beta1 = to_scalar(1 - beta1_);
     const Scalar beta2 = to_scalar(beta2_), one_minus_beta2 = to_scalar(1 - beta2_);
     const Scalar decay = to_scalar(decoupled_ ? 1 - lr * weight_decay_ : weight_decay_);
+    const Coefficients c{beta1, one_minus_beta1, beta2, one_minus_beta2, minus_step_size, bias_correction2_sqrt};
+    // Whole-block array expressions (vectorised); the branches are taken once per block.
     for (std::size_t b = 0; b < blocks.size(); ++b) {
-      VectorView p = blocks[b].value;
-      const VectorView grad = blocks[b].grad;
-      Vector& m = exp_avg_[b];
-      Vector& v = exp_avg_sq_[b];
-      for (Index i = 0; i < p.size(); ++i) {
-        Scalar g = grad[i];
-        if (decoupled_) {
-          p[i] = p[i] * decay;
-        } else if (weight_decay_ != 0) {
-          g = g + decay * p[i];
-        }
-        m[i] = m[i] * beta1 + one_minus_beta1 * g;
-        v[i] = v[i] * beta2 + one_minus_beta2 * g * g;
-        Scalar second = v[i];
-        if (amsgrad_) second = max_exp_avg_sq_[b][i] = std::max(max_exp_avg_sq_[b][i], v[i]);
-        const Scalar denom = std::sqrt(second) / bias_correction2_sqrt + eps_;
-        p[i] = p[i] + minus_step_size * m[i] / denom;
+      auto p = blocks[b].value.array();
+      const auto grad = blocks[b].grad.array();
+      if (decoupled_) {
+        p *= decay;
+        update(b, c, p, grad);
+      } else if (weight_decay_ != 0) {
+        update(b, c, p, grad + decay * p);
+      } else {
+        update(b, c, p, grad);
       }
     }
   }
@@ -140,6 +148,25 @@ class Adam final : public Optimizer {
   std::vector<Vector*> state_buffers() override { return pointers_to({&exp_avg_, &exp_avg_sq_, &max_exp_avg_sq_}); }
 
  private:
+  struct Coefficients {
+    Scalar beta1, one_minus_beta1, beta2, one_minus_beta2, minus_step_size, bias_correction2_sqrt;
+  };
+
+  template <class Params, class Grad>
+  void update(std::size_t b, const Coefficients& c, Params& p, const Grad& g) {
+    auto m = exp_avg_[b].array();
+    auto v = exp_avg_sq_[b].array();
+    m = m * c.beta1 + c.one_minus_beta1 * g;
+    v = v * c.beta2 + c.one_minus_beta2 * g * g;
+    if (amsgrad_) {
+      auto v_max = max_exp_avg_sq_[b].array();
+      v_max = v_max.max(v);
+      p += c.minus_step_size * m / (v_max.sqrt() / c.bias_correction2_sqrt + eps_);
+    } else {
+      p += c.minus_step_size * m / (v.sqrt() / c.bias_correction2_sqrt + eps_);
+    }
+  }
+
   double beta1_;
   double beta2_;
   Scalar eps_;
