@@ -202,3 +202,16 @@ TEST_CASE("a symbolic link is followed: its target gets the new content and the 
   CHECK(read_text(dir / "runs" / "model.json") == "new");
   CHECK(entries(dir / "runs") == std::vector<std::string>{"model.json"});
 }
+
+TEST_CASE("ensure_writable_directory removes temporary files of writers that are gone, not of live ones") {
+  TempDir dir;
+  const std::string dead = ".model.json.tmp.999999999.3";  // above any pid_max: no such process
+  const std::string live = ".model.json.tmp." + std::to_string(::getpid()) + ".0";
+  dir.write(dead, "half a fi");
+  dir.write(live, "being written");
+  dir.write("notes.tmp.1.2", "not ours: no leading dot");
+  mlp::ensure_writable_directory(dir.path());
+  CHECK_FALSE(std::filesystem::exists(dir / dead));
+  CHECK(std::filesystem::exists(dir / live));
+  CHECK(std::filesystem::exists(dir / "notes.tmp.1.2"));
+}

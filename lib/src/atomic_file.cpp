@@ -5,6 +5,7 @@
 #include "mlp/error.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -127,6 +128,26 @@ void write_file_atomically(const fs::path& given, std::string_view content, Dura
   if (sync) sync_directory(dir, path);
 }
 
+namespace {
+
+// True for ".<name>.tmp.<pid>.<n>" left by a write_file_atomically whose process no longer runs
+// (it was killed between creating the temporary file and renaming it).
+bool is_stale_temporary(const std::string& name) {
+  if (name.empty() || name[0] != '.') return false;
+  const std::size_t tmp = name.rfind(".tmp.");
+  if (tmp == std::string::npos) return false;
+  const std::string rest = name.substr(tmp + 5);  // "<pid>.<n>"
+  const std::size_t dot = rest.find('.');
+  if (dot == std::string::npos || dot == 0) return false;
+  const std::string pid_text = rest.substr(0, dot);
+  if (pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9) return false;
+  if (rest.substr(dot + 1).find_first_not_of("0123456789") != std::string::npos) return false;
+  const auto pid = static_cast<pid_t>(std::stol(pid_text));
+  return ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+}  // namespace
+
 void ensure_writable_directory(const fs::path& dir) {
   if (dir.empty()) return ensure_writable_directory(".");
   std::error_code ec;
@@ -141,6 +162,9 @@ void ensure_writable_directory(const fs::path& dir) {
   if (fd < 0) throw IoError("cannot write to the output folder " + dir.string() + ": " + reason(errno));
   ::close(fd);
   ::unlink(probe.c_str());
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (is_stale_temporary(entry.path().filename().string())) fs::remove(entry.path(), ec);
+  }
 }
 
 void write_file_or_stdout(const fs::path& path, std::string_view content) {

@@ -23,7 +23,8 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
                            Durability durability = Durability::kSynced);
 
 // Creates `dir` (and its parents) when missing and checks that files can be created in it, by
-// creating and removing a probe file. Called before a long run, so that an unwritable output
+// creating and removing a probe file; also removes the temporary files that writes of killed
+// processes left behind. Called before a long run, so that an unwritable output
 // folder fails at once instead of after training. Throws InputError when `dir` or one of its
 // parents exists but is not a folder, IoError when it cannot be created or written.
 void ensure_writable_directory(const std::filesystem::path& dir);
