@@ -3,6 +3,9 @@
 
 # Debian 12 packages the project builds with (found by CMake's find_package; nothing vendored).
 MLP_PACKAGES=(cmake g++ ninja-build libeigen3-dev nlohmann-json3-dev libcli11-dev libspdlog-dev doctest-dev)
+# What scripts/test needs besides: clang and its libFuzzer runtime for the fuzz preset, and llvm
+# for llvm-symbolizer (readable stack traces in sanitizer reports).
+MLP_TEST_PACKAGES=(clang libclang-rt-14-dev llvm)
 
 # Installs the packages given that are not installed yet: with apt-get when run as root,
 # otherwise prints the exact command to run and fails.
@@ -22,7 +25,7 @@ mlp_ensure_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-# Configures (first time only) and builds a CMake preset: release, debug or asan.
+# Configures (first time only) and builds a CMake preset: release, debug, asan or fuzz.
 mlp_build() {
   local preset=$1
   if [ ! -f "build/$preset/CMakeCache.txt" ]; then

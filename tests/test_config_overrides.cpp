@@ -106,6 +106,14 @@ TEST_CASE("config: --set overrides") {
     CHECK(error_of(with_train(R"j(, "train": {"epochs": 0})j"), {{"train.seed", "1"}}) ==
           "configs/x.json: train.epochs: must be in [1, 1000000], got 0");
   }
+  SUBCASE("text that is not UTF-8 is refused (it would become a string no JSON file can hold)") {
+    // Found by fuzz/fuzz_config: the message about such a string ended in nlohmann's type_error.
+    CHECK(error_of(kSample, {{"compare.seeds", "[2,\xB3 2]"}}) ==
+          "configs/x.json: --set \"compare.seeds=[2,\\xB3 2]\": not valid UTF-8 (byte 18)");
+    CHECK(error_of(kSample, {{"data.tr\xC3", "a.csv"}}) ==
+          "configs/x.json: --set \"data.tr\\xC3=a.csv\": not valid UTF-8 (byte 8)");
+    CHECK(parse(kSample, {{"data.train", "caf\xC3\xA9.csv"}}).data.train == "caf\xC3\xA9.csv");
+  }
 }
 
 TEST_CASE("config: defaulted values are recorded by path") {

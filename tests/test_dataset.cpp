@@ -270,6 +270,33 @@ TEST_CASE("load_model_input") {
   }
 }
 
+TEST_CASE("dataset: features near the float32 limit standardise to finite values") {
+  // Found by fuzz/fuzz_csv: standardised in float, 3.4e38 - mean overflowed to infinity.
+  TempDir dir;
+  DataSettings s = settings_for(dir.write("huge.csv", "a,y\n3.4e38,p\n-3.4e38,q\n-3.4e38,p\n"));
+  s.standardize = true;
+  const TrainingData data = load_training_data(s, 1);
+  REQUIRE(data.train.features.allFinite());
+  // mean -3.4e38 / 3, population std 3.4e38 * sqrt(8) / 3
+  CHECK(data.train.features(0, 0) == doctest::Approx(std::sqrt(2.0)));
+  CHECK(data.train.features(0, 1) == doctest::Approx(-1 / std::sqrt(2.0)));
+  CHECK(data.train.features(0, 2) == doctest::Approx(-1 / std::sqrt(2.0)));
+}
+
+TEST_CASE("dataset: a value that standardises beyond float32 is an error naming it") {
+  TempDir dir;
+  DataSettings s = settings_for(dir.write("t.csv", "a,y\n0,p\n0.5,q\n"));
+  s.standardize = true;
+  const TrainingData trained = load_training_data(s, 1);  // a: mean 0.25, scale 0.25
+  // 3e38 is a float32, (3e38 - 0.25) / 0.25 is not.
+  const auto far = dir.write("far.csv", "a\n1\n3e38\n");
+  CHECK_INPUT_ERROR(load_model_input(far, trained.schema, false, CsvOptions{}), far.string() + ":3: ",
+                    "column \"a\": too far from the training data to standardise (mean 0.25, scale 0.25)");
+  s.val = dir.write("far_val.csv", "a,y\n1,p\n3e38,q\n");
+  s.val_fraction = 0;
+  CHECK_INPUT_ERROR(load_training_data(s, 1), s.val->string() + ":3: ", "column \"a\": too far");
+}
+
 TEST_CASE("dataset: a generated file of several MiB reads back exactly") {
   // Shortest round-trip float text, so the parsed value must equal the written one bit for bit.
   TempDir dir;

@@ -45,6 +45,11 @@ std::vector<ErrorCase> error_cases() {
        "created: unknown key; valid: format, version, task, features, targets, classes, layers"},
       {"task", [](Json& j) { j["task"] = "clustering"; },
        "task: unknown task \"clustering\"; valid: classification, regression"},
+      // Found by fuzz/fuzz_checkpoint: a line break from the file stays escaped, every message is one line.
+      {"task with a line break", [](Json& j) { j["task"] = "a\nb\r"; },
+       "task: unknown task \"a\\nb\\r\"; valid: classification, regression"},
+      {"key with a line break", [](Json& j) { j["a\nb"] = 1; },
+       "a\\nb: unknown key; valid: format, version, task, features, targets, classes, layers"},
       {"no features", [](Json& j) { j.erase("features"); }, "features: missing"},
       {"feature names", [](Json& j) { j["features"]["names"][2] = "f0"; }, "features.names[2]: duplicate name \"f0\""},
       {"mean size", [](Json& j) { j["features"]["mean"].push_back(1.0); },

@@ -4,6 +4,7 @@
 
 #include "config_json.hpp"
 #include "config_keys.hpp"
+#include "mlp/csv.hpp"
 #include "mlp/error.hpp"
 
 #include <cerrno>
@@ -77,6 +78,12 @@ Settings parse_config_text(std::string_view text, const std::string& source, con
   context.base_dir = base_dir;
   context.name = config_name(source);
   for (const auto& [path, value] : overrides) {
+    // Text that is not JSON becomes a string; the config's strings must be UTF-8 like the JSON
+    // text itself, or summary.json and the checkpoint could not hold them.
+    if (const auto bad = invalid_utf8_offset(path + "=" + value); bad != std::string::npos) {
+      throw InputError(source + ": --set " + quote_text(path + "=" + value) + ": not valid UTF-8 (byte " +
+                       std::to_string(bad + 1) + ")");
+    }
     try {
       schema::set_override(raw, config_keys(), path, parse_json_or_string(value));
     } catch (const schema::PathError& error) {

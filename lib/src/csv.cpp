@@ -76,7 +76,9 @@ CsvReader::CsvReader(const std::filesystem::path& path, char delimiter)
     input_size_ = static_cast<std::uint64_t>(info.st_size);
   }
   for (const char c : {delimiter_, '\n', '\r', '\0'}) special_[static_cast<unsigned char>(c)] = true;
-  capacity_ = kChunkBytes;
+  // A small file gets a buffer of its size plus the byte that shows its end in one read (if it
+  // has grown since, refill() reads on and grows the buffer as for any input).
+  capacity_ = input_size_ > 0 && input_size_ < kChunkBytes ? static_cast<std::size_t>(input_size_) + 1 : kChunkBytes;
   buffer_ = std::make_unique<char[]>(capacity_ + kPadding);
   buffer_[0] = '\0';
   refill();

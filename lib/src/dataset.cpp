@@ -44,10 +44,15 @@ Standardizer Standardizer::fit(ConstMatrixView features) {
 
 Standardizer Standardizer::identity(Index features) { return {Vector::Zero(features), Vector::Ones(features)}; }
 
+// In double, sample by sample: in float, x - mean overflows when both are near 3.4e38 with
+// opposite signs, while the training split's own standardised values stay within sqrt(n).
 void Standardizer::apply(MatrixView features) const {
   assert(features.rows() == mean.size() && features.rows() == scale.size());
-  features.colwise() -= mean;
-  features.array().colwise() /= scale.array();
+  const Eigen::VectorXd m = mean.cast<double>();
+  const Eigen::VectorXd s = scale.cast<double>();
+  for (Index j = 0; j < features.cols(); ++j) {
+    features.col(j) = (features.col(j).cast<double>() - m).cwiseQuotient(s).cast<Scalar>();
+  }
 }
 
 Dataset Dataset::subset(const std::vector<Index>& indices) const {
@@ -68,10 +73,27 @@ Dataset Dataset::subset(const std::vector<Index>& indices) const {
 
 namespace {
 
-std::string format_fraction(double fraction) {
+std::string format_number(double x) {
   char text[32];
-  std::snprintf(text, sizeof text, "%g", fraction);
+  std::snprintf(text, sizeof text, "%g", x);
   return text;
+}
+
+// Standardises `data` (read from `source`). A value so far from the training data that it
+// standardises beyond float32 is an error naming it, rather than an infinite input.
+void standardize(const DataSchema& schema, Dataset& data, const std::string& source) {
+  const Standardizer& standardizer = schema.standardizer;
+  standardizer.apply(view(data.features));
+  if (data.features.allFinite()) return;
+  for (Index j = 0; j < data.features.cols(); ++j) {
+    for (Index i = 0; i < data.features.rows(); ++i) {
+      if (std::isfinite(data.features(i, j))) continue;
+      throw InputError(source + ":" + std::to_string(data.lines[static_cast<std::size_t>(j)]) + ": column " +
+                       quote_text(schema.feature_names[static_cast<std::size_t>(i)]) +
+                       ": too far from the training data to standardise (mean " + format_number(standardizer.mean(i)) +
+                       ", scale " + format_number(standardizer.scale(i)) + ")");
+    }
+  }
 }
 
 // Reads all data rows; a file without any is an error.
@@ -122,7 +144,7 @@ std::optional<Dataset> split_validation(Dataset& all, const DataSettings& settin
   Dataset val = all.subset(split.val);
   const bool stratified = settings.stratify && schema.task == Task::kClassification;
   notes.push_back("validation: " + std::to_string(split.val.size()) + " of " + std::to_string(all.size()) +
-                  " rows held out (val_fraction " + format_fraction(settings.val_fraction) +
+                  " rows held out (val_fraction " + format_number(settings.val_fraction) +
                   (stratified ? ", stratified by class" : "") + ")");
   detail::keep_samples(all, split.train);
   return val;
@@ -164,9 +186,9 @@ TrainingData load_training_data(const DataSettings& settings, std::uint64_t seed
 
   const Index d = out.train.features.rows();
   schema.standardizer = settings.standardize ? Standardizer::fit(cview(out.train.features)) : Standardizer::identity(d);
-  schema.standardizer.apply(view(out.train.features));
-  if (out.val) schema.standardizer.apply(view(out.val->features));
-  if (out.test) schema.standardizer.apply(view(out.test->features));
+  standardize(schema, out.train, settings.train.string());
+  if (out.val) standardize(schema, *out.val, settings.val ? settings.val->string() : settings.train.string());
+  if (out.test) standardize(schema, *out.test, settings.test->string());
   return out;
 }
 
@@ -178,7 +200,7 @@ ModelInput load_model_input(const std::filesystem::path& path, const DataSchema&
                      " entries for " + std::to_string(d) + " features");
   }
   ModelInput input = read_with_schema(path, schema, with_targets, csv, id_column, nullptr);
-  schema.standardizer.apply(view(input.data.features));
+  standardize(schema, input.data, path == "-" ? "<stdin>" : path.string());
   return input;
 }
 

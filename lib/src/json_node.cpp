@@ -83,6 +83,14 @@ std::string json_text(const nlohmann::ordered_json& json) {
   return json.dump();
 }
 
+void JsonNode::fail(const std::string& message) const {
+  std::string text = *source_ + ": " + (path_.empty() ? "" : path_ + ": ") + message;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' || text[i] == '\r') text.replace(i, 1, text[i] == '\n' ? "\\n" : "\\r");
+  }
+  throw InputError(text);
+}
+
 void JsonNode::expect(bool ok, const char* expected) const {
   if (!ok) fail("expected " + article(expected) + ", got " + article(json_->type_name()));
 }

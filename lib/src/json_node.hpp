@@ -26,9 +26,9 @@ class JsonNode {
   const Json& json() const { return *json_; }
   const std::string& path() const { return path_; }
 
-  [[noreturn]] void fail(const std::string& message) const {
-    throw InputError(*source_ + ": " + (path_.empty() ? "" : path_ + ": ") + message);
-  }
+  // Throws the InputError "<source>: <path>: <message>", one line: a line break that came from
+  // the file (in a key or a name) is shown escaped, as \n or \r.
+  [[noreturn]] void fail(const std::string& message) const;
 
   // Object members. A missing key fails with the key's own path: "layers[0].bias: missing".
   bool has(std::string_view key) const;
