@@ -25,15 +25,22 @@ struct TestParams {
       Index i = 0;
       for (double x : block) v[i++] = static_cast<Scalar>(x);
       values.push_back(v);
-      grads.push_back(Vector::Zero(v.size()));
     }
+    make_blocks();
+  }
+  // One block per vector of initial values; gradients start at zero.
+  explicit TestParams(std::vector<Vector> init) : values(std::move(init)) { make_blocks(); }
+  TestParams(const TestParams&) = delete;  // the blocks point into this object's vectors
+  TestParams& operator=(const TestParams&) = delete;
+
+ private:
+  void make_blocks() {
+    for (const Vector& v : values) grads.push_back(Vector::Zero(v.size()));
     for (std::size_t b = 0; b < values.size(); ++b) {
       blocks.push_back({"block" + std::to_string(b), VectorView(values[b].data(), values[b].size()),
                         VectorView(grads[b].data(), grads[b].size())});
     }
   }
-  TestParams(const TestParams&) = delete;  // the blocks point into this object's vectors
-  TestParams& operator=(const TestParams&) = delete;
 };
 
 // A hyper-parameter to set: its name, its value, and a pair's second value.

@@ -4,6 +4,7 @@
 
 #include "mlp/error.hpp"
 #include "mlp/optimizer.hpp"
+#include "mlp/thread_pool.hpp"
 
 #include <doctest/doctest.h>
 
@@ -39,6 +40,48 @@ void run(Optimizer& optimizer, TestParams& p, int first_step, int steps, double 
 }
 
 }  // namespace
+
+TEST_CASE("a step split over a thread pool gives bit-identical values and state") {
+  // Blocks large enough to be split (odd sizes, so parts end mid-SIMD-packet), and a small one.
+  const std::vector<Vector> start{Vector::Random(100003), Vector::Random(7), Vector::Random(70001)};
+  ThreadPool pool(2);
+  for (const OptimizerConfig& config : stateful_variants()) {
+    CAPTURE(config.describe());
+    TestParams alone(start);
+    TestParams split(start);
+    auto on_caller = config.create(alone.blocks);
+    auto on_pool = config.create(split.blocks);
+    for (int s = 0; s < 3; ++s) {
+      set_grads(alone, s);
+      set_grads(split, s);
+      CHECK(on_caller->step(alone.blocks, 0.01));
+      CHECK(on_pool->step(split.blocks, 0.01, &pool));
+    }
+    for (std::size_t b = 0; b < start.size(); ++b) {
+      CHECK(std::equal(alone.values[b].begin(), alone.values[b].end(), split.values[b].begin()));
+    }
+    const auto state_alone = on_caller->state_buffers();
+    const auto state_split = on_pool->state_buffers();
+    REQUIRE(state_alone.size() == state_split.size());
+    for (std::size_t i = 0; i < state_alone.size(); ++i) {
+      CHECK(std::equal(state_alone[i]->begin(), state_alone[i]->end(), state_split[i]->begin()));
+    }
+  }
+}
+
+TEST_CASE("a step reports a weight that is no longer finite, in any part of a split block") {
+  ThreadPool pool(2);
+  for (const Index bad : {Index{0}, Index{65536}, Index{99999}}) {
+    CAPTURE(bad);
+    TestParams p({Vector::Zero(100000)});
+    p.grads[0][bad] = Scalar(-3e38);
+    auto sgd = optimizer_with("sgd", {}).create(p.blocks);
+    CHECK_FALSE(sgd->step(p.blocks, 10.0, &pool));  // 3e39 overflows float
+    p.grads[0].setZero();
+    p.values[0].setZero();
+    CHECK(sgd->step(p.blocks, 10.0, &pool));
+  }
+}
 
 TEST_CASE("adam's step counter advances once per step, not once per block") {
   // With a constant gradient g, m / (1 - beta1^t) = g and v / (1 - beta2^t) = g^2 at every t,

@@ -118,6 +118,7 @@ Index Network::parameter_count() const {
 }
 
 void Network::set_thread_pool(ThreadPool* pool) {
+  pool_ = pool;
   for (auto& layer : layers_) layer->set_thread_pool(pool);
 }
 

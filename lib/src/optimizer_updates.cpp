@@ -55,33 +55,34 @@ class Sgd final : public Optimizer {
     if (params[1] != 0) momentum_buffer_ = state_like(blocks);
   }
 
-  // Whole-block array expressions (vectorised); the branches are taken once per block.
-  void step(Span blocks, double lr) override {
-    const bool first = steps_ == 0;
-    ++steps_;
-    const Scalar minus_lr = to_scalar(-lr);
-    for (std::size_t b = 0; b < blocks.size(); ++b) {
-      auto p = blocks[b].value.array();
-      const auto grad = blocks[b].grad.array();
-      if (weight_decay_ != 0) {
-        update(b, first, minus_lr, p, grad + weight_decay_ * p);
-      } else {
-        update(b, first, minus_lr, p, grad);
-      }
-    }
-  }
-
   std::vector<Vector*> state_buffers() override { return pointers_to({&momentum_buffer_}); }
 
  private:
+  void begin_step(double lr) override {
+    first_ = steps_ == 1;
+    minus_lr_ = to_scalar(-lr);
+  }
+
+  // Array expressions over the segment (vectorised); the branches are taken once per segment.
+  void update_segment(Span blocks, std::size_t b, Index first, Index count) override {
+    auto p = blocks[b].value.segment(first, count).array();
+    const auto grad = blocks[b].grad.segment(first, count).array();
+    if (weight_decay_ != 0) {
+      update(b, first, count, p, grad + weight_decay_ * p);
+    } else {
+      update(b, first, count, p, grad);
+    }
+  }
+
   template <class Params, class Grad>
-  void update(std::size_t b, bool first, Scalar minus_lr, Params& p, const Grad& d) {
+  void update(std::size_t b, Index first, Index count, Params& p, const Grad& d) {
+    const Scalar minus_lr = minus_lr_;
     if (momentum_buffer_.empty()) {
       p += minus_lr * d;
       return;
     }
-    auto buf = momentum_buffer_[b].array();
-    if (first) {
+    auto buf = momentum_buffer_[b].segment(first, count).array();
+    if (first_) {
       buf = d;
     } else {
       buf = buf * momentum_ + one_minus_dampening_ * d;
@@ -98,6 +99,9 @@ class Sgd final : public Optimizer {
   Scalar weight_decay_;
   bool nesterov_;
   std::vector<Vector> momentum_buffer_;
+  // This step's values (begin_step).
+  bool first_ = false;
+  Scalar minus_lr_ = 0;
 };
 
 // torch.optim.Adam, and torch.optim.AdamW when `decoupled`. State: exp_avg per block, then
@@ -121,45 +125,47 @@ class Adam final : public Optimizer {
     if (amsgrad_) max_exp_avg_sq_ = state_like(blocks);
   }
 
-  void step(Span blocks, double lr) override {
-    ++steps_;
-    const auto t = static_cast<double>(steps_);
-    const Scalar minus_step_size = to_scalar(-(lr / (1 - std::pow(beta1_, t))));
-    const Scalar bias_correction2_sqrt = to_scalar(std::sqrt(1 - std::pow(beta2_, t)));
-    const Scalar beta1 = to_scalar(beta1_), one_minus_beta1 = to_scalar(1 - beta1_);
-    const Scalar beta2 = to_scalar(beta2_), one_minus_beta2 = to_scalar(1 - beta2_);
-    const Scalar decay = to_scalar(decoupled_ ? 1 - lr * weight_decay_ : weight_decay_);
-    const Coefficients c{beta1, one_minus_beta1, beta2, one_minus_beta2, minus_step_size, bias_correction2_sqrt};
-    // Whole-block array expressions (vectorised); the branches are taken once per block.
-    for (std::size_t b = 0; b < blocks.size(); ++b) {
-      auto p = blocks[b].value.array();
-      const auto grad = blocks[b].grad.array();
-      if (decoupled_) {
-        p *= decay;
-        update(b, c, p, grad);
-      } else if (weight_decay_ != 0) {
-        update(b, c, p, grad + decay * p);
-      } else {
-        update(b, c, p, grad);
-      }
-    }
-  }
-
   std::vector<Vector*> state_buffers() override { return pointers_to({&exp_avg_, &exp_avg_sq_, &max_exp_avg_sq_}); }
 
  private:
   struct Coefficients {
-    Scalar beta1, one_minus_beta1, beta2, one_minus_beta2, minus_step_size, bias_correction2_sqrt;
+    Scalar beta1, one_minus_beta1, beta2, one_minus_beta2, minus_step_size, bias_correction2_sqrt, decay;
   };
 
+  void begin_step(double lr) override {
+    const auto t = static_cast<double>(steps_);
+    c_.minus_step_size = to_scalar(-(lr / (1 - std::pow(beta1_, t))));
+    c_.bias_correction2_sqrt = to_scalar(std::sqrt(1 - std::pow(beta2_, t)));
+    c_.beta1 = to_scalar(beta1_);
+    c_.one_minus_beta1 = to_scalar(1 - beta1_);
+    c_.beta2 = to_scalar(beta2_);
+    c_.one_minus_beta2 = to_scalar(1 - beta2_);
+    c_.decay = to_scalar(decoupled_ ? 1 - lr * weight_decay_ : weight_decay_);
+  }
+
+  // Array expressions over the segment (vectorised); the branches are taken once per segment.
+  void update_segment(Span blocks, std::size_t b, Index first, Index count) override {
+    auto p = blocks[b].value.segment(first, count).array();
+    const auto grad = blocks[b].grad.segment(first, count).array();
+    if (decoupled_) {
+      p *= c_.decay;
+      update(b, first, count, p, grad);
+    } else if (weight_decay_ != 0) {
+      update(b, first, count, p, grad + c_.decay * p);
+    } else {
+      update(b, first, count, p, grad);
+    }
+  }
+
   template <class Params, class Grad>
-  void update(std::size_t b, const Coefficients& c, Params& p, const Grad& g) {
-    auto m = exp_avg_[b].array();
-    auto v = exp_avg_sq_[b].array();
+  void update(std::size_t b, Index first, Index count, Params& p, const Grad& g) {
+    const Coefficients& c = c_;
+    auto m = exp_avg_[b].segment(first, count).array();
+    auto v = exp_avg_sq_[b].segment(first, count).array();
     m = m * c.beta1 + c.one_minus_beta1 * g;
     v = v * c.beta2 + c.one_minus_beta2 * g * g;
     if (amsgrad_) {
-      auto v_max = max_exp_avg_sq_[b].array();
+      auto v_max = max_exp_avg_sq_[b].segment(first, count).array();
       v_max = v_max.max(v);
       p += c.minus_step_size * m / (v_max.sqrt() / c.bias_correction2_sqrt + eps_);
     } else {
@@ -176,6 +182,7 @@ class Adam final : public Optimizer {
   std::vector<Vector> exp_avg_;
   std::vector<Vector> exp_avg_sq_;
   std::vector<Vector> max_exp_avg_sq_;
+  Coefficients c_{};  // this step's (begin_step)
 };
 
 // torch.optim.RMSprop. State: square_avg per block, then momentum_buffer per block (only when
@@ -197,42 +204,41 @@ class Rmsprop final : public Optimizer {
     if (flag(params[5])) grad_avg_ = state_like(blocks);
   }
 
-  void step(Span blocks, double lr) override {
-    ++steps_;
-    const Scalar minus_lr = to_scalar(-lr);
+  std::vector<Vector*> state_buffers() override { return pointers_to({&square_avg_, &momentum_buffer_, &grad_avg_}); }
+
+ private:
+  void begin_step(double lr) override { minus_lr_ = to_scalar(-lr); }
+
+  void update_segment(Span blocks, std::size_t b, Index first, Index count) override {
+    const Scalar minus_lr = minus_lr_;
     const bool centered = !grad_avg_.empty();
     const bool with_momentum = !momentum_buffer_.empty();
-    for (std::size_t b = 0; b < blocks.size(); ++b) {
-      VectorView p = blocks[b].value;
-      const VectorView grad = blocks[b].grad;
-      Vector& s = square_avg_[b];
-      for (Index i = 0; i < p.size(); ++i) {
-        Scalar g = grad[i];
-        if (weight_decay_ != 0) g = g + weight_decay_ * p[i];
-        s[i] = s[i] * alpha_ + one_minus_alpha_ * g * g;
-        Scalar avg;
-        if (centered) {
-          Scalar& a = grad_avg_[b][i];
-          a = a * alpha_ + one_minus_alpha_ * g;
-          avg = std::sqrt(s[i] + Scalar(-1) * a * a);
-        } else {
-          avg = std::sqrt(s[i]);
-        }
-        avg = avg + eps_;
-        if (with_momentum) {
-          Scalar& buf = momentum_buffer_[b][i];
-          buf = buf * momentum_ + g / avg;
-          p[i] = p[i] + minus_lr * buf;
-        } else {
-          p[i] = p[i] + minus_lr * g / avg;
-        }
+    VectorView p = blocks[b].value;
+    const VectorView grad = blocks[b].grad;
+    Vector& s = square_avg_[b];
+    for (Index i = first; i < first + count; ++i) {
+      Scalar g = grad[i];
+      if (weight_decay_ != 0) g = g + weight_decay_ * p[i];
+      s[i] = s[i] * alpha_ + one_minus_alpha_ * g * g;
+      Scalar avg;
+      if (centered) {
+        Scalar& a = grad_avg_[b][i];
+        a = a * alpha_ + one_minus_alpha_ * g;
+        avg = std::sqrt(s[i] + Scalar(-1) * a * a);
+      } else {
+        avg = std::sqrt(s[i]);
+      }
+      avg = avg + eps_;
+      if (with_momentum) {
+        Scalar& buf = momentum_buffer_[b][i];
+        buf = buf * momentum_ + g / avg;
+        p[i] = p[i] + minus_lr * buf;
+      } else {
+        p[i] = p[i] + minus_lr * g / avg;
       }
     }
   }
 
-  std::vector<Vector*> state_buffers() override { return pointers_to({&square_avg_, &momentum_buffer_, &grad_avg_}); }
-
- private:
   Scalar alpha_;
   Scalar one_minus_alpha_;
   Scalar eps_;
@@ -241,6 +247,7 @@ class Rmsprop final : public Optimizer {
   std::vector<Vector> square_avg_;
   std::vector<Vector> momentum_buffer_;
   std::vector<Vector> grad_avg_;
+  Scalar minus_lr_ = 0;  // this step's (begin_step)
 };
 
 // torch.optim.Adagrad. State: sum per block (starting at initial_accumulator_value).
@@ -255,30 +262,32 @@ class Adagrad final : public Optimizer {
         eps_(to_scalar(params[4])),
         sum_(state_like(blocks, params[3])) {}
 
-  void step(Span blocks, double lr) override {
-    ++steps_;
-    const Scalar minus_clr = to_scalar(-(lr / (1 + static_cast<double>(steps_ - 1) * lr_decay_)));
-    for (std::size_t b = 0; b < blocks.size(); ++b) {
-      VectorView p = blocks[b].value;
-      const VectorView grad = blocks[b].grad;
-      Vector& sum = sum_[b];
-      for (Index i = 0; i < p.size(); ++i) {
-        Scalar g = grad[i];
-        if (weight_decay_ != 0) g = g + weight_decay_ * p[i];
-        sum[i] = sum[i] + g * g;
-        const Scalar denom = std::sqrt(sum[i]) + eps_;
-        p[i] = p[i] + minus_clr * g / denom;
-      }
-    }
-  }
-
   std::vector<Vector*> state_buffers() override { return pointers_to({&sum_}); }
 
  private:
+  void begin_step(double lr) override {
+    minus_clr_ = to_scalar(-(lr / (1 + static_cast<double>(steps_ - 1) * lr_decay_)));
+  }
+
+  void update_segment(Span blocks, std::size_t b, Index first, Index count) override {
+    const Scalar minus_clr = minus_clr_;
+    VectorView p = blocks[b].value;
+    const VectorView grad = blocks[b].grad;
+    Vector& sum = sum_[b];
+    for (Index i = first; i < first + count; ++i) {
+      Scalar g = grad[i];
+      if (weight_decay_ != 0) g = g + weight_decay_ * p[i];
+      sum[i] = sum[i] + g * g;
+      const Scalar denom = std::sqrt(sum[i]) + eps_;
+      p[i] = p[i] + minus_clr * g / denom;
+    }
+  }
+
   double lr_decay_;
   Scalar weight_decay_;
   Scalar eps_;
   std::vector<Vector> sum_;
+  Scalar minus_clr_ = 0;  // this step's (begin_step)
 };
 
 }  // namespace

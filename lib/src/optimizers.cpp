@@ -4,7 +4,9 @@
 
 #include "mlp/error.hpp"
 #include "optimizer_updates.hpp"
+#include "parallel_product.hpp"
 
+#include <atomic>
 #include <cmath>
 
 namespace mlp {
@@ -168,6 +170,25 @@ OptimizerConfig OptimizerConfig::with_defaults(std::string_view name) {
 
 std::string OptimizerConfig::describe() const {
   return std::string(spec->name) + "(" + format_values(spec->param_specs(), params) + ")";
+}
+
+bool Optimizer::step(std::span<const ParamBlock> params, double lr, ThreadPool* pool) {
+  // An element's update (a few multiplies, maybe a square root and a division, over 3-5
+  // streams of memory) counted as this many multiply-adds of a matrix product, so that blocks
+  // of a few ten thousand values and more are split.
+  constexpr double kWorkPerElement = 16;
+  ++steps_;
+  begin_step(lr);
+  // Written only when a part finds a value that is not finite.
+  std::atomic<bool> finite{true};
+  for (std::size_t b = 0; b < params.size(); ++b) {
+    const Index size = params[b].value.size();
+    detail::for_column_parts(pool, size, static_cast<double>(size) * kWorkPerElement, [&](Index first, Index count) {
+      update_segment(params, b, first, count);
+      if (!params[b].value.segment(first, count).allFinite()) finite.store(false, std::memory_order_relaxed);
+    });
+  }
+  return finite.load(std::memory_order_relaxed);
 }
 
 double grad_norm(std::span<const ParamBlock> params) {

@@ -1,4 +1,5 @@
-// Matrix products split over a thread pool by columns of the result, for the dense layer.
+// Work split over a thread pool in aligned ranges: matrix products by columns of the result (the
+// dense layer), element-wise updates by ranges of elements (the optimizers).
 //
 // Why by hand and not with Eigen's OpenMP: Eigen picks its blocking along the inner dimension
 // from the thread count, which changes the order of the sums and so the last bits of the
@@ -27,7 +28,10 @@ inline Index product_parts(const ThreadPool* pool, Index cols, double work) {
   return std::clamp<Index>(cols / kColumnAlign, 1, pool->size());
 }
 
-// Calls part(first_column, column_count) for column ranges covering [0, cols), in parallel.
+// Calls part(first, count) for ranges covering [0, cols) whose boundaries are multiples of
+// kColumnAlign, in parallel when `work` (multiply-adds, or their equivalent) pays for it. For
+// element-wise work, aligned boundaries also keep each element in the same SIMD lane position,
+// so every element sees the same instructions as in one whole pass.
 template <class Part>
 void for_column_parts(ThreadPool* pool, Index cols, double work, Part&& part) {
   const Index parts = product_parts(pool, cols, work);

@@ -1,8 +1,41 @@
 #include "mlp/thread_pool.hpp"
 
+#include <chrono>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define MLP_CPU_RELAX() _mm_pause()
+#else
+#define MLP_CPU_RELAX() std::this_thread::yield()
+#endif
+
 namespace mlp {
+namespace {
+
+// How long a waiting thread busy-waits before it sleeps. Long enough to cover the serial work
+// between two parallel products of a training step (activations, loss, optimizer step: well
+// under a millisecond for the networks that gain from threads), short enough that an idle pool
+// costs nothing measurable.
+constexpr auto kSpinTime = std::chrono::microseconds(2000);
+
+// Busy-waits until done() or kSpinTime has passed; returns done().
+template <class Done>
+bool spin_until(Done&& done) {
+  const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (done()) return true;
+      MLP_CPU_RELAX();
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return done();
+  }
+}
+
+}  // namespace
 
 ThreadPool::ThreadPool(int threads) {
+  const unsigned cores = std::thread::hardware_concurrency();
+  spin_ = threads > 1 && cores > 0 && static_cast<unsigned>(threads) <= cores;
   for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { worker_loop(); });
 }
 
@@ -10,6 +43,7 @@ ThreadPool::~ThreadPool() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    published_generation_.fetch_add(1, std::memory_order_release);
   }
   work_ready_.notify_all();
   for (auto& worker : workers_) worker.join();
@@ -28,13 +62,16 @@ void ThreadPool::run_erased(std::int64_t parts, Trampoline call, void* fn) {
     next_part_ = 0;
     parts_done_ = 0;
     ++generation_;
+    published_finished_.store(false, std::memory_order_relaxed);
+    published_generation_.store(generation_, std::memory_order_release);
   }
   work_ready_.notify_all();
   run_parts();
-  std::unique_lock lock(mutex_);
   // Wait for the parts other threads took, and for every worker to leave this job, so that
   // `fn` (on the caller's stack) is not touched after we return.
-  work_done_.wait(lock, [this] { return parts_done_ == parts_ && busy_workers_ == 0; });
+  if (spin_) spin_until([this] { return published_finished_.load(std::memory_order_acquire); });
+  std::unique_lock lock(mutex_);
+  work_done_.wait(lock, [this] { return job_finished(); });
   call_ = nullptr;
   fn_ = nullptr;
 }
@@ -51,13 +88,19 @@ void ThreadPool::run_parts() {
     lock.lock();
     ++parts_done_;
   }
-  if (parts_done_ == parts_) work_done_.notify_all();
+  if (job_finished()) {
+    published_finished_.store(true, std::memory_order_release);
+    work_done_.notify_all();
+  }
 }
 
 void ThreadPool::worker_loop() {
   std::uint64_t seen_generation = 0;
-  std::unique_lock lock(mutex_);
   for (;;) {
+    if (spin_) {
+      spin_until([&] { return published_generation_.load(std::memory_order_acquire) != seen_generation; });
+    }
+    std::unique_lock lock(mutex_);
     work_ready_.wait(lock, [&] { return stopping_ || generation_ != seen_generation; });
     if (stopping_) return;
     seen_generation = generation_;
@@ -66,7 +109,10 @@ void ThreadPool::worker_loop() {
     run_parts();
     lock.lock();
     --busy_workers_;
-    if (busy_workers_ == 0) work_done_.notify_all();
+    if (job_finished()) {
+      published_finished_.store(true, std::memory_order_release);
+      work_done_.notify_all();
+    }
   }
 }
 

@@ -275,9 +275,8 @@ std::optional<double> Trainer::run_epoch(const Dataset& train, double lr, const 
       const auto scale = static_cast<Scalar>(settings_.clip_grad_norm / (total_norm + 1e-6));
       for (const ParamBlock& block : params) block.grad *= scale;
     }
-    optimizer_->step(params, lr);
-    for (const ParamBlock& block : params) {
-      if (!block.value.allFinite()) return diverged("a weight became infinite or NaN", first);
+    if (!optimizer_->step(params, lr, network_.thread_pool())) {
+      return diverged("a weight became infinite or NaN", first);
     }
     loss_sum += loss * static_cast<double>(count);
     ++steps;

@@ -72,8 +72,10 @@ class Network {
   std::span<const ParamBlock> parameters() const { return parameters_; }
   Index parameter_count() const;
 
-  // Splits large matrix products over `pool` (nullptr: run on the calling thread).
+  // Splits large matrix products over `pool` (nullptr: run on the calling thread); the trainer
+  // uses the same pool for the optimizer step.
   void set_thread_pool(ThreadPool* pool);
+  ThreadPool* thread_pool() const { return pool_; }
 
  private:
   std::vector<std::unique_ptr<Layer>> layers_;
@@ -84,6 +86,7 @@ class Network {
   Index reserved_batch_ = 0;
   Index batch_ = 0;                        // samples in the last forward
   const Scalar* last_input_ = nullptr;  // the last forward's input
+  ThreadPool* pool_ = nullptr;
 };
 
 }  // namespace mlp

@@ -14,13 +14,18 @@
 
 namespace mlp {
 
+class ThreadPool;
+
 class Optimizer {
  public:
   virtual ~Optimizer() = default;
 
   // One update of every block from its gradient at learning rate `lr`. The step count t (Adam's
-  // bias correction) advances once per call, not once per block.
-  virtual void step(std::span<const ParamBlock> params, double lr) = 0;
+  // bias correction) advances once per call, not once per block. Large blocks are updated in
+  // parts spread over `pool` (nullptr: all on the calling thread); every element's update is
+  // the same arithmetic either way, so the result does not depend on the pool. Returns whether
+  // every updated value is finite (false: the run diverged), checked while the values are hot.
+  bool step(std::span<const ParamBlock> params, double lr, ThreadPool* pool = nullptr);
 
   std::int64_t steps() const { return steps_; }
 
@@ -30,6 +35,11 @@ class Optimizer {
   void set_steps(std::int64_t steps) { steps_ = steps; }
 
  protected:
+  // Per-step values (bias corrections, the rate as Scalar), once per step after steps_ advanced.
+  virtual void begin_step(double lr) = 0;
+  // Updates elements [first, first + count) of block b (and their state); parts never overlap.
+  virtual void update_segment(std::span<const ParamBlock> blocks, std::size_t b, Index first, Index count) = 0;
+
   std::int64_t steps_ = 0;
 };
 
