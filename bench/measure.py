@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "bench"
-MLPTRAIN = BUILD / "app" / "mlptrain"
+MLPTRAIN = BUILD / "mlptrain"
 TOOLS = BUILD / "bench"
 WORK = ROOT / "bench" / "work"
 CONFIGS = ROOT / "bench" / "configs"

@@ -3,7 +3,7 @@
 mlptrain's (bench/micro.cpp, `activation/<name>`), measured the same way: a 256 x 4096 float32
 batch with inputs uniform in [-4, 4], one thread.
 
-    build/bench/app/mlptrain activations --format json | /usr/bin/python3 bench/torch_activations.py
+    build/bench/mlptrain activations --format json | /usr/bin/python3 bench/torch_activations.py
 
 Reads mlptrain's activation list (its name and matching torch module, "torch.nn.ReLU") from
 standard input, so there is no second list of names here; each module is built with its default
