@@ -40,13 +40,14 @@ std::vector<std::string> split_top_level(const std::string& text) {
   return parts;
 }
 
-// A comma-separated list as a JSON array text; numbers stay numbers, names become strings.
-std::string json_list(const std::string& text, bool numbers) {
+// The comma-separated list given to `option` as a JSON array text; numbers stay numbers, names
+// become strings.
+std::string json_list(std::string_view option, const std::string& text, bool numbers) {
   nlohmann::json list = nlohmann::json::array();
   for (const std::string& item : split_top_level(text)) {
     if (numbers) {
       list.push_back(nlohmann::json::parse(item, nullptr, false));
-      if (list.back().is_discarded()) throw InputError("not a number: \"" + item + "\"");
+      if (list.back().is_discarded()) throw InputError(std::string(option) + ": not a number: \"" + item + "\"");
     } else {
       list.push_back(item);
     }
@@ -57,11 +58,11 @@ std::string json_list(const std::string& text, bool numbers) {
 // The command-line flags as config overrides, so they are validated exactly like the config.
 std::vector<std::pair<std::string, std::string>> compare_overrides(const CompareCommandOptions& options) {
   std::vector<std::pair<std::string, std::string>> overrides = options.run.overrides();
-  if (!options.activations.empty()) overrides.emplace_back("compare.activations", json_list(options.activations, false));
+  if (!options.activations.empty()) overrides.emplace_back("compare.activations", json_list("--activations", options.activations, false));
   if (options.seeds > 0 && !options.seed_list.empty()) throw InputError("compare: give --seeds or --seed-list, not both");
   if (options.seeds > 0) overrides.emplace_back("compare.seeds", std::to_string(options.seeds));
-  if (!options.seed_list.empty()) overrides.emplace_back("compare.seeds", json_list(options.seed_list, true));
-  if (!options.lr_grid.empty()) overrides.emplace_back("compare.lr_grid", json_list(options.lr_grid, true));
+  if (!options.seed_list.empty()) overrides.emplace_back("compare.seeds", json_list("--seed-list", options.seed_list, true));
+  if (!options.lr_grid.empty()) overrides.emplace_back("compare.lr_grid", json_list("--lr-grid", options.lr_grid, true));
   if (!options.init.empty()) overrides.emplace_back("compare.init", options.init);
   if (!options.baseline.empty()) overrides.emplace_back("compare.baseline", options.baseline);
   return overrides;
