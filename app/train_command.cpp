@@ -225,9 +225,10 @@ int run_train(const TrainOptions& options, const std::string& command_line) {
   if (start.checkpoint) check_same_data(experiment.data.schema, model.schema, settings.output.dir);
   ThreadPool pool(threads);
   model.network.set_thread_pool(&pool);
-  log_plan(settings, experiment, model.network, threads);
-  // Fail on an unwritable output folder now, not after an hour of training.
+  // Fail on an unwritable output folder now, not after an hour of training (nor after printing
+  // a plan that will not run).
   ensure_writable_directory(settings.output.dir);
+  log_plan(settings, experiment, model.network, threads);
 
   Trainer trainer(settings.train, model.network, experiment.loss, experiment.task(), experiment.classes());
   std::vector<EpochMetrics> history;

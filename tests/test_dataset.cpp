@@ -206,9 +206,23 @@ TEST_CASE("dataset: missing values dropped on request") {
   CHECK(data.train.lines == std::vector<std::int64_t>{2, 5});
   CHECK(row_of(data.train.features, 0) == std::vector<Scalar>{1, 6});
   CHECK(has_note(data, path.string() + ": dropped 2 rows with missing values"));
-  // A value that is present but wrong is still an error.
-  s.train = dir.write("n.csv", "a,b,y\n1,2,p\n,x,q\n");
+  // A row with a missing value is dropped whole, whatever its other fields hold (so that the
+  // same rows are dropped whether the target is read as labels or as numbers); a wrong value
+  // in a complete row is still an error.
+  s.train = dir.write("n.csv", "a,b,y\n1,2,p\n,x,q\n3,4,q\n");
+  CHECK(load_training_data(s, 1).train.lines == std::vector<std::int64_t>{2, 4});
+  s.train = dir.write("n2.csv", "a,b,y\n1,2,p\n5,x,q\n");
   CHECK_INPUT_ERROR(load_training_data(s, 1), s.train.string() + ":3:2: ", "cannot parse \"x\"");
+  // Found by fuzzing: "4=" sits in a dropped row, so it neither decides the task nor fails
+  // evaluation of the same file through the model's schema.
+  s.train = dir.write("fuzz.csv", "a,b,y\n1,8,3\n,6,4=\n7,8,.4\n9,10,6\n");
+  const TrainingData detected = load_training_data(s, 1);
+  CHECK(detected.schema.task == Task::kRegression);
+  const ModelInput again = load_model_input(s.train, detected.schema, true, s.csv);
+  CHECK(again.data.lines == std::vector<std::int64_t>{2, 4, 5});
+  // Blanks only, in a quoted label, are missing too.
+  s.train = dir.write("blank.csv", "a,b,y\n1,2,p\n3,4,\" \"\n5,6,q\n");
+  CHECK(load_training_data(s, 1).train.lines == std::vector<std::int64_t>{2, 4});
   s.train = dir.write("all.csv", "a,b,y\n1,,p\n,3,q\n");
   CHECK_INPUT_ERROR(load_training_data(s, 1), s.train.string() + ": ", "all 2 data rows have missing values");
 }

@@ -79,6 +79,8 @@ NumberStatus parse_number(std::string_view text, Scalar& value) { return parse_a
 NumberStatus parse_number(std::string_view text, double& value) { return parse_as(text, value); }
 #endif
 
+bool is_missing_value(std::string_view text) { return trim_blanks(text).empty(); }
+
 std::string number_error(NumberStatus status, std::string_view text) {
   switch (status) {
     case NumberStatus::kEmpty:

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <csignal>
 #include <filesystem>
 #include <random>
@@ -95,6 +96,12 @@ TEST_CASE("SIGINT and SIGTERM stop training, keep the last finished epoch, and e
   }
 }
 
+// An integer from the environment, or `fallback` when unset.
+static int env_int(const char* name, int fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? std::stoi(value) : fallback;
+}
+
 TEST_CASE("SIGKILL at random moments leaves whole files, and resuming ends byte-identical to an uninterrupted run") {
   TempDir dir;
   write_config(dir / "config.json");
@@ -104,8 +111,11 @@ TEST_CASE("SIGKILL at random moments leaves whole files, and resuming ends byte-
   const std::string reference_model = read_text(dir / "reference" / "model.json");
   const std::string reference_metrics = without_seconds(read_text(dir / "reference" / "metrics.csv"));
 
-  std::mt19937 random(7);  // the moments differ from trial to trial, the same in every test run
-  for (int trial = 0; trial < 4; ++trial) {
+  // The moments differ from trial to trial and are the same in every test run. For a longer
+  // soak: MLP_KILL_TRIALS=100 MLP_KILL_SEED=... build/release/tests/mlp_e2e_tests -tc="SIGKILL*".
+  const int trials = env_int("MLP_KILL_TRIALS", 4);
+  std::mt19937 random(static_cast<unsigned>(env_int("MLP_KILL_SEED", 7)));
+  for (int trial = 0; trial < trials; ++trial) {
     CAPTURE(trial);
     const fs::path out = dir / ("killed" + std::to_string(trial));
     {
