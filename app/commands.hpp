@@ -53,7 +53,7 @@ struct CompareCommandOptions {
   std::string lr_grid;      // --lr-grid 0.1,0.01
   std::string init;         // same | auto
   std::string baseline;
-  int jobs = 0;             // 0: every core
+  int jobs = 0;                  // 0: every core
   std::string format = "table";  // table | json | csv
   bool bench_activations = false;
 };

@@ -10,8 +10,8 @@
 #include "mlp/memory_budget.hpp"
 #include "mlp/report_html.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <unistd.h>
 
@@ -58,11 +58,15 @@ std::string json_list(std::string_view option, const std::string& text, bool num
 // The command-line flags as config overrides, so they are validated exactly like the config.
 std::vector<std::pair<std::string, std::string>> compare_overrides(const CompareCommandOptions& options) {
   std::vector<std::pair<std::string, std::string>> overrides = options.run.overrides();
-  if (!options.activations.empty()) overrides.emplace_back("compare.activations", json_list("--activations", options.activations, false));
-  if (options.seeds > 0 && !options.seed_list.empty()) throw InputError("compare: give --seeds or --seed-list, not both");
+  if (!options.activations.empty())
+    overrides.emplace_back("compare.activations", json_list("--activations", options.activations, false));
+  if (options.seeds > 0 && !options.seed_list.empty())
+    throw InputError("compare: give --seeds or --seed-list, not both");
   if (options.seeds > 0) overrides.emplace_back("compare.seeds", std::to_string(options.seeds));
-  if (!options.seed_list.empty()) overrides.emplace_back("compare.seeds", json_list("--seed-list", options.seed_list, true));
-  if (!options.lr_grid.empty()) overrides.emplace_back("compare.lr_grid", json_list("--lr-grid", options.lr_grid, true));
+  if (!options.seed_list.empty())
+    overrides.emplace_back("compare.seeds", json_list("--seed-list", options.seed_list, true));
+  if (!options.lr_grid.empty())
+    overrides.emplace_back("compare.lr_grid", json_list("--lr-grid", options.lr_grid, true));
   if (!options.init.empty()) overrides.emplace_back("compare.init", options.init);
   if (!options.baseline.empty()) overrides.emplace_back("compare.baseline", options.baseline);
   return overrides;
@@ -80,7 +84,9 @@ int run_bench(const CompareCommandOptions& options) {
   if (options.format == "json") {
     nlohmann::json j = nlohmann::json::array();
     for (const ActivationCost& c : costs) {
-      j.push_back({{"activation", c.activation}, {"forward_ns", c.forward_ns}, {"backward_ns", c.backward_ns},
+      j.push_back({{"activation", c.activation},
+                   {"forward_ns", c.forward_ns},
+                   {"backward_ns", c.backward_ns},
                    {"total_ns", c.total_ns()}});
     }
     std::printf("%s\n", j.dump(2).c_str());
@@ -106,7 +112,8 @@ int run_compare(const CompareCommandOptions& options) {
   const int jobs = options.jobs > 0 ? options.jobs : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   ensure_writable_directory(settings.output.dir);
 
-  const std::size_t runs = settings.compare.activations.size() * std::max<std::size_t>(settings.compare.seeds.size(), 1) *
+  const std::size_t runs = settings.compare.activations.size() *
+                           std::max<std::size_t>(settings.compare.seeds.size(), 1) *
                            std::max<std::size_t>(settings.compare.lr_grid.size(), 1);
   spdlog::info("compare: {} activations, {} seed(s), {} rate(s): {} runs of {} epochs on {} job(s)",
                settings.compare.activations.size(), std::max<std::size_t>(settings.compare.seeds.size(), 1),

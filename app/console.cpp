@@ -2,8 +2,8 @@
 
 #include "mlp/error.hpp"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <unistd.h>
@@ -20,10 +20,11 @@ class LevelPrefix final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
     if (msg.level == spdlog::level::info) return;
-    const std::string prefix = msg.level == spdlog::level::warn ? "warning: "
-                                                                : std::string(spdlog::level::to_string_view(msg.level).data(),
-                                                                              spdlog::level::to_string_view(msg.level).size()) +
-                                                                      ": ";
+    const std::string prefix = msg.level == spdlog::level::warn
+                                   ? "warning: "
+                                   : std::string(spdlog::level::to_string_view(msg.level).data(),
+                                                 spdlog::level::to_string_view(msg.level).size()) +
+                                         ": ";
     dest.append(prefix.data(), prefix.data() + prefix.size());
   }
   std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<LevelPrefix>(); }
@@ -93,8 +94,8 @@ void ProgressBar::update(long long done, long long total) {
   constexpr int kWidth = 30;
   const double fraction = static_cast<double>(done) / static_cast<double>(total);
   const int filled = static_cast<int>(std::lround(fraction * kWidth));
-  std::fprintf(stderr, "\r  epoch %d [%.*s%*s] %3.0f%%", epoch_, filled, "==============================",
-               kWidth - filled, "", 100 * fraction);
+  std::fprintf(stderr, "\r  epoch %d [%.*s%*s] %3.0f%%", epoch_, filled,
+               "==============================", kWidth - filled, "", 100 * fraction);
   std::fflush(stderr);
   shown_ = true;
 }

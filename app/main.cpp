@@ -7,8 +7,8 @@
 #include "mlp/error.hpp"
 #include "mlp/memory_budget.hpp"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <cstdio>
@@ -54,8 +54,7 @@ void add_run_options(CLI::App& command, RunOptions& run) {
 
 void add_global_options(CLI::App& command, GlobalOptions& global) {
   command.add_flag("-q,--quiet", global.quiet, "Only warnings and errors");
-  command.add_option("--log-level", global.log_level, "trace, debug, info, warn, error or off")
-      ->capture_default_str();
+  command.add_option("--log-level", global.log_level, "trace, debug, info, warn, error or off")->capture_default_str();
 }
 
 // "mlptrain" or "mlptrain predict": the command whose --help explains a usage error.
@@ -119,8 +118,7 @@ int run(int argc, char** argv) {
   EvaluateOptions evaluate;
   CLI::App* evaluate_cmd = app.add_subcommand("evaluate", "Evaluate a saved model on a labelled CSV");
   evaluate_cmd->add_option("-m,--model", evaluate.model, "model.json written by train")->required();
-  evaluate_cmd->add_option("-d,--data", evaluate.data, "CSV with the model's feature and target columns")
-      ->required();
+  evaluate_cmd->add_option("-d,--data", evaluate.data, "CSV with the model's feature and target columns")->required();
   evaluate_cmd->add_option("--format", evaluate.format, "text or json")->check(CLI::IsMember({"text", "json"}));
   evaluate_cmd->add_option("--delimiter", evaluate.delimiter, "Field delimiter of the CSV");
   add_memory_limit_option(*evaluate_cmd, evaluate.memory_limit);
@@ -160,8 +158,7 @@ int run(int argc, char** argv) {
   ActivationsOptions activations;
   CLI::App* activations_cmd =
       app.add_subcommand("activations", "List every activation with its formula, parameters and defaults");
-  activations_cmd->add_option("--format", activations.format, "text or json")
-      ->check(CLI::IsMember({"text", "json"}));
+  activations_cmd->add_option("--format", activations.format, "text or json")->check(CLI::IsMember({"text", "json"}));
   activations_cmd->footer("Examples:\n  mlptrain activations\n  mlptrain activations --format json");
 
   try {

@@ -116,8 +116,8 @@ int run_evaluate(const EvaluateOptions& options) {
   const bool classification = model.schema.task == Task::kClassification;
   const Loss loss = Loss::with_defaults(
       !classification ? "mse" : (model.network.output_size() == 1 ? "bce_with_logits" : "cross_entropy"));
-  const Evaluation evaluation = evaluate(model.network, loss, model.schema.task,
-                                         static_cast<Index>(model.schema.classes.size()), input.data);
+  const Evaluation evaluation =
+      evaluate(model.network, loss, model.schema.task, static_cast<Index>(model.schema.classes.size()), input.data);
   if (options.format == "json") {
     std::printf("%s\n", evaluation_json(evaluation, model.schema).dump(2).c_str());
   } else {

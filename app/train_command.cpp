@@ -74,9 +74,8 @@ void log_plan(const Settings& settings, const Experiment& experiment, const Netw
                experiment.data.test ? experiment.data.test->size() : 0);
   spdlog::info("model: {} ({} parameters, init {})", describe_network(network), network.parameter_count(),
                settings.model.init.describe());
-  spdlog::info("train: {} epochs, batch {}, {}, loss {}, {} thread{}", settings.train.epochs,
-               settings.train.batch_size, settings.train.optimizer.describe(), experiment.loss.describe(), threads,
-               threads == 1 ? "" : "s");
+  spdlog::info("train: {} epochs, batch {}, {}, loss {}, {} thread{}", settings.train.epochs, settings.train.batch_size,
+               settings.train.optimizer.describe(), experiment.loss.describe(), threads, threads == 1 ? "" : "s");
   for (const std::string& key : settings.defaulted) spdlog::debug("default: {}", key);
 }
 

@@ -90,7 +90,8 @@ TEST_CASE("a training step allocates nothing after the first one, for every acti
     for (const OptimizerSpec& optimizer_spec : optimizers()) {
       CAPTURE(activation.name);
       CAPTURE(optimizer_spec.name);
-      const LayerSpec specs[] = {LayerSpec::linear(16), LayerSpec::activation_of(Activation::with_defaults(activation.name)),
+      const LayerSpec specs[] = {LayerSpec::linear(16),
+                                 LayerSpec::activation_of(Activation::with_defaults(activation.name)),
                                  LayerSpec::dropout(0.1), LayerSpec::linear(8),
                                  LayerSpec::activation_of(Activation::with_defaults(activation.name))};
       Network net = Network::build(5, specs, 3, Initializer::pytorch_default(), 7);

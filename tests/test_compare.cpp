@@ -120,8 +120,8 @@ TEST_CASE("summaries: the loss target is reached by every run; paired wins again
     }
     return r;
   };
-  result.runs = {run(0, 1, {0.9, 0.5, 0.55}, 0.8), run(0, 2, {0.7, 0.4, 0.45}, 0.9),
-                 run(1, 1, {0.8, 0.3, 0.35}, 0.85), run(1, 2, {0.6, 0.65, 0.7}, 0.85)};
+  result.runs = {run(0, 1, {0.9, 0.5, 0.55}, 0.8), run(0, 2, {0.7, 0.4, 0.45}, 0.9), run(1, 1, {0.8, 0.3, 0.35}, 0.85),
+                 run(1, 2, {0.6, 0.65, 0.7}, 0.85)};
   summarize_compare(result);
   CHECK(result.loss_target == doctest::Approx(0.6));  // the worst best loss: tanh's second seed
   REQUIRE(result.summary.size() == 2);
@@ -175,9 +175,9 @@ TEST_CASE("diagnostics: all-negative pre-activations make every ReLU unit dead; 
 }
 
 TEST_CASE("the deep sigmoid network's gradient ratio is orders of magnitude below ReLU's") {
-  const Settings settings = parse_config("configs/deep_sigmoid.json", {{"train.epochs", "3"},
-                                                                       {"compare.activations", R"(["sigmoid", "relu"])"},
-                                                                       {"compare.seeds", "1"}});
+  const Settings settings =
+      parse_config("configs/deep_sigmoid.json",
+                   {{"train.epochs", "3"}, {"compare.activations", R"(["sigmoid", "relu"])"}, {"compare.seeds", "1"}});
   CompareOptions options;
   options.jobs = 2;
   const CompareResult result = run_compare(settings, options);

@@ -18,8 +18,7 @@ Network relu_net(Index inputs, Index hidden, Index outputs, std::uint64_t seed) 
 }
 
 bool same_bits(ConstMatrixView a, ConstMatrixView b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::equal(a.data(), a.data() + a.size(), b.data());
+  return a.rows() == b.rows() && a.cols() == b.cols() && std::equal(a.data(), a.data() + a.size(), b.data());
 }
 
 }  // namespace

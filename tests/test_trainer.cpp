@@ -39,7 +39,8 @@ Network xor_network(std::uint64_t seed, const char* activation = "tanh") {
 
 std::vector<Scalar> all_weights(const Network& net) {
   std::vector<Scalar> values;
-  for (const ParamBlock& block : net.parameters()) values.insert(values.end(), block.value.data(), block.value.data() + block.value.size());
+  for (const ParamBlock& block : net.parameters())
+    values.insert(values.end(), block.value.data(), block.value.data() + block.value.size());
   return values;
 }
 

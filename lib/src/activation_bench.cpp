@@ -52,8 +52,8 @@ std::vector<ActivationCost> bench_activations(std::span<const Activation> activa
     ActivationLayer layer(activation, rows);
     ActivationCost cost{activation.describe(), 0, 0};
     cost.forward_ns = time_per_element([&] { layer.forward(cview(z), view(a), Mode::kTrain); }, elements, min_seconds);
-    cost.backward_ns = time_per_element(
-        [&] { layer.backward(cview(z), cview(a), cview(grad_a), view(grad_z)); }, elements, min_seconds);
+    cost.backward_ns = time_per_element([&] { layer.backward(cview(z), cview(a), cview(grad_a), view(grad_z)); },
+                                        elements, min_seconds);
     costs.push_back(cost);
   }
   return costs;

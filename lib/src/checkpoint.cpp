@@ -52,9 +52,15 @@ Json evaluation_json(const Evaluation& e) {
   for (const ClassMetrics& m : e.per_class) {
     per_class.push_back({{"precision", m.precision}, {"recall", m.recall}, {"f1", m.f1}, {"support", m.support}});
   }
-  return {{"loss", e.loss},        {"samples", e.samples},         {"accuracy", optional_json(e.accuracy)},
-          {"confusion", e.confusion}, {"per_class", per_class},   {"mse", optional_json(e.mse)},
-          {"rmse", optional_json(e.rmse)}, {"mae", optional_json(e.mae)}, {"r2", optional_json(e.r2)}};
+  return {{"loss", e.loss},
+          {"samples", e.samples},
+          {"accuracy", optional_json(e.accuracy)},
+          {"confusion", e.confusion},
+          {"per_class", per_class},
+          {"mse", optional_json(e.mse)},
+          {"rmse", optional_json(e.rmse)},
+          {"mae", optional_json(e.mae)},
+          {"r2", optional_json(e.r2)}};
 }
 
 Evaluation read_evaluation(const JsonNode& node) {
@@ -148,14 +154,13 @@ TrainerState read_state(const JsonNode& node) {
 std::string checkpoint_text(const RunOrigin& origin, const Model& model, const TrainerState& state) {
   Json overrides = Json::array();
   for (const auto& [path, value] : origin.overrides) overrides.push_back({path, value});
-  const Json checkpoint = {{"format", kCheckpointFormat},
-                           {"version", kCheckpointFormatVersion},
-                           {"origin",
-                            {{"config_path", origin.config_path.string()},
-                             {"config_text", origin.config_text},
-                             {"overrides", overrides}}},
-                           {"model", model_to_json(model)},
-                           {"trainer", state_json(state)}};
+  const Json checkpoint = {
+      {"format", kCheckpointFormat},
+      {"version", kCheckpointFormatVersion},
+      {"origin",
+       {{"config_path", origin.config_path.string()}, {"config_text", origin.config_text}, {"overrides", overrides}}},
+      {"model", model_to_json(model)},
+      {"trainer", state_json(state)}};
   return checkpoint.dump() + "\n";
 }
 
@@ -178,8 +183,8 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
   root.check_keys({"format", "version", "origin", "model", "trainer"});
   if (root["version"].integer() != kCheckpointFormatVersion) {
     root["version"].fail("checkpoint version " + std::to_string(root["version"].integer()) +
-                         " is not supported by this build (reads version " +
-                         std::to_string(kCheckpointFormatVersion) + ")");
+                         " is not supported by this build (reads version " + std::to_string(kCheckpointFormatVersion) +
+                         ")");
   }
   const JsonNode origin = root["origin"];
   RunOrigin run{origin["config_path"].string(), origin["config_text"].string(), {}};

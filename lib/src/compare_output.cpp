@@ -17,7 +17,9 @@ nlohmann::json stat_json(const Stat& s) {
 
 nlohmann::json stat_json(const std::optional<Stat>& s) { return s ? stat_json(*s) : nlohmann::json(nullptr); }
 
-nlohmann::json optional_json(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+nlohmann::json optional_json(const std::optional<double>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
 
 const char* metric_name(Task task) { return task == Task::kClassification ? "val_accuracy" : "val_r2"; }
 
@@ -119,7 +121,8 @@ nlohmann::json compare_json(const CompareResult& result, const Settings& setting
 
 std::string compare_csv(const CompareResult& result) {
   const std::string metric = metric_name(result.task);
-  std::string csv = "activation,lr,init," + metric + "_mean," + metric + "_std,final_val_loss_mean,final_val_loss_std," +
+  std::string csv = "activation,lr,init," + metric + "_mean," + metric +
+                    "_std,final_val_loss_mean,final_val_loss_std," +
                     "best_val_loss_mean,epochs_to_target_mean,seconds_per_epoch_mean,dead_fraction_mean," +
                     "saturated_fraction_mean,grad_ratio_mean,wins_vs_baseline,seeds_vs_baseline," +
                     "mean_difference_vs_baseline,diverged\n";

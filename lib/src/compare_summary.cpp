@@ -189,12 +189,13 @@ void summarize_compare(CompareResult& result) {
     result.summary.push_back(s);
   }
   // Best metric first; ties broken by final validation loss, then by the order given.
-  std::stable_sort(result.summary.begin(), result.summary.end(), [](const ActivationSummary& x, const ActivationSummary& y) {
-    const double mx = x.metric.count ? x.metric.mean : -kInf;
-    const double my = y.metric.count ? y.metric.mean : -kInf;
-    if (mx != my) return mx > my;
-    return x.final_val_loss.mean < y.final_val_loss.mean;
-  });
+  std::stable_sort(result.summary.begin(), result.summary.end(),
+                   [](const ActivationSummary& x, const ActivationSummary& y) {
+                     const double mx = x.metric.count ? x.metric.mean : -kInf;
+                     const double my = y.metric.count ? y.metric.mean : -kInf;
+                     if (mx != my) return mx > my;
+                     return x.final_val_loss.mean < y.final_val_loss.mean;
+                   });
 }
 
 }  // namespace mlp

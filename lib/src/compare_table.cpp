@@ -61,9 +61,9 @@ std::vector<Column> columns_for(const CompareResult& result) {
       {"grad_ratio", [](const ActivationSummary& s) { return s.grad_ratio; }, "%.2g", 1, B::kClosestToOne},
   };
   if (result.seeds.size() > 1) {
-    columns.insert(columns.begin() + 1,
-                   {"median [min, max]", [](const ActivationSummary& s) { return std::optional(s.metric); }, "", 1,
-                    B::kNone});
+    columns.insert(
+        columns.begin() + 1,
+        {"median [min, max]", [](const ActivationSummary& s) { return std::optional(s.metric); }, "", 1, B::kNone});
   }
   return columns;
 }

@@ -102,7 +102,8 @@ const Key kKeys[] = {
     {.path = "data.missing",
      .type = Type::kChoice,
      .default_json = "\"error\"",
-     .description = "an empty (or blank) value: stop with its line and column (error), or skip its whole row, whatever its other fields hold, and count it (drop)",
+     .description = "an empty (or blank) value: stop with its line and column (error), or skip its whole row, whatever "
+                    "its other fields hold, and count it (drop)",
      .choices = {"error", "drop"},
      .store = [](const json& v,
                  Settings& s) { s.data.csv.missing = v == "drop" ? MissingPolicy::kDrop : MissingPolicy::kError; }},

@@ -26,13 +26,15 @@ std::string joined(const auto& names) {
 std::string read_file(const std::filesystem::path& path, std::string_view what) {
   const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
   if (!file)
-    throw InputError(path.string() + ": cannot read the " + std::string(what) + ": " + std::generic_category().message(errno));
+    throw InputError(path.string() + ": cannot read the " + std::string(what) + ": " +
+                     std::generic_category().message(errno));
   std::string text;
   char buffer[1 << 16];
   std::size_t n = 0;
   while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, n);
   if (std::ferror(file.get())) {
-    throw InputError(path.string() + ": cannot read the " + std::string(what) + ": " + std::generic_category().message(errno));
+    throw InputError(path.string() + ": cannot read the " + std::string(what) + ": " +
+                     std::generic_category().message(errno));
   }
   return text;
 }

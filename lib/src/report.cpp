@@ -70,8 +70,8 @@ std::string evaluation_text(const Evaluation& e, const DataSchema& schema) {
   std::snprintf(line, sizeof line, "samples  %lld\nloss     %.6g\n", static_cast<long long>(e.samples), e.loss);
   text += line;
   if (schema.task == Task::kRegression) {
-    std::snprintf(line, sizeof line, "mse      %.6g\nrmse     %.6g\nmae      %.6g\nr2       %.6g\n", e.mse.value_or(NAN),
-                  e.rmse.value_or(NAN), e.mae.value_or(NAN), e.r2.value_or(NAN));
+    std::snprintf(line, sizeof line, "mse      %.6g\nrmse     %.6g\nmae      %.6g\nr2       %.6g\n",
+                  e.mse.value_or(NAN), e.rmse.value_or(NAN), e.mae.value_or(NAN), e.r2.value_or(NAN));
     return text + line;
   }
   std::snprintf(line, sizeof line, "accuracy %.4f\n\n", e.accuracy.value_or(NAN));
@@ -118,8 +118,7 @@ nlohmann::json epoch_json(const EpochMetrics& m, const DataSchema& schema) {
 }  // namespace
 
 nlohmann::json summary_json(const Settings& settings, const Experiment& experiment, const Network& network,
-                            const TrainResult& result, const std::optional<Evaluation>& test,
-                            const RunInfo& info) {
+                            const TrainResult& result, const std::optional<Evaluation>& test, const RunInfo& info) {
   const DataSchema& schema = experiment.data.schema;
   nlohmann::json j;
   j["mlptrain_version"] = MLP_VERSION;

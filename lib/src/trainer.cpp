@@ -12,9 +12,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // Copies sample `from` of `data` into column `to` of the batch buffers.
 void gather(const Dataset& data, Index from, Matrix& features, Matrix& targets, Index to) {
@@ -38,15 +36,14 @@ const char* stop_reason_name(StopReason reason) {
   return "unknown";
 }
 
-Loss default_loss(Task task) {
-  return Loss::with_defaults(task == Task::kClassification ? "cross_entropy" : "mse");
-}
+Loss default_loss(Task task) { return Loss::with_defaults(task == Task::kClassification ? "cross_entropy" : "mse"); }
 
 Index output_size_for(const Loss& loss, Task task, Index classes, Index targets) {
   const bool class_loss = loss.spec->target == TargetKind::kClassIndex;
   if (class_loss != (task == Task::kClassification)) {
     throw InputError("train.loss: " + std::string(loss.spec->name) + " does not suit a " + task_name(task) +
-                     " task; use " + (task == Task::kClassification ? "cross_entropy or bce_with_logits" : "mse, l1 or huber"));
+                     " task; use " +
+                     (task == Task::kClassification ? "cross_entropy or bce_with_logits" : "mse, l1 or huber"));
   }
   if (!class_loss) return targets;
   if (loss.spec->transform == OutputTransform::kSigmoid) {
@@ -118,8 +115,10 @@ void Trainer::restore(const TrainerState& state) {
   const auto params = network_.parameters();
   bool fits = buffers.size() == state.optimizer_buffers.size() && dropouts.size() == state.dropout_rngs.size() &&
               state.fallback_weights.size() == params.size();
-  for (std::size_t i = 0; fits && i < buffers.size(); ++i) fits = buffers[i]->size() == state.optimizer_buffers[i].size();
-  for (std::size_t i = 0; fits && i < params.size(); ++i) fits = params[i].value.size() == state.fallback_weights[i].size();
+  for (std::size_t i = 0; fits && i < buffers.size(); ++i)
+    fits = buffers[i]->size() == state.optimizer_buffers[i].size();
+  for (std::size_t i = 0; fits && i < params.size(); ++i)
+    fits = params[i].value.size() == state.fallback_weights[i].size();
   if (!fits) throw InputError("the checkpoint's training state does not fit this network and optimizer");
   epochs_done_ = state.epochs_done;
   history_ = state.history;
@@ -211,8 +210,7 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const Trainer
   result.history = history_;
   result.best_epoch = best_epoch_;
   result.train_seconds = seconds_since(loop_start) - callback_seconds;
-  result.samples_per_second =
-      result.train_seconds > 0 ? static_cast<double>(samples_seen) / result.train_seconds : 0.0;
+  result.samples_per_second = result.train_seconds > 0 ? static_cast<double>(samples_seen) / result.train_seconds : 0.0;
   return result;
 }
 
@@ -238,7 +236,8 @@ std::optional<double> Trainer::run_epoch(const Dataset& train, double lr, const 
   auto diverged = [&](const std::string& what, Index first) {
     result.reason = StopReason::kDiverged;
     result.message = what + " in epoch " + std::to_string(epoch) + ", batch " + std::to_string(first / batch + 1) +
-                     " (lr " + std::to_string(lr) + "); the last good weights are kept. Try a smaller learning "
+                     " (lr " + std::to_string(lr) +
+                     "); the last good weights are kept. Try a smaller learning "
                      "rate (train.optimizer.lr) or gradient clipping (train.clip_grad_norm).";
     return std::nullopt;
   };

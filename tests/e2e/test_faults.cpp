@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <cstdlib>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <sstream>
@@ -23,7 +23,8 @@ namespace {
 // must restore every generator, and a checkpoint after every epoch.
 void write_config(const fs::path& path) {
   write_text(path, R"({
-  "data": {"train": ")" + fs::absolute("data/regression.csv").string() + R"(", "val_fraction": 0.2},
+  "data": {"train": ")" +
+                       fs::absolute("data/regression.csv").string() + R"(", "val_fraction": 0.2},
   "model": {"hidden": [48, 48], "activation": "tanh", "dropout": 0.1},
   "train": {"epochs": 300, "batch_size": 8, "seed": 5, "checkpoint_every": 1,
             "optimizer": {"name": "adam", "lr": 0.001}}
@@ -70,7 +71,8 @@ void check_files_whole(const fs::path& dir) {
 
 // No temporary file of an atomic write is left (a SIGKILL may leave one; the next run removes it).
 void check_no_temporaries(const fs::path& dir) {
-  for (const auto& entry : fs::directory_iterator(dir)) CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
+  for (const auto& entry : fs::directory_iterator(dir))
+    CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
 }
 
 }  // namespace
@@ -89,7 +91,8 @@ TEST_CASE("SIGINT and SIGTERM stop training, keep the last finished epoch, and e
     CHECK(summary["stop_reason"] == "interrupted");
     CHECK(line_count(out / "metrics.csv") == summary["epochs_run"].get<std::size_t>() + 1);
     CHECK(summary["best_epoch"] == summary["epochs_run"]);
-    const CliResult evaluate = run_mlptrain({"evaluate", "--model", (out / "model.json").string(), "--data", "data/regression.csv"});
+    const CliResult evaluate =
+        run_mlptrain({"evaluate", "--model", (out / "model.json").string(), "--data", "data/regression.csv"});
     CHECK(evaluate.exit_code == 0);
     check_files_whole(out);
     check_no_temporaries(out);

@@ -31,7 +31,8 @@ void split_iris(const fs::path& train, const fs::path& test) {
 
 // configs/iris.json trained on `train` (the shipped config, so that it is what gets tested).
 std::vector<std::string> iris_args(const fs::path& train, const fs::path& out) {
-  return {"--config", "configs/iris.json", "--set", "data.train=" + fs::absolute(train).string(), "--out", out.string()};
+  return {"--config", "configs/iris.json", "--set", "data.train=" + fs::absolute(train).string(),
+          "--out",    out.string()};
 }
 
 std::vector<std::string> operator+(std::vector<std::string> args, const std::vector<std::string>& more) {
@@ -53,8 +54,8 @@ std::string without_seconds(const std::string& csv) {
 TEST_CASE("iris: trains to >= 0.93 test accuracy and writes model, metrics and summary") {
   TempDir dir;
   split_iris(dir / "train.csv", dir / "test.csv");
-  const CliResult r =
-      run_mlptrain(iris_args(dir / "train.csv", dir / "run") + std::vector<std::string>{"--set", "data.test=" + (dir / "test.csv").string()});
+  const CliResult r = run_mlptrain(iris_args(dir / "train.csv", dir / "run") +
+                                   std::vector<std::string>{"--set", "data.test=" + (dir / "test.csv").string()});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("train_loss") != std::string::npos);  // the epoch table
@@ -82,8 +83,9 @@ TEST_CASE("iris: trains to >= 0.93 test accuracy and writes model, metrics and s
 TEST_CASE("predict on the training file reproduces the accuracy train reported for it") {
   TempDir dir;
   split_iris(dir / "train.csv", dir / "test.csv");
-  const CliResult r = run_mlptrain(iris_args(dir / "train.csv", dir / "run") +
-                                   std::vector<std::string>{"--quiet", "--set", "data.test=" + (dir / "train.csv").string()});
+  const CliResult r =
+      run_mlptrain(iris_args(dir / "train.csv", dir / "run") +
+                   std::vector<std::string>{"--quiet", "--set", "data.test=" + (dir / "train.csv").string()});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const double reported = read_json(dir / "run" / "summary.json")["test"]["accuracy"].get<double>();
@@ -116,8 +118,9 @@ TEST_CASE("the same config and seed give a byte-identical model and metrics, wit
   std::vector<std::string> models, metrics;
   for (const char* threads : {"1", "2", "1"}) {
     const fs::path out = dir / (std::string("run") + std::to_string(models.size()));
-    const CliResult r = run_mlptrain(iris_args(dir / "train.csv", out) +
-                                     std::vector<std::string>{"--quiet", "--threads", threads, "--set", "train.epochs=30"});
+    const CliResult r =
+        run_mlptrain(iris_args(dir / "train.csv", out) +
+                     std::vector<std::string>{"--quiet", "--threads", threads, "--set", "train.epochs=30"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     models.push_back(read_text(out / "model.json"));
@@ -128,8 +131,9 @@ TEST_CASE("the same config and seed give a byte-identical model and metrics, wit
   CHECK(metrics[0] == metrics[1]);
   CHECK(metrics[0] == metrics[2]);
   // A different seed gives a different model (so the comparison above can fail).
-  const CliResult other = run_mlptrain(iris_args(dir / "train.csv", dir / "other") +
-                                       std::vector<std::string>{"--quiet", "--set", "train.epochs=30", "--set", "train.seed=7"});
+  const CliResult other =
+      run_mlptrain(iris_args(dir / "train.csv", dir / "other") +
+                   std::vector<std::string>{"--quiet", "--set", "train.epochs=30", "--set", "train.seed=7"});
   REQUIRE(other.exit_code == 0);
   CHECK(read_text(dir / "other" / "model.json") != models[0]);
 }
@@ -145,7 +149,8 @@ TEST_CASE("regression: reaches R^2 >= 0.95 on held-out data") {
 
 TEST_CASE("exit codes: 2 for bad usage, config or data, with a one-line message naming the place") {
   TempDir dir;
-  write_text(dir / "bad.json", R"({"data": {"train": "../data/iris.csv"}, "train": {"optimizer": {"name": "adam", "lr": -0.1}}})");
+  write_text(dir / "bad.json",
+             R"({"data": {"train": "../data/iris.csv"}, "train": {"optimizer": {"name": "adam", "lr": -0.1}}})");
   CliResult r = run_mlptrain({"--config", (dir / "bad.json").string()});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("train.optimizer.lr") != std::string::npos);

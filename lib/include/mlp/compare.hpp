@@ -35,8 +35,8 @@ struct Stat {
 
 // How one activation fared against the baseline activation, seed by seed.
 struct PairedComparison {
-  int wins = 0;   // seeds where this activation's metric beat the baseline's
-  int seeds = 0;  // seeds compared
+  int wins = 0;     // seeds where this activation's metric beat the baseline's
+  int seeds = 0;    // seeds compared
   Stat difference;  // metric(this) - metric(baseline), per seed
 };
 
@@ -44,11 +44,11 @@ struct ActivationSummary {
   std::size_t activation = 0;
   double lr = 0;  // the rate reported (the best of the grid, on mean final validation loss)
   std::string init;
-  Stat final_val_loss, best_val_loss, metric;  // metric: val accuracy or val R^2 at the end
-  std::optional<Stat> epochs_to_target;        // epochs to reach the shared loss target
+  Stat final_val_loss, best_val_loss, metric;                         // metric: val accuracy or val R^2 at the end
+  std::optional<Stat> epochs_to_target;                               // epochs to reach the shared loss target
   std::optional<Stat> dead_fraction, saturated_fraction, grad_ratio;  // at the end / over the run
   std::optional<PairedComparison> vs_baseline;
-  int diverged = 0;  // seeds whose run diverged (left out of the statistics above)
+  int diverged = 0;        // seeds whose run diverged (left out of the statistics above)
   Stat seconds_per_epoch;  // wall time: reported under "timing" only
 };
 
@@ -56,10 +56,10 @@ struct CompareResult {
   Task task = Task::kClassification;
   std::vector<Activation> activations;
   std::vector<std::uint64_t> seeds;
-  std::vector<double> lr_grid;  // the rates tried (the config's lr when no grid)
-  std::size_t baseline = 0;     // index of the baseline activation, or activations.size() if absent
-  std::vector<CompareRun> runs;  // in grid order: activation, then lr, then seed
-  double loss_target = 0;        // the best validation loss every activation reaches
+  std::vector<double> lr_grid;             // the rates tried (the config's lr when no grid)
+  std::size_t baseline = 0;                // index of the baseline activation, or activations.size() if absent
+  std::vector<CompareRun> runs;            // in grid order: activation, then lr, then seed
+  double loss_target = 0;                  // the best validation loss every activation reaches
   std::vector<ActivationSummary> summary;  // sorted by metric, best first
 };
 

@@ -27,9 +27,9 @@ struct LearnedStats {
 };
 
 struct EpochDiagnostics {
-  std::vector<ActivityStats> activity;      // per activation layer, first to last
-  std::vector<double> weight_grad_norm;     // per linear layer, first to last: mean over the epoch's steps
-  std::vector<LearnedStats> learned;        // per learnable activation layer
+  std::vector<ActivityStats> activity;   // per activation layer, first to last
+  std::vector<double> weight_grad_norm;  // per linear layer, first to last: mean over the epoch's steps
+  std::vector<LearnedStats> learned;     // per learnable activation layer
   // weight_grad_norm.front() / weight_grad_norm.back(): far below 1 means the gradient vanishes
   // on its way back to the first layer.
   std::optional<double> grad_ratio() const;

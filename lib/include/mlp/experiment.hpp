@@ -14,8 +14,8 @@ namespace mlp {
 
 struct Experiment {
   TrainingData data;
-  Loss loss;            // train.loss, or the task's default when it was "auto"
-  Index outputs = 0;    // network outputs the loss needs
+  Loss loss;          // train.loss, or the task's default when it was "auto"
+  Index outputs = 0;  // network outputs the loss needs
 
   Task task() const { return data.schema.task; }
   Index classes() const { return static_cast<Index>(data.schema.classes.size()); }

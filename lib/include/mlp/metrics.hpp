@@ -16,7 +16,7 @@ struct ClassMetrics {
   double precision = 0;  // 0 when the class was never predicted
   double recall = 0;     // 0 when the class has no samples
   double f1 = 0;
-  Index support = 0;     // samples whose true class this is
+  Index support = 0;  // samples whose true class this is
 };
 
 struct Evaluation {

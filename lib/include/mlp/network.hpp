@@ -84,7 +84,7 @@ class Network {
   Matrix grad_a_;                // two ping-pong buffers for dL/d(layer output),
   Matrix grad_b_;                // each max layer size x reserved batch
   Index reserved_batch_ = 0;
-  Index batch_ = 0;                        // samples in the last forward
+  Index batch_ = 0;                     // samples in the last forward
   const Scalar* last_input_ = nullptr;  // the last forward's input
   ThreadPool* pool_ = nullptr;
 };

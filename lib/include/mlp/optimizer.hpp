@@ -49,8 +49,8 @@ using CreateOptimizer = std::unique_ptr<Optimizer> (*)(std::span<const double> p
 
 struct OptimizerSpec {
   std::string_view name;
-  std::string_view formula;  // the update rule in one line
-  std::string_view torch;    // e.g. "torch.optim.AdamW"
+  std::string_view formula;                 // the update rule in one line
+  std::string_view torch;                   // e.g. "torch.optim.AdamW"
   std::initializer_list<ParamSpec> params;  // "lr" first, always
   CreateOptimizer create;
 

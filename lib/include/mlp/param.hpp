@@ -38,9 +38,9 @@ struct Range {
 struct ParamSpec {
   std::string_view name;  // spelled like PyTorch's argument: "negative_slope", "lr", "betas"
   ParamKind kind = ParamKind::kNumber;
-  double default_value = 0;         // a choice's default is an index into `choices`
-  double default_second = 0;        // second element of a kNumberPair default
-  Range range = Range::any();       // for numbers, integers and each element of a pair
+  double default_value = 0;    // a choice's default is an index into `choices`
+  double default_second = 0;   // second element of a kNumberPair default
+  Range range = Range::any();  // for numbers, integers and each element of a pair
   std::string_view description;
   std::initializer_list<std::string_view> choices = {};  // kChoice only
 

@@ -39,7 +39,6 @@ struct RunInfo {
 // loader decided, the stop reason, final and best metrics, the test evaluation, and timings
 // (train_seconds: the epoch loop only; samples_per_second).
 nlohmann::json summary_json(const Settings& settings, const Experiment& experiment, const Network& network,
-                            const TrainResult& result, const std::optional<Evaluation>& test,
-                            const RunInfo& info);
+                            const TrainResult& result, const std::optional<Evaluation>& test, const RunInfo& info);
 
 }  // namespace mlp

@@ -22,7 +22,7 @@
 namespace mlp {
 
 struct EpochMetrics {
-  int epoch = 0;  // 1-based
+  int epoch = 0;          // 1-based
   double train_loss = 0;  // mean of the epoch's minibatch losses, weighted by batch size
   std::optional<Evaluation> val;
   double lr = 0;
@@ -36,7 +36,7 @@ const char* stop_reason_name(StopReason reason);
 struct TrainResult {
   std::vector<EpochMetrics> history;
   StopReason reason = StopReason::kCompleted;
-  int best_epoch = 0;  // epoch whose weights the network holds at the end (0: the initial ones)
+  int best_epoch = 0;   // epoch whose weights the network holds at the end (0: the initial ones)
   std::string message;  // for kDiverged: where and why
   // The epoch loop (training steps and validation), without data loading and without the time
   // the callbacks take to print and write files.
@@ -94,8 +94,8 @@ class Trainer {
 
  private:
   // One pass over the training set; returns the mean loss, or nothing if stopped or diverged.
-  std::optional<double> run_epoch(const Dataset& train, double lr, const TrainerOptions& options,
-                                  TrainResult& result, EpochDiagnostics* diagnostics);
+  std::optional<double> run_epoch(const Dataset& train, double lr, const TrainerOptions& options, TrainResult& result,
+                                  EpochDiagnostics* diagnostics);
   // Decides early stopping after an epoch; returns true when training should stop.
   bool update_early_stopping(const EpochMetrics& metrics);
   void snapshot_weights();
