@@ -88,10 +88,15 @@ void ThreadPool::run_parts() {
     lock.lock();
     ++parts_done_;
   }
-  if (job_finished()) {
-    published_finished_.store(true, std::memory_order_release);
-    work_done_.notify_all();
-  }
+  report_if_finished();
+}
+
+// With mutex_ held: when the last part is done and the last worker has left the job, tells the
+// caller waiting in run_erased (spinning on the published flag, or asleep on work_done_).
+void ThreadPool::report_if_finished() {
+  if (!job_finished()) return;
+  published_finished_.store(true, std::memory_order_release);
+  work_done_.notify_all();
 }
 
 void ThreadPool::worker_loop() {
@@ -109,10 +114,7 @@ void ThreadPool::worker_loop() {
     run_parts();
     lock.lock();
     --busy_workers_;
-    if (job_finished()) {
-      published_finished_.store(true, std::memory_order_release);
-      work_done_.notify_all();
-    }
+    report_if_finished();
   }
 }
 

@@ -37,6 +37,7 @@ class ThreadPool {
   void worker_loop();
   void run_parts();
   bool job_finished() const { return parts_done_ == parts_ && busy_workers_ == 0; }
+  void report_if_finished();
 
   std::vector<std::thread> workers_;
   // Whether waiting threads busy-wait for a while before they sleep: only when every thread of
