@@ -7,6 +7,9 @@
 namespace mlp::detail {
 namespace {
 
+// Appended to the error for a missing value.
+constexpr char kDropHint[] = " (fill it in, or drop such rows with the missing-value policy \"drop\")";
+
 // What one file column is read into.
 enum class Use : std::uint8_t { kFeature, kTarget, kLabel, kId };
 struct Cell {
@@ -114,8 +117,7 @@ void TableReader::read_number(std::size_t column, Scalar& out, bool target) cons
   const NumberStatus status = parse_number(text, out);
   if (status == NumberStatus::kOk) return;
   std::string message = column_name(reader_, column) + ": " + number_error(status, text);
-  if (status == NumberStatus::kEmpty)
-    message += " (fill it in, or drop such rows with the missing-value policy \"drop\")";
+  if (status == NumberStatus::kEmpty) message += kDropHint;
   if (target && table_.labels_switched_to_numbers && status == NumberStatus::kInvalid) {
     message += "; the column's first " + std::to_string(kMaxDetectLabels) +
                " distinct values were numbers, so it was taken as a regression target (set the task to "
@@ -167,9 +169,7 @@ bool TableReader::read_record() {
 
 void TableReader::check_label_present(std::size_t column) const {
   if (is_missing_value(reader_.field(column))) {
-    throw reader_.error_at(column, column_name(reader_, column) +
-                                       ": empty target value (fill it in, or drop such rows with the "
-                                       "missing-value policy \"drop\")");
+    throw reader_.error_at(column, column_name(reader_, column) + ": empty target value" + kDropHint);
   }
 }
 
