@@ -2,7 +2,7 @@
 
 #include "mlp/error.hpp"
 
-#include "parallel_product.hpp"
+#include "parallel_parts.hpp"
 
 #include <string>
 
@@ -20,7 +20,7 @@ DenseLayer::DenseLayer(Index in_features, Index out_features)
 // separate pass over Z that adding the bias afterwards would cost.
 void DenseLayer::forward(ConstMatrixView input, MatrixView output, Mode) {
   const double work = static_cast<double>(weight_.size()) * static_cast<double>(input.cols());
-  detail::for_column_parts(pool_, input.cols(), work, [&](Index first, Index count) {
+  detail::for_aligned_parts(pool_, input.cols(), work, [&](Index first, Index count) {
     auto z = output.middleCols(first, count);
     z.colwise() = bias_;
     z.noalias() += weight_ * input.middleCols(first, count);
@@ -30,12 +30,12 @@ void DenseLayer::forward(ConstMatrixView input, MatrixView output, Mode) {
 // With G = dL/dZ (out x n):  dL/dW = G X^T,  dL/db = G 1 (sum over the batch),  dL/dX = W^T G.
 void DenseLayer::backward(ConstMatrixView input, ConstMatrixView, ConstMatrixView grad_output, MatrixView grad_input) {
   const double work = static_cast<double>(weight_.size()) * static_cast<double>(input.cols());
-  detail::for_column_parts(pool_, weight_.cols(), work, [&](Index first, Index count) {
+  detail::for_aligned_parts(pool_, weight_.cols(), work, [&](Index first, Index count) {
     weight_grad_.middleCols(first, count).noalias() = grad_output * input.middleRows(first, count).transpose();
   });
   bias_grad_.noalias() = grad_output.rowwise().sum();
   if (grad_input.rows() == 0) return;
-  detail::for_column_parts(pool_, grad_output.cols(), work, [&](Index first, Index count) {
+  detail::for_aligned_parts(pool_, grad_output.cols(), work, [&](Index first, Index count) {
     grad_input.middleCols(first, count).noalias() = weight_.transpose() * grad_output.middleCols(first, count);
   });
 }

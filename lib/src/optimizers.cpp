@@ -4,7 +4,7 @@
 
 #include "mlp/error.hpp"
 #include "optimizer_updates.hpp"
-#include "parallel_product.hpp"
+#include "parallel_parts.hpp"
 
 #include <atomic>
 #include <cmath>
@@ -183,7 +183,7 @@ bool Optimizer::step(std::span<const ParamBlock> params, double lr, ThreadPool* 
   std::atomic<bool> finite{true};
   for (std::size_t b = 0; b < params.size(); ++b) {
     const Index size = params[b].value.size();
-    detail::for_column_parts(pool, size, static_cast<double>(size) * kWorkPerElement, [&](Index first, Index count) {
+    detail::for_aligned_parts(pool, size, static_cast<double>(size) * kWorkPerElement, [&](Index first, Index count) {
       update_segment(params, b, first, count);
       if (!params[b].value.segment(first, count).allFinite()) finite.store(false, std::memory_order_relaxed);
     });

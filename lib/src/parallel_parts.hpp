@@ -33,7 +33,7 @@ inline Index product_parts(const ThreadPool* pool, Index cols, double work) {
 // element-wise work, aligned boundaries also keep each element in the same SIMD lane position,
 // so every element sees the same instructions as in one whole pass.
 template <class Part>
-void for_column_parts(ThreadPool* pool, Index cols, double work, Part&& part) {
+void for_aligned_parts(ThreadPool* pool, Index cols, double work, Part&& part) {
   const Index parts = product_parts(pool, cols, work);
   if (parts == 1) {
     part(Index{0}, cols);
