@@ -55,13 +55,8 @@ void resume(Checkpoint& checkpoint) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static mlp::fuzz::MemoryFile file("checkpoint.json");
   file.write(std::string_view(reinterpret_cast<const char*>(data), size));
-  std::optional<Checkpoint> checkpoint;
-  try {
-    checkpoint = load_checkpoint(file.path());
-  } catch (const InputError& error) {
-    mlp::fuzz::check_message(error);
-    return 0;
-  }
+  std::optional<Checkpoint> checkpoint = mlp::fuzz::load_or_reject([&] { return load_checkpoint(file.path()); });
+  if (!checkpoint) return 0;
   check_round_trip(*checkpoint);
   try {
     resume(*checkpoint);

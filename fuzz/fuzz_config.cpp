@@ -62,13 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t nul = input.find('\0');
   const std::string_view text = input.substr(0, nul);
   const Overrides overrides = nul == std::string_view::npos ? Overrides{} : split_overrides(input.substr(nul + 1));
-  std::optional<mlp::Settings> settings;
-  try {
-    settings = mlp::parse_config_text(text, "fuzz.json", "configs", overrides);
-  } catch (const mlp::InputError& error) {
-    mlp::fuzz::check_message(error);
-    return 0;
-  }
-  check_resolved(*settings);
+  const std::optional<mlp::Settings> settings =
+      mlp::fuzz::load_or_reject([&] { return mlp::parse_config_text(text, "fuzz.json", "configs", overrides); });
+  if (settings) check_resolved(*settings);
   return 0;
 }

@@ -41,13 +41,7 @@ void check_model(Model& model) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static mlp::fuzz::MemoryFile file("model.json");
   file.write(std::string_view(reinterpret_cast<const char*>(data), size));
-  std::optional<Model> model;
-  try {
-    model = load_model(file.path());
-  } catch (const InputError& error) {
-    mlp::fuzz::check_message(error);
-    return 0;
-  }
-  check_model(*model);
+  std::optional<Model> model = mlp::fuzz::load_or_reject([&] { return load_model(file.path()); });
+  if (model) check_model(*model);
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,18 @@ inline void check_message(const Error& error) {
   expect(!message.empty(), "empty error message");
   expect(message.find_first_of("\n\r") == std::string_view::npos,
          "error message with a line break: " + std::string(message));
+}
+
+// Runs `load` on a fuzzed input: its result, or nothing when the input is rejected with an
+// InputError (whose message must be one line, see check_message). Any other exception escapes.
+template <class Load>
+auto load_or_reject(Load&& load) -> std::optional<decltype(load())> {
+  try {
+    return load();
+  } catch (const InputError& error) {
+    check_message(error);
+    return std::nullopt;
+  }
 }
 
 // An anonymous in-memory file (memfd), opened by the library through /proc/self/fd: no disk
