@@ -87,7 +87,8 @@ int run_bench(const CompareCommandOptions& options) {
       j.push_back({{"activation", c.activation},
                    {"forward_ns", c.forward_ns},
                    {"backward_ns", c.backward_ns},
-                   {"total_ns", c.total_ns()}});
+                   {"total_ns", c.total_ns()},
+                   {"passes_input_through", c.passes_input_through}});
     }
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
@@ -95,10 +96,12 @@ int run_bench(const CompareCommandOptions& options) {
   const double copy = costs.front().forward_ns;
   std::printf("%-36s %12s %12s %12s %9s\n", "activation", "forward ns", "backward ns", "total ns", "x copy");
   for (const ActivationCost& c : costs) {
-    std::printf("%-36s %12.3f %12.3f %12.3f %9.1f\n", c.activation.c_str(), c.forward_ns, c.backward_ns, c.total_ns(),
-                c.total_ns() / copy);
+    std::printf("%-36s %12.3f %12.3f %12.3f %9.1f%s\n", c.activation.c_str(), c.forward_ns, c.backward_ns, c.total_ns(),
+                c.total_ns() / copy, c.passes_input_through ? "  (passes its input through)" : "");
   }
-  std::printf("(ns per element, median of 5; \"copy\" reads and writes the batch once)\n");
+  std::printf(
+      "(ns per element, median of 5; \"copy\" reads and writes the batch once; a network skips a layer\n"
+      " that passes its input through, as PyTorch's Sequential does with torch.nn.Identity)\n");
   return 0;
 }
 

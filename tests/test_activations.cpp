@@ -2,6 +2,7 @@
 // (tests/activation_reference.hpp), extreme inputs, flat regions and bounds, learned values.
 // The finite-difference checks of every derivative are in f64/test_activation_gradients.cpp.
 #include "mlp/activation.hpp"
+#include "mlp/activation_bench.hpp"
 #include "mlp/error.hpp"
 #include "mlp/layers.hpp"
 #include "mlp/rng.hpp"
@@ -422,4 +423,19 @@ TEST_CASE("ActivationLayer: forward, backward and learned-value gradients, share
   ActivationLayer relu(Activation::with_defaults("relu"), 3);
   CHECK(relu.parameters().empty());
   CHECK(relu.learned().size() == 0);
+}
+
+TEST_CASE("bench_activations times each function through its layer; identity, which a network skips, costs 0") {
+  const Activation list[] = {Activation::with_defaults("identity"), Activation::with_defaults("relu")};
+  const std::vector<ActivationCost> costs = bench_activations(list, 8, 64, 0.001);
+  REQUIRE(costs.size() == 3);
+  CHECK(costs[0].activation == "copy");
+  CHECK(costs[0].forward_ns > 0);
+  CHECK(costs[1].activation == "identity");
+  CHECK(costs[1].passes_input_through);
+  CHECK(costs[1].total_ns() == 0);
+  CHECK(costs[2].activation == "relu");
+  CHECK_FALSE(costs[2].passes_input_through);
+  CHECK(costs[2].forward_ns > 0);
+  CHECK(costs[2].backward_ns > 0);
 }

@@ -98,6 +98,41 @@ TEST_CASE("results are bit-identical for 1 and 2 threads") {
   }
 }
 
+TEST_CASE("an identity layer, and dropout outside training, pass the input through without a copy") {
+  const Activation identity = Activation::with_defaults("identity");
+  const Activation tanh = Activation::with_defaults("tanh");
+  const LayerSpec with_identity[] = {LayerSpec::linear(6), LayerSpec::activation_of(identity), LayerSpec::dropout(0.5),
+                                     LayerSpec::linear(5), LayerSpec::activation_of(tanh)};
+  const LayerSpec without[] = {LayerSpec::linear(6), LayerSpec::linear(5), LayerSpec::activation_of(tanh)};
+  Network net = Network::build(4, with_identity, 3, Initializer::pytorch_default(), 11);
+  Network plain = Network::build(4, without, 3, Initializer::pytorch_default(), 11);
+  const Matrix x = Matrix::Random(4, 9);
+  const Matrix g = Matrix::Random(3, 9);
+
+  // Evaluation: the identity and the dropout layer hand on the first linear layer's output.
+  const Matrix y = net.forward(cview(x), Mode::kEval);
+  CHECK(net.output_of(1).data() == net.output_of(0).data());
+  CHECK(net.output_of(2).data() == net.output_of(0).data());
+  CHECK(same_bits(cview(y), plain.forward(cview(x), Mode::kEval)));
+
+  // Training: the identity still passes through, dropout (p = 0.5) does not; the gradients of
+  // the linear layers are those of the network without the identity, bit for bit, once the
+  // dropout mask is taken out of the picture (eval-mode forward, then backward).
+  net.forward(cview(x), Mode::kTrain);
+  CHECK(net.output_of(1).data() == net.output_of(0).data());
+  CHECK(net.output_of(2).data() != net.output_of(0).data());
+  net.forward(cview(x), Mode::kEval);
+  plain.forward(cview(x), Mode::kEval);
+  net.backward(cview(g));
+  plain.backward(cview(g));
+  REQUIRE(net.parameters().size() == plain.parameters().size());
+  for (std::size_t b = 0; b < net.parameters().size(); ++b) {
+    const auto& with = net.parameters()[b].grad;
+    const auto& reference = plain.parameters()[b].grad;
+    CHECK(std::equal(with.data(), with.data() + with.size(), reference.data()));
+  }
+}
+
 TEST_CASE("the thread pool runs every part exactly once") {
   ThreadPool pool(3);
   for (const std::int64_t parts : {1, 2, 3, 7, 100}) {

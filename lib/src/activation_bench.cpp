@@ -49,8 +49,13 @@ std::vector<ActivationCost> bench_activations(std::span<const Activation> activa
   costs.push_back({"copy", copy, 0});
   for (const Activation& activation : activations) {
     // Through the layer, as training runs it (learned values, per-unit gradient sums included).
+    // A network skips a layer that passes its input through (identity): it costs nothing.
     ActivationLayer layer(activation, rows);
-    ActivationCost cost{activation.describe(), 0, 0};
+    ActivationCost cost{activation.describe(), 0, 0, layer.passes_input_through(Mode::kTrain)};
+    if (cost.passes_input_through) {
+      costs.push_back(cost);
+      continue;
+    }
     cost.forward_ns = time_per_element([&] { layer.forward(cview(z), view(a), Mode::kTrain); }, elements, min_seconds);
     cost.backward_ns = time_per_element([&] { layer.backward(cview(z), cview(a), cview(grad_a), view(grad_z)); },
                                         elements, min_seconds);

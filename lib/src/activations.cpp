@@ -88,6 +88,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kXavier,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .passes_input_through = true,
     },
     {
         .name = "sigmoid",

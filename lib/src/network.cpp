@@ -73,25 +73,36 @@ void Network::reserve(Index max_batch) {
 ConstMatrixView Network::forward(ConstMatrixView input, Mode mode) {
   const Index n = input.cols();
   if (n > reserved_batch_) reserve(n);
+  output_data_.resize(layers_.size());  // no allocation after the first call
+  passed_through_.resize(layers_.size());
+  const Scalar* data = input.data();
   for (std::size_t i = 0; i < layers_.size(); ++i) {
-    const ConstMatrixView layer_input = i == 0 ? input : columns(std::as_const(outputs_[i - 1]), n);
-    layers_[i]->forward(layer_input, columns(outputs_[i], n), mode);
+    Layer& layer = *layers_[i];
+    passed_through_[i] = layer.passes_input_through(mode);
+    if (!passed_through_[i]) {
+      const MatrixView output = columns(outputs_[i], n);
+      layer.forward(ConstMatrixView(data, layer.input_size(), n), output, mode);
+      data = output.data();
+    }
+    output_data_[i] = data;
   }
   batch_ = n;
   last_input_ = input.data();
-  return columns(std::as_const(outputs_.back()), n);
+  return ConstMatrixView(data, output_size(), n);
 }
 
 void Network::backward(ConstMatrixView grad_output) {
   const Index n = batch_;
   // dL/d(output of layer i) lives in grad_output for the last layer, then alternates between
-  // the two buffers so that a layer never reads and writes the same memory.
+  // the two buffers so that a layer never reads and writes the same memory. A layer that passed
+  // its input through hands the gradient on where it is.
   const Scalar* grad = grad_output.data();
   Matrix* next = &grad_a_;
   for (std::size_t i = layers_.size(); i-- > 0;) {
+    if (passed_through_[i]) continue;
     Layer& layer = *layers_[i];
-    const ConstMatrixView layer_input(i == 0 ? last_input_ : outputs_[i - 1].data(), layer.input_size(), n);
-    const ConstMatrixView layer_output(outputs_[i].data(), layer.output_size(), n);
+    const ConstMatrixView layer_input(i == 0 ? last_input_ : output_data_[i - 1], layer.input_size(), n);
+    const ConstMatrixView layer_output(output_data_[i], layer.output_size(), n);
     const ConstMatrixView grad_layer_output(grad, layer.output_size(), n);
     MatrixView grad_input(next->data(), i == 0 ? 0 : layer.input_size(), n);
     layer.backward(layer_input, layer_output, grad_layer_output, grad_input);
@@ -100,7 +111,9 @@ void Network::backward(ConstMatrixView grad_output) {
   }
 }
 
-ConstMatrixView Network::output_of(std::size_t i) const { return columns(outputs_[i], batch_); }
+ConstMatrixView Network::output_of(std::size_t i) const {
+  return ConstMatrixView(output_data_[i], layers_[i]->output_size(), batch_);
+}
 
 void Network::predict(ConstMatrixView input, MatrixView output) {
   if (reserved_batch_ == 0) reserve(std::min<Index>(std::max<Index>(input.cols(), 1), 1024));

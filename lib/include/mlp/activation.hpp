@@ -74,6 +74,9 @@ struct ActivationSpec {
   std::optional<double> (*flat_value)(std::span<const double> params);
   // Lower and upper bound of the output when the function is bounded on both sides, else nothing.
   std::optional<OutputBounds> (*bounds)(std::span<const double> params);
+  // The output is the input (identity): a network hands the input on and the gradient back
+  // instead of copying them, as torch.nn.Identity costs nothing in a torch.nn.Sequential.
+  bool passes_input_through = false;
 
   std::span<const ParamSpec> param_specs() const { return {params.begin(), params.size()}; }
 };

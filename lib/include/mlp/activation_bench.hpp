@@ -15,6 +15,7 @@ struct ActivationCost {
   std::string activation;  // description, e.g. "leaky_relu(negative_slope=0.01)", or "copy"
   double forward_ns = 0;   // per element, median of the repeats
   double backward_ns = 0;
+  bool passes_input_through = false;  // identity: a network skips the layer, so both are 0
   double total_ns() const { return forward_ns + backward_ns; }
 };
 

@@ -41,6 +41,14 @@ class Layer {
   // input and output alive and unchanged until backward.
   virtual void forward(ConstMatrixView input, MatrixView output, Mode mode) = 0;
 
+  // True when, in `mode`, the output is the input unchanged (an identity activation; dropout
+  // outside training). The network then skips forward and backward for the layer: its output is
+  // its input's memory and its input gradient is its output gradient, with no copy.
+  virtual bool passes_input_through(Mode mode) const {
+    (void)mode;
+    return false;
+  }
+
   // Given dL/d(output) for the batch of the last forward, writes dL/d(input) into grad_input
   // (skipped when grad_input has no rows: the first layer needs none) and overwrites the
   // gradients of this layer's parameters.

@@ -45,6 +45,7 @@ class ActivationLayer final : public Layer {
   std::string_view type() const override { return "activation"; }
   Index input_size() const override { return units_; }
   Index output_size() const override { return units_; }
+  bool passes_input_through(Mode) const override { return activation_.spec->passes_input_through; }
   void forward(ConstMatrixView input, MatrixView output, Mode mode) override;
   void backward(ConstMatrixView input, ConstMatrixView output, ConstMatrixView grad_output,
                 MatrixView grad_input) override;
@@ -74,6 +75,7 @@ class DropoutLayer final : public Layer {
   std::string_view type() const override { return "dropout"; }
   Index input_size() const override { return units_; }
   Index output_size() const override { return units_; }
+  bool passes_input_through(Mode mode) const override { return mode != Mode::kTrain || p_ == 0; }
   void reserve(Index max_batch) override;
   void forward(ConstMatrixView input, MatrixView output, Mode mode) override;
   void backward(ConstMatrixView input, ConstMatrixView output, ConstMatrixView grad_output,

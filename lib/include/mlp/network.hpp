@@ -86,6 +86,10 @@ class Network {
   Index reserved_batch_ = 0;
   Index batch_ = 0;                     // samples in the last forward
   const Scalar* last_input_ = nullptr;  // the last forward's input
+  // Per layer, for the last forward: where its output is (outputs_[i], or its input's memory
+  // when it passed the input through) and whether it passed it through.
+  std::vector<const Scalar*> output_data_;
+  std::vector<char> passed_through_;
   ThreadPool* pool_ = nullptr;
 };
 
