@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 using namespace mlp;
@@ -80,6 +81,14 @@ TEST_CASE("a step reports a weight that is no longer finite, in any part of a sp
     p.grads[0].setZero();
     p.values[0].setZero();
     CHECK(sgd->step(p.blocks, 10.0, &pool));
+    p.grads[0][bad] = std::numeric_limits<Scalar>::quiet_NaN();
+    CHECK_FALSE(sgd->step(p.blocks, 10.0, &pool));
+  }
+  // A small block, in the scalar tail of the vectorised check.
+  for (const Index bad : {Index{0}, Index{4}}) {
+    TestParams p({Vector::Zero(5)});
+    p.grads[0][bad] = std::numeric_limits<Scalar>::quiet_NaN();
+    CHECK_FALSE(optimizer_with("adam", {}).create(p.blocks)->step(p.blocks, 0.1));
   }
 }
 

@@ -8,6 +8,7 @@
 #include "mlp/error.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cmath>
 #include <utility>
@@ -100,6 +101,10 @@ double cross_entropy(std::span<const double> params, ConstMatrixView output, Con
   const Index classes = output.rows();
   const double n = static_cast<double>(output.cols());
   const double off_target = smoothing / static_cast<double>(classes);
+  // exp(x_k - m) of one sample, kept for the gradient pass when there are few enough classes
+  // (exp is most of this function's time; with more classes it is taken again).
+  std::array<double, 64> exps;
+  const bool keep_exps = static_cast<std::size_t>(classes) <= exps.size();
   double total = 0;
   for (Index j = 0; j < output.cols(); ++j) {
     const Index y = class_of(target(0, j), classes);
@@ -108,14 +113,17 @@ double cross_entropy(std::span<const double> params, ConstMatrixView output, Con
     double gaps = 0;
     for (Index k = 0; k < classes; ++k) {
       const double x = static_cast<double>(output(k, j));
-      s += std::exp(x - m);
+      const double e = std::exp(x - m);
+      if (keep_exps) exps[static_cast<std::size_t>(k)] = e;
+      s += e;
       gaps += m - x;
     }
     total += std::log(s) + (1 - smoothing) * (m - static_cast<double>(output(y, j))) + off_target * gaps;
     if (!with_grad) continue;
     for (Index k = 0; k < classes; ++k) {
       const double q = off_target + (k == y ? 1 - smoothing : 0.0);
-      grad(k, j) = static_cast<Scalar>((std::exp(static_cast<double>(output(k, j)) - m) / s - q) / n);
+      const double e = keep_exps ? exps[static_cast<std::size_t>(k)] : std::exp(static_cast<double>(output(k, j)) - m);
+      grad(k, j) = static_cast<Scalar>((e / s - q) / n);
     }
   }
   return total / n;

@@ -172,6 +172,18 @@ std::string OptimizerConfig::describe() const {
   return std::string(spec->name) + "(" + format_values(spec->param_specs(), params) + ")";
 }
 
+namespace {
+
+// Eigen 3.4's allFinite() is evaluated one coefficient at a time, which cost as much as Adam's
+// update itself on small nets. x - x is 0 for a finite x and NaN for an infinite or NaN one, so
+// the (vectorised) sum of those is NaN exactly when some value is not finite.
+template <class Values>
+bool all_finite(const Eigen::DenseBase<Values>& values) {
+  return !std::isnan((values.derived().array() - values.derived().array()).sum());
+}
+
+}  // namespace
+
 bool Optimizer::step(std::span<const ParamBlock> params, double lr, ThreadPool* pool) {
   // An element's update (a few multiplies, maybe a square root and a division, over 3-5
   // streams of memory) counted as this many multiply-adds of a matrix product, so that blocks
@@ -185,7 +197,7 @@ bool Optimizer::step(std::span<const ParamBlock> params, double lr, ThreadPool* 
     const Index size = params[b].value.size();
     detail::for_aligned_parts(pool, size, static_cast<double>(size) * kWorkPerElement, [&](Index first, Index count) {
       update_segment(params, b, first, count);
-      if (!params[b].value.segment(first, count).allFinite()) finite.store(false, std::memory_order_relaxed);
+      if (!all_finite(params[b].value.segment(first, count))) finite.store(false, std::memory_order_relaxed);
     });
   }
   return finite.load(std::memory_order_relaxed);
