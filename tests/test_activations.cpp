@@ -6,12 +6,14 @@
 #include "mlp/error.hpp"
 #include "mlp/layers.hpp"
 #include "mlp/rng.hpp"
+#include "mlp/thread_pool.hpp"
 
 #include "activation_reference.hpp"
 #include "activation_test_util.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <string>
@@ -438,4 +440,35 @@ TEST_CASE("bench_activations times each function through its layer; identity, wh
   CHECK_FALSE(costs[2].passes_input_through);
   CHECK(costs[2].forward_ns > 0);
   CHECK(costs[2].backward_ns > 0);
+}
+
+TEST_CASE("a layer split over two threads gives the results of one whole pass, bit for bit, for every activation") {
+  // 129 x 600 values: large enough to be split (into columns [0, 320) and [320, 600)), with odd
+  // rows and a column count that leaves a SIMD remainder, inputs spanning every function's
+  // regimes including the extremes.
+  const Index rows = 129, cols = 600;
+  Rng rng(3, "split");
+  Matrix z(rows, cols);
+  for (Index i = 0; i < z.size(); ++i) z.data()[i] = static_cast<Scalar>(rng.uniform(-8, 8));
+  z(0, 0) = 1e4f;
+  z(5, 400) = -1e4f;
+  Matrix grad_a(rows, cols);
+  for (Index i = 0; i < grad_a.size(); ++i) grad_a.data()[i] = static_cast<Scalar>(rng.uniform(-1, 1));
+  ThreadPool pool(2);
+  std::vector<Activation> configurations;
+  for (const ActivationSpec& spec : activations()) configurations.push_back(defaults_of(spec));
+  configurations.push_back(parse_activation_text("prelu(num_parameters=129)"));  // one slope per unit
+  for (const Activation& activation : configurations) {
+    CAPTURE(activation.describe());
+    ActivationLayer whole(activation, rows);
+    ActivationLayer split(activation, rows);
+    split.set_thread_pool(&pool);
+    Matrix a_whole(rows, cols), a_split(rows, cols), g_whole(rows, cols), g_split(rows, cols);
+    whole.forward(cview(z), view(a_whole), Mode::kTrain);
+    split.forward(cview(z), view(a_split), Mode::kTrain);
+    whole.backward(cview(z), cview(a_whole), cview(grad_a), view(g_whole));
+    split.backward(cview(z), cview(a_split), cview(grad_a), view(g_split));
+    CHECK(std::equal(a_whole.data(), a_whole.data() + a_whole.size(), a_split.data()));
+    CHECK(std::equal(g_whole.data(), g_whole.data() + g_whole.size(), g_split.data()));
+  }
 }

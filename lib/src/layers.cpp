@@ -67,8 +67,14 @@ ActivationLayer::ActivationLayer(Activation activation, Index units)
 
 ActivationArgs ActivationLayer::args() const { return {activation_.params, learned_.data(), learned_.size()}; }
 
+// Element-wise, so split by columns over the pool for large batches: aligned parts keep every
+// element in the same SIMD lane, so the results are those of one whole pass, bit for bit.
 void ActivationLayer::forward(ConstMatrixView input, MatrixView output, Mode) {
-  activation_.spec->forward(args(), input, output);
+  const ActivationArgs a = args();
+  detail::for_aligned_parts(pool_, input.cols(), static_cast<double>(input.size()) * detail::kElementWork,
+                            [&](Index first, Index count) {
+                              activation_.spec->forward(a, columns(input, first, count), columns(output, first, count));
+                            });
 }
 
 void ActivationLayer::backward(ConstMatrixView input, ConstMatrixView output, ConstMatrixView grad_output,
@@ -82,7 +88,12 @@ void ActivationLayer::backward(ConstMatrixView input, ConstMatrixView output, Co
       activation_.spec->param_grad(a, input, output, grad_output, VectorView(learned_grad_.data(), units_));
     }
   }
-  if (grad_input.rows() != 0) activation_.spec->backward(a, input, output, grad_output, grad_input);
+  if (grad_input.rows() == 0) return;
+  detail::for_aligned_parts(
+      pool_, input.cols(), static_cast<double>(input.size()) * detail::kElementWork, [&](Index first, Index count) {
+        activation_.spec->backward(a, columns(input, first, count), columns(output, first, count),
+                                   columns(grad_output, first, count), columns(grad_input, first, count));
+      });
 }
 
 std::vector<ParamBlock> ActivationLayer::parameters() {

@@ -185,20 +185,18 @@ bool all_finite(const Eigen::DenseBase<Values>& values) {
 }  // namespace
 
 bool Optimizer::step(std::span<const ParamBlock> params, double lr, ThreadPool* pool) {
-  // An element's update (a few multiplies, maybe a square root and a division, over 3-5
-  // streams of memory) counted as this many multiply-adds of a matrix product, so that blocks
-  // of a few ten thousand values and more are split.
-  constexpr double kWorkPerElement = 16;
   ++steps_;
   begin_step(lr);
   // Written only when a part finds a value that is not finite.
   std::atomic<bool> finite{true};
   for (std::size_t b = 0; b < params.size(); ++b) {
     const Index size = params[b].value.size();
-    detail::for_aligned_parts(pool, size, static_cast<double>(size) * kWorkPerElement, [&](Index first, Index count) {
-      update_segment(params, b, first, count);
-      if (!all_finite(params[b].value.segment(first, count))) finite.store(false, std::memory_order_relaxed);
-    });
+    detail::for_aligned_parts(pool, size, static_cast<double>(size) * detail::kElementWork,
+                              [&](Index first, Index count) {
+                                update_segment(params, b, first, count);
+                                if (!all_finite(params[b].value.segment(first, count)))
+                                  finite.store(false, std::memory_order_relaxed);
+                              });
   }
   return finite.load(std::memory_order_relaxed);
 }

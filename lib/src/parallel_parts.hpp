@@ -21,6 +21,9 @@ namespace mlp::detail {
 constexpr Index kColumnAlign = 64;
 // Below this many multiply-adds a product is not worth waking another thread for.
 constexpr double kMinParallelWork = 1 << 20;
+// One value of an element-wise pass (an optimizer update, an activation, a copy), counted as
+// this many multiply-adds of a matrix product: passes over about 64k values and more are split.
+constexpr double kElementWork = 16;
 
 // How many parts a product with `cols` result columns and `work` multiply-adds is split into.
 inline Index product_parts(const ThreadPool* pool, Index cols, double work) {

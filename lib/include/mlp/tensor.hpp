@@ -47,6 +47,13 @@ inline MatrixView columns(Matrix& buffer, Index n) { return MatrixView(buffer.da
 inline ConstMatrixView columns(const Matrix& buffer, Index n) {
   return ConstMatrixView(buffer.data(), buffer.rows(), n);
 }
+// Columns [first, first + count) of a view, as a view (the parts a batch is split into).
+inline MatrixView columns(MatrixView m, Index first, Index count) {
+  return MatrixView(m.data() + first * m.rows(), m.rows(), count);
+}
+inline ConstMatrixView columns(ConstMatrixView m, Index first, Index count) {
+  return ConstMatrixView(m.data() + first * m.rows(), m.rows(), count);
+}
 // A whole matrix as a view: `view` to write through, `cview` to read.
 inline MatrixView view(Matrix& m) { return MatrixView(m.data(), m.rows(), m.cols()); }
 inline ConstMatrixView cview(const Matrix& m) { return ConstMatrixView(m.data(), m.rows(), m.cols()); }
