@@ -2,7 +2,8 @@
 //
 //   activation/<name>     forward + backward of every activation in the table, through
 //                         mlp::ActivationLayer as training runs it, on a 256 x 4096 float32 batch
-//                         with inputs uniform in [-4, 4]; counter ns_per_element
+//                         with inputs uniform in [-4, 4]; counters ns_per_element and
+//                         passes_input_through (1: a network skips the layer, as for identity)
 //   copy                  a plain copy of the same batch: the memory floor of any elementwise pass
 //   dense/<in>x<out>/batch:<n>/threads:<t>
 //                         forward + backward (dW, db and dX) of one mlp::DenseLayer; counter GFLOPs
@@ -77,6 +78,7 @@ void activation_step(benchmark::State& state, const ActivationSpec* spec) {
     benchmark::ClobberMemory();
   }
   state.counters["ns_per_element"] = per_element(state, z.size());
+  state.counters["passes_input_through"] = skipped ? 1 : 0;
 }
 
 // args: in, out, batch, threads

@@ -193,11 +193,19 @@ def activation_table(micro, torch_costs):
         if not (name == "copy" or name.startswith("activation/")):
             continue
         short = name.removeprefix("activation/")
-        mine = entry["ns_per_element"]
         theirs = (torch_costs or {}).get(short)
         issue = targets.ISSUE_TORCH_NS.get(short)
+        if entry.get("passes_input_through"):
+            # Skipped by the network: 0 ns, so no ratio (PyTorch's figure is autograd copying
+            # the gradient into the benchmark's leaf tensor).
+            lines.append(f"| {short} | 0 (passed through) | {fmt(theirs)} | {fmt(issue)} | {NA} |")
+            continue
+        mine = entry["ns_per_element"]
         lines.append(f"| {short} | {fmt(mine)} | {fmt(theirs)} | {fmt(issue)} "
                      f"| {fmt(ratio(theirs or issue, mine), 2)}× |")
+    lines += ["", "identity: a network hands the input on and the gradient back without a pass over them, "
+              "as a `torch.nn.Sequential` does with `torch.nn.Identity`; PyTorch's figure here is autograd copying "
+              "the gradient into the benchmark's input tensor."]
     return "\n".join(lines).replace(f"{NA}×", NA)
 
 
