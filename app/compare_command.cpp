@@ -142,7 +142,7 @@ int run_compare(const CompareCommandOptions& options) {
   } else if (options.format == "csv") {
     std::printf("%s", compare_csv(result).c_str());
   } else {
-    std::printf("%s", compare_table(result).c_str());
+    std::printf("%s", compare_table(json).c_str());
     std::printf("loss target (the best validation loss every activation reached): %.4g; '*' marks each column's best\n",
                 result.loss_target);
   }

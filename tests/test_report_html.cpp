@@ -1,5 +1,6 @@
-// report.html of `mlptrain compare`, built from synthetic compare.json objects in the shape
-// compare_json (lib/src/compare_output.cpp) writes, checked by parsing it as XML.
+// report.html of `mlptrain compare`, and the terminal table that shares its cells, built from
+// synthetic compare.json objects in the shape compare_json (lib/src/compare_output.cpp) writes.
+#include "mlp/compare.hpp"
 #include "mlp/report_html.hpp"
 
 #include "xml_check.hpp"
@@ -401,4 +402,29 @@ TEST_CASE("xml_check rejects what is not well-formed") {
   CHECK(ok.text ==
         "t\xC3\xA9"
         "A");
+}
+
+TEST_CASE("the terminal table shows the HTML table's cells, aligned, each column's best marked '*'") {
+  const json c = comparison({"relu", "tanh", "elu"}, 3, 4);
+  const std::string table = mlp::compare_table(c);
+  std::vector<std::string> lines;
+  for (std::size_t at = 0, end; (end = table.find('\n', at)) != std::string::npos; at = end + 1) {
+    lines.push_back(table.substr(at, end - at));
+  }
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0].rfind("activation", 0) == 0);
+  CHECK(lines[0].find("median [min, max]") != std::string::npos);
+  CHECK(lines[0].substr(lines[0].size() - 7) == "vs relu");
+  CHECK(lines[1].rfind("relu ", 0) == 0);
+  // The same bests as the HTML table: accuracy in row 0, final loss in row 1, the ms/epoch tie
+  // in every row.
+  CHECK(lines[1].find("0.9000±0.0200 *") != std::string::npos);
+  CHECK(lines[2].find("0.9000±0.0200 *") == std::string::npos);
+  CHECK(lines[2].find("1/3 wins, -0.1000") != std::string::npos);
+  CHECK(lines[1].find("(baseline)") != std::string::npos);
+  // Aligned: every line as wide, in code points.
+  auto width = [](const std::string& s) {
+    return std::count_if(s.begin(), s.end(), [](char ch) { return (ch & 0xC0) != 0x80; });
+  };
+  for (const std::string& line : lines) CHECK(width(line) == width(lines[0]));
 }

@@ -89,7 +89,8 @@ Initializer recommended_initializer(const Activation& activation, BiasInit bias)
 nlohmann::json compare_json(const CompareResult& result, const Settings& settings);
 // The summary table as CSV (one row per activation).
 std::string compare_csv(const CompareResult& result);
-// The summary table for the terminal, aligned, best value of each column marked with '*'.
-std::string compare_table(const CompareResult& result);
+// The summary table for the terminal, from compare_json's document (the same cells as the HTML
+// report's table), aligned, the best value of each column marked with '*'.
+std::string compare_table(const nlohmann::json& compare);
 
 }  // namespace mlp
