@@ -166,7 +166,7 @@ TEST_CASE("a truncated model file is reported with the line and column where it 
   const auto column = half.size() - half.rfind('\n');
   const std::string message = load_error(dir / "half.json");
   CHECK(message.rfind((dir / "half.json").string() + ":" + std::to_string(line) + ":" + std::to_string(column) +
-                          ": invalid JSON: syntax error while parsing ",
+                          ": syntax error while parsing ",
                       0) == 0);
   CHECK(message.find("unexpected end of input") != std::string::npos);
 }
@@ -179,14 +179,20 @@ TEST_CASE("model files that cannot be read or parsed name the path and the reaso
 
   write_text(path, "{\n  \"format\": mlptrain\n}\n");
   CHECK(load_error(path) == path.string() +
-                                ":2:13: invalid JSON: syntax error while parsing value - invalid literal; last read: "
+                                ":2:13: syntax error while parsing value - invalid literal; last read: "
                                 "'\"format\": m'");
   write_text(path, "{\"format\": \"mlptrain-model\", \"version\": 1, \"x\": 1e999}");
-  CHECK(load_error(path) == path.string() + ":1:49: invalid JSON: number overflow parsing '1e999'");
+  CHECK(load_error(path) == path.string() + ":1:49: the number 1e999 is beyond the range of a double");
   write_text(path, "{\"format\": \"\xc3\x28\"}");
   CHECK(load_error(path) == path.string() +
-                                ":1:14: invalid JSON: syntax error while parsing value - invalid string: ill-formed "
+                                ":1:14: syntax error while parsing value - invalid string: ill-formed "
                                 "UTF-8 byte; last read: '\"\\xC3('");
+  // Strict JSON, as configs: a key given twice (a hand edit) is not silently resolved.
+  write_text(path, "{\"format\": \"mlptrain-model\", \"version\": 1, \"version\": 2}");
+  CHECK(load_error(path) == path.string() + ": version: duplicate key (only one value can count; remove the other)");
+  write_text(path, "{\"format\": \"mlptrain-model\", // a note\n}");
+  CHECK(load_error(path) ==
+        path.string() + ":1:30: comments are not allowed (a model file is plain JSON, so any JSON tool can read it)");
 
   Json json = model_to_json(small_model());
   json["version"] = 2;

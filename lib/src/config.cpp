@@ -2,10 +2,10 @@
 // keys -> Settings. The library's only entry to configuration.
 #include "mlp/config.hpp"
 
-#include "config_json.hpp"
 #include "config_keys.hpp"
 #include "mlp/csv.hpp"
 #include "mlp/error.hpp"
+#include "strict_json.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -70,7 +70,7 @@ Settings parse_config(const std::filesystem::path& config_path, const Overrides&
 
 Settings parse_config_text(std::string_view text, const std::string& source, const std::filesystem::path& base_dir,
                            const Overrides& overrides) {
-  json raw = read_json(text, source);
+  json raw = read_json<json>(text, source, "config");
   if (!raw.is_object()) {
     throw InputError(source + ": a config must be a JSON object ({\"data\": ...}), got " + schema::shown(raw));
   }

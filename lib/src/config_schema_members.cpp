@@ -3,7 +3,7 @@
 // checked against the member's ParamSpecs.
 #include "config_schema.hpp"
 
-#include "config_json.hpp"
+#include "strict_json.hpp"
 #include "suggest.hpp"
 
 #include <algorithm>

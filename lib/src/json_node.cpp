@@ -1,6 +1,6 @@
 #include "json_node.hpp"
 
-#include "json_scan.hpp"
+#include "strict_json.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -39,42 +39,10 @@ std::string read_file(const std::filesystem::path& path, std::string_view what) 
   return text;
 }
 
-// nlohmann's message without its "[json.exception.parse_error.101] parse error at line 1,
-// column 2: " prefix, which the caller replaces with the file's own line:column.
-std::string parse_detail(const std::string& what) {
-  std::size_t start = what.find("] ");
-  start = start == std::string::npos ? 0 : start + 2;
-  if (what.compare(start, 11, "parse error") == 0) {
-    const std::size_t colon = what.find(": ", start);
-    if (colon != std::string::npos) start = colon + 2;
-  }
-  return what.substr(start);
-}
-
 }  // namespace
 
-nlohmann::ordered_json parse_json(std::string_view text, const std::string& source) {
-  using detail::line_column_at;
-  if (const std::size_t at = detail::too_deep_at(text, kMaxJsonDepth); at != std::string_view::npos) {
-    throw InputError(source + ":" + line_column_at(text, at) + ": invalid JSON: nested deeper than " +
-                     std::to_string(kMaxJsonDepth) + " levels");
-  }
-  try {
-    return nlohmann::ordered_json::parse(text);
-  } catch (const nlohmann::ordered_json::parse_error& e) {
-    // e.byte counts the bytes read, the last of them where parsing failed.
-    throw InputError(source + ":" + line_column_at(text, e.byte == 0 ? 0 : e.byte - 1) +
-                     ": invalid JSON: " + detail::printable(parse_detail(e.what())));
-  } catch (const nlohmann::ordered_json::exception& e) {
-    // A number beyond a double's range (1e400), which nlohmann reports without a position.
-    const std::size_t at = detail::number_overflow_at(text);
-    const std::string where = at == std::string_view::npos ? "" : ":" + line_column_at(text, at);
-    throw InputError(source + where + ": invalid JSON: " + detail::printable(parse_detail(e.what())));
-  }
-}
-
 nlohmann::ordered_json read_json_file(const std::filesystem::path& path, std::string_view what) {
-  return parse_json(read_file(path, what), path.string());
+  return read_json<nlohmann::ordered_json>(read_file(path, what), path.string(), what);
 }
 
 std::string json_text(const nlohmann::ordered_json& json) {

@@ -65,16 +65,9 @@ class JsonNode {
 // A value written for a message: 1e+39, "abc", null.
 std::string json_text(const nlohmann::ordered_json& json);
 
-// Deeper nesting than this is refused before parsing: nlohmann's parser recurses once per level,
-// so a hostile file of a million '[' would otherwise overflow the stack.
-inline constexpr int kMaxJsonDepth = 64;
-
-// Parses JSON text. Throws InputError "<source>:<line>:<column>: invalid JSON: ..." for a syntax
-// error (comments and trailing commas included) or nesting deeper than kMaxJsonDepth.
-nlohmann::ordered_json parse_json(std::string_view text, const std::string& source);
-
-// Reads and parses a JSON file; `what` names it in messages ("model file", "checkpoint").
-// Throws InputError when it cannot be read (missing, a folder, no permission) or parsed.
+// Reads and parses a JSON file as strict JSON (read_json); `what` names it in messages ("model
+// file", "checkpoint"). Throws InputError when it cannot be read (missing, a folder, no
+// permission) or is not strict JSON.
 nlohmann::ordered_json read_json_file(const std::filesystem::path& path, std::string_view what);
 
 }  // namespace mlp

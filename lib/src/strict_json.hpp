@@ -1,4 +1,5 @@
-// Reading config text as strict JSON, with messages that say where a mistake is.
+// Reading text as strict JSON, with messages that say where a mistake is: configs, model files
+// and checkpoints alike.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -16,7 +17,10 @@ inline constexpr int kMaxJsonDepth = 64;
 // Parses `text` as strict JSON (RFC 8259): no comments, no trailing commas, no duplicate keys.
 // Throws InputError naming `source`: "<source>:<line>:<column>: <what is wrong>" for syntax errors
 // and too deep nesting, "<source>: <json.path>: duplicate key" for a key given twice in an object.
-nlohmann::json read_json(std::string_view text, const std::string& source);
+// `what` names the kind of document in advice ("a config is plain JSON, ..."). Json is
+// nlohmann::json or nlohmann::ordered_json.
+template <class Json>
+Json read_json(std::string_view text, const std::string& source, std::string_view what);
 
 // A --set value or a parameter written in text: its JSON value when it is JSON (0.1, true,
 // [0.9, 0.99], null), else the text itself as a string (relu, data/x.csv). Text nested deeper

@@ -1,4 +1,4 @@
-#include "config_json.hpp"
+#include "strict_json.hpp"
 
 #include "json_scan.hpp"
 
@@ -18,13 +18,13 @@ using detail::too_deep_at;
 
 // nlohmann's parser reports where it stopped; for the two mistakes people carry over from
 // JavaScript and JSON5 (comments, trailing commas), say so plainly and point at the culprit.
-[[noreturn]] void throw_syntax_error(std::string_view text, const std::string& source,
+[[noreturn]] void throw_syntax_error(std::string_view text, const std::string& source, std::string_view what,
                                      const nlohmann::json::parse_error& error) {
   // error.byte is the 1-based count of bytes read; the last one is where parsing failed.
   std::size_t at = error.byte == 0 ? 0 : error.byte - 1;
   std::string message;
   if (at < text.size() && text[at] == '/') {
-    message = "comments are not allowed (a config is plain JSON, so any JSON tool can read it)";
+    message = "comments are not allowed (a " + std::string(what) + " is plain JSON, so any JSON tool can read it)";
   } else if (at < text.size() && (text[at] == '}' || text[at] == ']')) {
     const std::size_t previous = text.find_last_not_of(" \t\r\n", at == 0 ? 0 : at - 1);
     if (at > 0 && previous != std::string_view::npos && text[previous] == ',') {
@@ -33,28 +33,29 @@ using detail::too_deep_at;
     }
   }
   if (message.empty()) {
-    const std::string what = error.what();
-    const std::size_t syntax = what.find("syntax error");
-    message = printable(syntax == std::string::npos ? what : what.substr(syntax));
+    const std::string detail = error.what();
+    const std::size_t syntax = detail.find("syntax error");
+    message = printable(syntax == std::string::npos ? detail : detail.substr(syntax));
   }
   throw InputError(source + ":" + line_column_at(text, at) + ": " + message);
 }
 
 // Follows the parse to name the JSON path of a key given twice in one object (nlohmann would
 // silently keep the last value).
+template <class Json>
 class DuplicateKeyCheck {
  public:
   explicit DuplicateKeyCheck(const std::string& source) : source_(&source) {}
 
-  bool operator()(int /*depth*/, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-    using Event = nlohmann::json::parse_event_t;
+  bool operator()(int /*depth*/, typename Json::parse_event_t event, Json& parsed) {
+    using Event = typename Json::parse_event_t;
     switch (event) {
       case Event::object_start:
       case Event::array_start:
         frames_.push_back({.object = event == Event::object_start, .keys = {}, .key = {}, .index = 0});
         break;
       case Event::key:
-        frames_.back().key = parsed.get<std::string>();
+        frames_.back().key = parsed.template get<std::string>();
         if (!frames_.back().keys.insert(frames_.back().key).second) {
           throw InputError(*source_ + ": " + path() + ": duplicate key (only one value can count; remove the other)");
         }
@@ -101,15 +102,16 @@ class DuplicateKeyCheck {
 
 }  // namespace
 
-nlohmann::json read_json(std::string_view text, const std::string& source) {
+template <class Json>
+Json read_json(std::string_view text, const std::string& source, std::string_view what) {
   if (const std::size_t at = too_deep_at(text, kMaxJsonDepth); at != std::string_view::npos) {
     throw InputError(source + ":" + line_column_at(text, at) + ": nesting deeper than " +
                      std::to_string(kMaxJsonDepth) + " levels of arrays and objects");
   }
   try {
-    return nlohmann::json::parse(text, DuplicateKeyCheck(source));
+    return Json::parse(text, DuplicateKeyCheck<Json>(source));
   } catch (const nlohmann::json::parse_error& error) {
-    throw_syntax_error(text, source, error);
+    throw_syntax_error(text, source, what, error);
   } catch (const nlohmann::json::out_of_range&) {
     // A number beyond a double's range (1e400); nlohmann gives no position for it.
     const std::size_t at = number_overflow_at(text);
@@ -120,6 +122,9 @@ nlohmann::json read_json(std::string_view text, const std::string& source) {
                      " is beyond the range of a double");
   }
 }
+
+template nlohmann::json read_json(std::string_view, const std::string&, std::string_view);
+template nlohmann::ordered_json read_json(std::string_view, const std::string&, std::string_view);
 
 nlohmann::json parse_json_or_string(std::string_view text) {
   if (too_deep_at(text, kMaxJsonDepth) != std::string_view::npos) return std::string(text);
