@@ -193,7 +193,8 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
     overrides[i].expect_size(2, "PATH and VALUE");
     run.overrides.emplace_back(overrides[i][0].string(), overrides[i][1].string());
   }
-  Model model = model_from_json(json.at("model"), source + ": model");
+  // Through the node, so that a missing "model" is "<path>: model: missing", not nlohmann's throw.
+  Model model = model_from_json(root["model"].json(), source + ": model");
   return {std::move(run), std::move(model), read_state(root["trainer"])};
 }
 
