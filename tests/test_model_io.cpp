@@ -190,6 +190,9 @@ TEST_CASE("model files that cannot be read or parsed name the path and the reaso
   // Strict JSON, as configs: a key given twice (a hand edit) is not silently resolved.
   write_text(path, "{\"format\": \"mlptrain-model\", \"version\": 1, \"version\": 2}");
   CHECK(load_error(path) == path.string() + ": version: duplicate key (only one value can count; remove the other)");
+  // A key with a line break (found by fuzz_model): the message stays one line.
+  write_text(path, "{\"v\\nt\": 1, \"v\\nt\": 2}");
+  CHECK(load_error(path) == path.string() + ": v\\x0At: duplicate key (only one value can count; remove the other)");
   write_text(path, "{\"format\": \"mlptrain-model\", // a note\n}");
   CHECK(load_error(path) ==
         path.string() + ":1:30: comments are not allowed (a model file is plain JSON, so any JSON tool can read it)");

@@ -57,7 +57,9 @@ class DuplicateKeyCheck {
       case Event::key:
         frames_.back().key = parsed.template get<std::string>();
         if (!frames_.back().keys.insert(frames_.back().key).second) {
-          throw InputError(*source_ + ": " + path() + ": duplicate key (only one value can count; remove the other)");
+          // printable(): a key may hold a line break or a control character; the message stays one line.
+          throw InputError(*source_ + ": " + printable(path()) +
+                           ": duplicate key (only one value can count; remove the other)");
         }
         break;
       case Event::object_end:
