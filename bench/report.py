@@ -203,9 +203,10 @@ def activation_table(micro, torch_costs):
         mine = entry["ns_per_element"]
         lines.append(f"| {short} | {fmt(mine)} | {fmt(theirs)} | {fmt(issue)} "
                      f"| {fmt(ratio(theirs or issue, mine), 2)}× |")
-    lines += ["", "identity: a network hands the input on and the gradient back without a pass over them, "
-              "as a `torch.nn.Sequential` does with `torch.nn.Identity`; PyTorch's figure here is autograd copying "
-              "the gradient into the benchmark's input tensor."]
+    if any(entry.get("passes_input_through") for entry in micro.values()):
+        lines += ["", "identity: a network hands the input on and the gradient back without a pass over them, "
+                  "as a `torch.nn.Sequential` does with `torch.nn.Identity`; PyTorch's figure here is autograd "
+                  "copying the gradient into the benchmark's input tensor."]
     return "\n".join(lines).replace(f"{NA}×", NA)
 
 

@@ -79,7 +79,8 @@ def other_targets(others):
         rss = run["max_rss_mb"] / (data_mb + run["summary"]["parameters"] * 4 / 2**20)
     digits = others.get("digits")
     return [
-        ("`compare` --jobs 2 ≥ 1.8× faster than --jobs 1 (7 runs of equal cost on 2 jobs take 4 rounds: at most 1.75×)", verdict(compare and ratio(compare[1], compare[2]), 1.8)),
+        ("`compare` --jobs 2 ≥ 1.8× faster than --jobs 1 (7 runs of equal cost on 2 jobs take 4 rounds: "
+         "at most 1.75×)", verdict(compare and ratio(compare[1], compare[2]), 1.8)),
         ("CSV loading ≥ 2× pandas.read_csv",
          verdict(csv and pandas and ratio(csv["load_mb_per_second"], csv["bytes"] / 1e6 / pandas["seconds"]), 2)),
         ("peak RSS ≤ 2× the in-memory data plus the model", verdict(rss, 2, higher_is_better=False)),

@@ -71,10 +71,9 @@ ActivationArgs ActivationLayer::args() const { return {activation_.params, learn
 // element in the same SIMD lane, so the results are those of one whole pass, bit for bit.
 void ActivationLayer::forward(ConstMatrixView input, MatrixView output, Mode) {
   const ActivationArgs a = args();
-  detail::for_aligned_parts(pool_, input.cols(), static_cast<double>(input.size()) * detail::kElementWork,
-                            [&](Index first, Index count) {
-                              activation_.spec->forward(a, columns(input, first, count), columns(output, first, count));
-                            });
+  detail::for_elementwise_parts(pool_, input.cols(), static_cast<double>(input.size()), [&](Index first, Index count) {
+    activation_.spec->forward(a, columns(input, first, count), columns(output, first, count));
+  });
 }
 
 void ActivationLayer::backward(ConstMatrixView input, ConstMatrixView output, ConstMatrixView grad_output,
@@ -89,11 +88,10 @@ void ActivationLayer::backward(ConstMatrixView input, ConstMatrixView output, Co
     }
   }
   if (grad_input.rows() == 0) return;
-  detail::for_aligned_parts(
-      pool_, input.cols(), static_cast<double>(input.size()) * detail::kElementWork, [&](Index first, Index count) {
-        activation_.spec->backward(a, columns(input, first, count), columns(output, first, count),
-                                   columns(grad_output, first, count), columns(grad_input, first, count));
-      });
+  detail::for_elementwise_parts(pool_, input.cols(), static_cast<double>(input.size()), [&](Index first, Index count) {
+    activation_.spec->backward(a, columns(input, first, count), columns(output, first, count),
+                               columns(grad_output, first, count), columns(grad_input, first, count));
+  });
 }
 
 std::vector<ParamBlock> ActivationLayer::parameters() {

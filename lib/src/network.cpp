@@ -67,14 +67,14 @@ void Network::reserve(Index max_batch) {
   }
   grad_a_.resize(widest, max_batch);
   grad_b_.resize(widest, max_batch);
+  output_data_.assign(layers_.size(), nullptr);
+  passed_through_.assign(layers_.size(), 0);
   reserved_batch_ = max_batch;
 }
 
 ConstMatrixView Network::forward(ConstMatrixView input, Mode mode) {
   const Index n = input.cols();
   if (n > reserved_batch_) reserve(n);
-  output_data_.resize(layers_.size());  // no allocation after the first call
-  passed_through_.resize(layers_.size());
   const Scalar* data = input.data();
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     Layer& layer = *layers_[i];

@@ -191,12 +191,10 @@ bool Optimizer::step(std::span<const ParamBlock> params, double lr, ThreadPool* 
   std::atomic<bool> finite{true};
   for (std::size_t b = 0; b < params.size(); ++b) {
     const Index size = params[b].value.size();
-    detail::for_aligned_parts(pool, size, static_cast<double>(size) * detail::kElementWork,
-                              [&](Index first, Index count) {
-                                update_segment(params, b, first, count);
-                                if (!all_finite(params[b].value.segment(first, count)))
-                                  finite.store(false, std::memory_order_relaxed);
-                              });
+    detail::for_elementwise_parts(pool, size, static_cast<double>(size), [&](Index first, Index count) {
+      update_segment(params, b, first, count);
+      if (!all_finite(params[b].value.segment(first, count))) finite.store(false, std::memory_order_relaxed);
+    });
   }
   return finite.load(std::memory_order_relaxed);
 }

@@ -1,5 +1,6 @@
 // Work split over a thread pool in aligned ranges: matrix products by columns of the result (the
-// dense layer), element-wise updates by ranges of elements (the optimizers).
+// dense layer), element-wise passes by columns (activations, the batch gather) or by ranges of
+// elements (the optimizers).
 //
 // Why by hand and not with Eigen's OpenMP: Eigen picks its blocking along the inner dimension
 // from the thread count, which changes the order of the sums and so the last bits of the
@@ -12,6 +13,7 @@
 #include "mlp/thread_pool.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace mlp::detail {
 
@@ -50,6 +52,13 @@ void for_aligned_parts(ThreadPool* pool, Index cols, double work, Part&& part) {
     const Index count = (i == parts - 1) ? cols - first : std::min(per_part, cols - first);
     part(first, count);
   });
+}
+
+// for_aligned_parts for an element-wise pass over `values` values laid out in `cols` columns
+// (or `cols` single elements): its work counted at kElementWork per value.
+template <class Part>
+void for_elementwise_parts(ThreadPool* pool, Index cols, double values, Part&& part) {
+  for_aligned_parts(pool, cols, values * kElementWork, std::forward<Part>(part));
 }
 
 }  // namespace mlp::detail

@@ -251,12 +251,11 @@ std::optional<double> Trainer::run_epoch(const Dataset& train, double lr, const 
     }
     const Index count = std::min(batch, n - first);
     const double copied = static_cast<double>(count) * static_cast<double>(batch_features_.rows());
-    detail::for_aligned_parts(
-        network_.thread_pool(), count, copied * detail::kElementWork, [&](Index part_first, Index part_count) {
-          for (Index j = part_first; j < part_first + part_count; ++j) {
-            gather(train, order_[static_cast<std::size_t>(first + j)], batch_features_, batch_targets_, j);
-          }
-        });
+    detail::for_elementwise_parts(network_.thread_pool(), count, copied, [&](Index part_first, Index part_count) {
+      for (Index j = part_first; j < part_first + part_count; ++j) {
+        gather(train, order_[static_cast<std::size_t>(first + j)], batch_features_, batch_targets_, j);
+      }
+    });
     const ConstMatrixView output = network_.forward(columns(std::as_const(batch_features_), count), Mode::kTrain);
     const MatrixView grad = columns(grad_output_, count);
     const double loss = loss_.value_and_grad(output, columns(std::as_const(batch_targets_), count), grad);
