@@ -3,7 +3,7 @@
 #include "commands.hpp"
 
 #include "mlp/activation_bench.hpp"
-#include "mlp/atomic_file.hpp"
+#include "mlp/files.hpp"
 #include "mlp/compare.hpp"
 #include "mlp/config.hpp"
 #include "mlp/error.hpp"

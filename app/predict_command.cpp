@@ -1,13 +1,13 @@
 // mlptrain predict and evaluate: a saved model applied to a CSV file.
 #include "commands.hpp"
 
-#include "mlp/atomic_file.hpp"
+#include "mlp/files.hpp"
 #include "mlp/error.hpp"
 #include "mlp/loss.hpp"
 #include "mlp/memory_budget.hpp"
 #include "mlp/metrics.hpp"
-#include "mlp/model_io.hpp"
-#include "mlp/report.hpp"
+#include "mlp/model_file.hpp"
+#include "mlp/records.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -4,15 +4,15 @@
 #include "console.hpp"
 #include "signals.hpp"
 
-#include "mlp/atomic_file.hpp"
+#include "mlp/files.hpp"
 #include "mlp/checkpoint.hpp"
 #include "mlp/config.hpp"
 #include "mlp/error.hpp"
 #include "mlp/experiment.hpp"
 #include "mlp/layers.hpp"
 #include "mlp/memory_budget.hpp"
-#include "mlp/model_io.hpp"
-#include "mlp/report.hpp"
+#include "mlp/model_file.hpp"
+#include "mlp/records.hpp"
 #include "mlp/thread_pool.hpp"
 #include "mlp/trainer.hpp"
 

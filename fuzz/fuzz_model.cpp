@@ -6,7 +6,7 @@
 // read back exactly.
 #include "fuzz_support.hpp"
 
-#include "mlp/model_io.hpp"
+#include "mlp/model_file.hpp"
 
 #include <nlohmann/json.hpp>
 

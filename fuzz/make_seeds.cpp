@@ -2,7 +2,7 @@
 // so that they always have the current format: mlp_fuzz_seeds SOURCE_DIR OUTPUT_DIR writes
 // OUTPUT_DIR/model/*.json and OUTPUT_DIR/checkpoint/*.json (checkpoints of short runs on
 // SOURCE_DIR/data/xor.csv, the way `train` writes them).
-#include "mlp/atomic_file.hpp"
+#include "mlp/files.hpp"
 #include "mlp/checkpoint.hpp"
 #include "mlp/experiment.hpp"
 

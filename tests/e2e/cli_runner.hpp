@@ -1,7 +1,7 @@
 // Runs the real mlptrain binary for end-to-end tests and captures what it did.
 #pragma once
 
-#include "../temp_dir.hpp"
+#include "temp_dir.hpp"
 
 #include <filesystem>
 #include <optional>

@@ -5,8 +5,8 @@
 #include "mlp/layers.hpp"
 #include "mlp/rng.hpp"
 
-#include "../activation_test_util.hpp"
-#include "../gradcheck.hpp"
+#include "activation_test_util.hpp"
+#include "gradcheck.hpp"
 
 #include <doctest/doctest.h>
 

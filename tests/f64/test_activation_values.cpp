@@ -3,8 +3,8 @@
 // here a wrong constant or a formula that is merely close is caught.
 #include "mlp/activation.hpp"
 
-#include "../activation_reference.hpp"
-#include "../activation_test_util.hpp"
+#include "activation_reference.hpp"
+#include "activation_test_util.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
 // Finite-difference checks of every loss's gradient, iterating the loss table (built in double),
 // at the defaults and at a non-default value of each parameter, on ordinary and large outputs.
-#include "../gradcheck.hpp"
+#include "gradcheck.hpp"
 #include "mlp/loss.hpp"
 #include "mlp/rng.hpp"
 

@@ -1,7 +1,7 @@
 // Finite-difference checks of the dense layer and of whole networks, in double precision.
 // The loss is the linear functional L = sum(R .* Y) with a fixed random R, so dL/dY = R and the
 // check isolates the network from any loss function.
-#include "../gradcheck.hpp"
+#include "gradcheck.hpp"
 
 #include "mlp/layers.hpp"
 #include "mlp/network.hpp"

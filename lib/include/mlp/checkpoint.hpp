@@ -4,7 +4,7 @@
 // states, early-stopping state, metrics so far).
 #pragma once
 
-#include "mlp/model_io.hpp"
+#include "mlp/model_file.hpp"
 #include "mlp/trainer.hpp"
 
 #include <filesystem>

@@ -1,0 +1,148 @@
+// The forms a comparison is written in: compare.json (everything), compare.csv and the terminal
+// table (the summary).
+#include "mlp/compare.hpp"
+
+#include "mlp/records.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace mlp {
+namespace {
+
+nlohmann::json stat_json(const Stat& s) {
+  if (s.count == 0) return nullptr;
+  return {{"mean", s.mean}, {"std", s.std}, {"median", s.median}, {"min", s.min}, {"max", s.max}, {"count", s.count}};
+}
+
+nlohmann::json stat_json(const std::optional<Stat>& s) { return s ? stat_json(*s) : nlohmann::json(nullptr); }
+
+nlohmann::json optional_json(const std::optional<double>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+const char* metric_name(Task task) { return task == Task::kClassification ? "val_accuracy" : "val_r2"; }
+
+nlohmann::json epoch_json(const EpochMetrics& m, Task task) {
+  nlohmann::json j = {{"epoch", m.epoch}, {"train_loss", m.train_loss}, {"lr", m.lr}};
+  if (m.val) {
+    j["val_loss"] = m.val->loss;
+    j[metric_name(task)] = optional_json(task == Task::kClassification ? m.val->accuracy : m.val->r2);
+  }
+  if (m.diagnostics) {
+    const EpochDiagnostics& d = *m.diagnostics;
+    nlohmann::json layers = nlohmann::json::array();
+    for (const ActivityStats& a : d.activity) {
+      layers.push_back({{"layer", a.layer},
+                        {"dead_fraction", optional_json(a.dead_fraction)},
+                        {"saturated_fraction", optional_json(a.saturated_fraction)},
+                        {"mean_activation", a.mean_activation}});
+    }
+    j["activation_layers"] = layers;
+    j["weight_grad_norm"] = d.weight_grad_norm;
+    j["grad_ratio"] = optional_json(d.grad_ratio());
+    nlohmann::json learned = nlohmann::json::array();
+    for (const LearnedStats& l : d.learned) {
+      learned.push_back({{"layer", l.layer}, {"mean", l.mean}, {"min", l.min}, {"max", l.max}});
+    }
+    j["learned"] = learned;
+  }
+  return j;
+}
+
+nlohmann::json summary_json(const CompareResult& result, const ActivationSummary& s) {
+  nlohmann::json j = {{"activation", result.activations[s.activation].describe()},
+                      {"name", result.activations[s.activation].spec->name},
+                      {"lr", s.lr},
+                      {"init", s.init},
+                      {"final_val_loss", stat_json(s.final_val_loss)},
+                      {"best_val_loss", stat_json(s.best_val_loss)},
+                      {metric_name(result.task), stat_json(s.metric)},
+                      {"epochs_to_target", stat_json(s.epochs_to_target)},
+                      {"dead_fraction", stat_json(s.dead_fraction)},
+                      {"saturated_fraction", stat_json(s.saturated_fraction)},
+                      {"grad_ratio", stat_json(s.grad_ratio)},
+                      {"diverged", s.diverged},
+                      {"timing", {{"seconds_per_epoch", stat_json(s.seconds_per_epoch)}}}};
+  if (s.vs_baseline) {
+    j["vs_baseline"] = {{"wins", s.vs_baseline->wins},
+                        {"seeds", s.vs_baseline->seeds},
+                        {"difference", stat_json(s.vs_baseline->difference)}};
+  } else {
+    j["vs_baseline"] = nullptr;
+  }
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json compare_json(const CompareResult& result, const Settings& settings) {
+  nlohmann::json j;
+  j["format"] = "mlptrain-compare";
+  j["version"] = 1;
+  j["mlptrain_version"] = MLP_VERSION;
+  j["config_file"] = settings.config_path.string();
+  j["config"] = settings.resolved;
+  j["task"] = task_name(result.task);
+  j["metric"] = metric_name(result.task);
+  nlohmann::json activations = nlohmann::json::array();
+  for (const Activation& a : result.activations) activations.push_back(a.describe());
+  j["activations"] = activations;
+  j["seeds"] = result.seeds;
+  j["lr_grid"] = result.lr_grid;
+  j["baseline"] = result.baseline < result.activations.size()
+                      ? nlohmann::json(result.activations[result.baseline].describe())
+                      : nlohmann::json(nullptr);
+  j["loss_target"] = result.loss_target;
+  nlohmann::json summary = nlohmann::json::array();
+  for (const ActivationSummary& s : result.summary) summary.push_back(summary_json(result, s));
+  j["summary"] = summary;
+  nlohmann::json runs = nlohmann::json::array();
+  for (const CompareRun& run : result.runs) {
+    nlohmann::json epochs = nlohmann::json::array();
+    std::vector<double> seconds;
+    for (const EpochMetrics& m : run.result.history) {
+      epochs.push_back(epoch_json(m, result.task));
+      seconds.push_back(m.seconds);
+    }
+    runs.push_back({{"activation", result.activations[run.activation].describe()},
+                    {"seed", run.seed},
+                    {"lr", run.lr},
+                    {"init", run.init.describe()},
+                    {"stop_reason", stop_reason_name(run.result.reason)},
+                    {"message", run.result.message},
+                    {"best_epoch", run.result.best_epoch},
+                    {"epochs", epochs},
+                    {"timing", {{"train_seconds", run.result.train_seconds}, {"epoch_seconds", seconds}}}});
+  }
+  j["runs"] = runs;
+  return j;
+}
+
+std::string compare_csv(const CompareResult& result) {
+  const std::string metric = metric_name(result.task);
+  std::string csv = "activation,lr,init," + metric + "_mean," + metric +
+                    "_std,final_val_loss_mean,final_val_loss_std," +
+                    "best_val_loss_mean,epochs_to_target_mean,seconds_per_epoch_mean,dead_fraction_mean," +
+                    "saturated_fraction_mean,grad_ratio_mean,wins_vs_baseline,seeds_vs_baseline," +
+                    "mean_difference_vs_baseline,diverged\n";
+  auto cell = [](const std::optional<Stat>& s) { return s && s->count ? format_double(s->mean) : std::string(); };
+  auto quoted = [](const std::string& text) { return "\"" + text + "\""; };
+  for (const ActivationSummary& s : result.summary) {
+    csv += quoted(result.activations[s.activation].describe()) + "," + format_double(s.lr) + "," + quoted(s.init) +
+           "," + cell(s.metric) + "," + (s.metric.count ? format_double(s.metric.std) : "") + "," +
+           cell(s.final_val_loss) + "," + (s.final_val_loss.count ? format_double(s.final_val_loss.std) : "") + "," +
+           cell(s.best_val_loss) + "," + cell(s.epochs_to_target) + "," + cell(s.seconds_per_epoch) + "," +
+           cell(s.dead_fraction) + "," + cell(s.saturated_fraction) + "," + cell(s.grad_ratio) + ",";
+    if (s.vs_baseline) {
+      csv += std::to_string(s.vs_baseline->wins) + "," + std::to_string(s.vs_baseline->seeds) + "," +
+             cell(s.vs_baseline->difference);
+    } else {
+      csv += ",,";
+    }
+    csv += "," + std::to_string(s.diverged) + "\n";
+  }
+  return csv;
+}
+
+}  // namespace mlp

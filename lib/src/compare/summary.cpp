@@ -1,0 +1,201 @@
+// Summaries of a comparison: per activation, the best rate of the grid, statistics over seeds,
+// the paired comparison against the baseline; and the JSON, CSV and terminal forms.
+#include "mlp/compare.hpp"
+
+#include "mlp/records.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace mlp {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+Stat make_stat(std::vector<double> values) {
+  Stat s;
+  std::erase_if(values, [](double v) { return !std::isfinite(v); });
+  s.count = static_cast<int>(values.size());
+  if (values.empty()) return s;
+  std::sort(values.begin(), values.end());
+  const auto n = static_cast<double>(values.size());
+  s.mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
+  double sq = 0;
+  for (const double v : values) sq += (v - s.mean) * (v - s.mean);
+  s.std = values.size() > 1 ? std::sqrt(sq / (n - 1)) : 0.0;  // sample standard deviation
+  const std::size_t mid = values.size() / 2;
+  s.median = values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+  s.min = values.front();
+  s.max = values.back();
+  return s;
+}
+
+// A diverged run has no final or best loss: NaN, which the statistics leave out (and count).
+double final_val_loss(const TrainResult& r) {
+  if (r.reason == StopReason::kDiverged || r.history.empty() || !r.history.back().val) return NAN;
+  return r.history.back().val->loss;
+}
+
+double best_val_loss(const TrainResult& r) {
+  if (r.reason == StopReason::kDiverged) return NAN;
+  double best = kInf;
+  for (const EpochMetrics& m : r.history) {
+    if (m.val) best = std::min(best, m.val->loss);
+  }
+  return best;
+}
+
+// The headline metric at the end: validation accuracy, or R^2 for regression.
+double final_metric(const TrainResult& r) {
+  if (r.reason == StopReason::kDiverged || r.history.empty() || !r.history.back().val) return NAN;
+  const Evaluation& val = *r.history.back().val;
+  return val.accuracy ? *val.accuracy : val.r2.value_or(NAN);
+}
+
+// Mean over layers of an optional per-layer fraction at the last epoch; nothing if no layer has it.
+std::optional<double> last_epoch_fraction(const TrainResult& r, std::optional<double> ActivityStats::*field) {
+  if (r.history.empty() || !r.history.back().diagnostics) return std::nullopt;
+  double sum = 0;
+  int layers = 0;
+  for (const ActivityStats& layer : r.history.back().diagnostics->activity) {
+    if (layer.*field) {
+      sum += *(layer.*field);
+      ++layers;
+    }
+  }
+  return layers > 0 ? std::optional<double>(sum / layers) : std::nullopt;
+}
+
+// First-layer over last-layer weight-gradient norm, each averaged over the run's epochs.
+std::optional<double> run_grad_ratio(const TrainResult& r) {
+  double first = 0, last = 0;
+  int epochs = 0;
+  for (const EpochMetrics& m : r.history) {
+    if (!m.diagnostics || m.diagnostics->weight_grad_norm.size() < 2) continue;
+    first += m.diagnostics->weight_grad_norm.front();
+    last += m.diagnostics->weight_grad_norm.back();
+    ++epochs;
+  }
+  if (epochs == 0 || last == 0) return std::nullopt;
+  return first / last;
+}
+
+std::optional<Stat> optional_stat(const std::vector<std::optional<double>>& values) {
+  std::vector<double> present;
+  for (const auto& v : values) {
+    if (v) present.push_back(*v);
+  }
+  if (present.empty()) return std::nullopt;
+  return make_stat(present);
+}
+
+// The runs of activation `a` at rate index `lr`, one per seed, in seed order.
+std::vector<const CompareRun*> runs_of(const CompareResult& result, std::size_t a, std::size_t lr) {
+  std::vector<const CompareRun*> runs;
+  const std::size_t per_activation = result.lr_grid.size() * result.seeds.size();
+  for (std::size_t s = 0; s < result.seeds.size(); ++s) {
+    runs.push_back(&result.runs[a * per_activation + lr * result.seeds.size() + s]);
+  }
+  return runs;
+}
+
+// The grid rate with the lowest mean final validation loss (a diverged run counts as infinite).
+std::size_t best_rate(const CompareResult& result, std::size_t a) {
+  std::size_t best = 0;
+  double best_loss = kInf;
+  for (std::size_t lr = 0; lr < result.lr_grid.size(); ++lr) {
+    double sum = 0;
+    for (const CompareRun* run : runs_of(result, a, lr)) {
+      const double loss = final_val_loss(run->result);
+      sum += std::isfinite(loss) ? loss : kInf;
+    }
+    if (sum < best_loss || (lr == 0 && best_loss == kInf)) {
+      best_loss = sum;
+      best = lr;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+void summarize_compare(CompareResult& result) {
+  const std::size_t count = result.activations.size();
+  std::vector<std::size_t> chosen(count);
+  for (std::size_t a = 0; a < count; ++a) chosen[a] = best_rate(result, a);
+
+  // The loss target: the worst of the best validation losses of the reported runs, so that
+  // every one of them reaches it.
+  result.loss_target = -kInf;
+  for (std::size_t a = 0; a < count; ++a) {
+    for (const CompareRun* run : runs_of(result, a, chosen[a])) {
+      const double best = best_val_loss(run->result);
+      if (std::isfinite(best)) result.loss_target = std::max(result.loss_target, best);
+    }
+  }
+
+  result.summary.clear();
+  for (std::size_t a = 0; a < count; ++a) {
+    const std::vector<const CompareRun*> runs = runs_of(result, a, chosen[a]);
+    ActivationSummary s;
+    s.activation = a;
+    s.lr = result.lr_grid[chosen[a]];
+    s.init = runs.front()->init.describe();
+    std::vector<double> finals, bests, metrics, seconds;
+    std::vector<std::optional<double>> to_target, dead, saturated, ratios;
+    for (const CompareRun* run : runs) {
+      const TrainResult& r = run->result;
+      if (r.reason == StopReason::kDiverged) ++s.diverged;
+      finals.push_back(final_val_loss(r));
+      bests.push_back(best_val_loss(r));
+      metrics.push_back(final_metric(r));
+      std::optional<double> reached;
+      for (const EpochMetrics& m : r.history) {
+        if (m.val && m.val->loss <= result.loss_target) {
+          reached = m.epoch;
+          break;
+        }
+      }
+      to_target.push_back(reached);
+      dead.push_back(last_epoch_fraction(r, &ActivityStats::dead_fraction));
+      saturated.push_back(last_epoch_fraction(r, &ActivityStats::saturated_fraction));
+      ratios.push_back(run_grad_ratio(r));
+      for (const EpochMetrics& m : r.history) seconds.push_back(m.seconds);
+    }
+    s.final_val_loss = make_stat(finals);
+    s.best_val_loss = make_stat(bests);
+    s.metric = make_stat(metrics);
+    s.epochs_to_target = optional_stat(to_target);
+    s.dead_fraction = optional_stat(dead);
+    s.saturated_fraction = optional_stat(saturated);
+    s.grad_ratio = optional_stat(ratios);
+    s.seconds_per_epoch = make_stat(seconds);
+    if (result.baseline < count && a != result.baseline) {
+      const std::vector<const CompareRun*> base = runs_of(result, result.baseline, chosen[result.baseline]);
+      PairedComparison paired;
+      std::vector<double> differences;
+      for (std::size_t k = 0; k < runs.size(); ++k) {
+        const double difference = final_metric(runs[k]->result) - final_metric(base[k]->result);
+        if (!std::isfinite(difference)) continue;
+        differences.push_back(difference);
+        ++paired.seeds;
+        if (difference > 0) ++paired.wins;
+      }
+      paired.difference = make_stat(differences);
+      s.vs_baseline = paired;
+    }
+    result.summary.push_back(s);
+  }
+  // Best metric first; ties broken by final validation loss, then by the order given.
+  std::stable_sort(result.summary.begin(), result.summary.end(),
+                   [](const ActivationSummary& x, const ActivationSummary& y) {
+                     const double mx = x.metric.count ? x.metric.mean : -kInf;
+                     const double my = y.metric.count ? y.metric.mean : -kInf;
+                     if (mx != my) return mx > my;
+                     return x.final_val_loss.mean < y.final_val_loss.mean;
+                   });
+}
+
+}  // namespace mlp

@@ -1,0 +1,87 @@
+// The checks that involve several keys, run once every key is resolved. A conflict is an error,
+// never a silent choice of one side.
+#include "keys.hpp"
+
+#include "mlp/loss.hpp"
+
+namespace mlp {
+namespace {
+
+using nlohmann::json;
+using schema::PathError;
+
+void check_validation_source(const schema::Context& context) {
+  const json& data = context.resolved["data"];
+  // val_fraction 0 agrees with a validation file (no split); anything else contradicts it.
+  if (schema::is_given(context, "data.val") && data["val_fraction"].get<double>() != 0) {
+    throw PathError("data.val_fraction",
+                    "give data.val_fraction (a split of data.train) or data.val (a separate file), not both");
+  }
+  const json& train = context.resolved["train"];
+  if (train["early_stopping"]["patience"].get<int>() > 0 && data["val"].is_null() &&
+      data["val_fraction"].get<double>() == 0) {
+    throw PathError("train.early_stopping.patience",
+                    "needs a validation set to watch: data.val_fraction > 0 or data.val");
+  }
+}
+
+void check_columns(const schema::Context& context) {
+  const json& data = context.resolved["data"];
+  if (!data["features"].empty() && !data["exclude"].empty()) {
+    throw PathError("data.exclude",
+                    "give data.features (the columns to use) or data.exclude (the columns to leave "
+                    "out), not both");
+  }
+}
+
+// A loss expects class indices or values; an explicit task fixes which.
+void check_loss_fits_task(const schema::Context& context) {
+  const json& loss = context.resolved["train"]["loss"];
+  const std::string task = context.resolved["data"]["task"].get<std::string>();
+  if (loss.is_string() || task == "auto") return;
+  const LossSpec* spec = find_loss(loss["name"].get<std::string>());
+  const bool wants_classes = spec->target == TargetKind::kClassIndex;
+  if (wants_classes != (task == "classification")) {
+    throw PathError("train.loss", std::string(spec->name) + " is a " +
+                                      (wants_classes ? "classification" : "regression") + " loss, but data.task is " +
+                                      task);
+  }
+}
+
+// compare puts each activation in place of model.activation, so a learnable one with one value
+// per unit must fit the width of every layer it lands in.
+void check_compare_activations(const schema::Context& context) {
+  std::vector<json::number_integer_t> widths;
+  json::number_integer_t units = 0;
+  const json& layers = context.resolved["model"]["layers"];
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const std::string& type = layers[i].at("type").get_ref<const std::string&>();
+    if (type == "linear") units = layers[i].at("units").get<json::number_integer_t>();
+    if (type == "activation" && units > 0 && follows_model_activation(context.defaulted, i)) widths.push_back(units);
+  }
+  const json& list = context.resolved["compare"]["activations"];
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const ActivationSpec* spec = find_activation(list[i]["name"].get<std::string>());
+    if (!spec->learnable) continue;
+    const std::string count_param(spec->learnable->count_param);
+    const auto count = list[i][count_param].get<json::number_integer_t>();
+    if (count != 1 && std::ranges::any_of(widths, [&](auto units) { return units != count; })) {
+      std::string text;
+      for (const auto units : widths) text += (text.empty() ? "" : ", ") + std::to_string(units);
+      throw PathError(
+          "compare.activations[" + std::to_string(i) + "]." + count_param,
+          "must be 1 or the units of every layer with model.activation (" + text + "), got " + std::to_string(count));
+    }
+  }
+}
+
+}  // namespace
+
+void check_consistency(const schema::Context& context) {
+  check_validation_source(context);
+  check_columns(context);
+  check_loss_fits_task(context);
+  check_compare_activations(context);
+}
+
+}  // namespace mlp

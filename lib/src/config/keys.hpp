@@ -1,0 +1,59 @@
+// mlptrain's config: every key and family declared once, with the checks that span several keys.
+// config_schema.hpp is the machinery these declarations drive.
+#pragma once
+
+#include "schema/schema.hpp"
+
+#include "mlp/activation.hpp"
+
+#include <span>
+
+namespace mlp {
+
+// Seeds go up to 2^53 - 1: exact in a double and in any JSON reader.
+inline constexpr double kMaxSeed = 9007199254740991.0;
+// Units of a linear layer: far beyond any MLP this trainer is for, low enough to refuse typos.
+inline constexpr double kMaxUnits = 1 << 20;
+
+// Every key of a config, section by section (data, model, train, output, compare), in the order
+// they are resolved: a key whose default or check reads another comes after it.
+std::span<const schema::Key> config_keys();
+
+// The kinds of model.layers entries, each with its own keys besides "type".
+struct LayerKind {
+  std::string_view type;  // "linear", "activation", "dropout"
+  std::string_view torch;
+  std::initializer_list<schema::Key> keys;
+
+  std::span<const schema::Key> key_specs() const { return {keys.begin(), keys.size()}; }
+};
+std::span<const LayerKind> layer_kinds();
+
+// The families, each once; families() lists them in the order the docs show them.
+const schema::Family& activation_family();
+const schema::Family& loss_family();
+const schema::Family& optimizer_family();
+const schema::Family& schedule_family();
+const schema::Family& initializer_family();
+std::span<const schema::Family* const> families();
+
+// model.layers: an explicit list checked entry by entry, or (null) the compact form expanded
+// from model.hidden, model.activation and model.dropout. Throws schema::PathError.
+nlohmann::json resolve_layers(const nlohmann::json& value, const std::string& path, schema::Context& context);
+
+// Whether activation layer `index` of the resolved model.layers uses model.activation (the
+// compact form, or an entry that names no activation): those are the ones `compare` replaces.
+// `defaulted` tells, since such an activation was defaulted from model.activation.
+bool follows_model_activation(const std::vector<std::string>& defaulted, std::size_t index);
+
+// compare.seeds: a count N (seeds train.seed .. train.seed + N - 1) or a list of seeds.
+nlohmann::json resolve_seeds(const nlohmann::json& value, const std::string& path, schema::Context& context);
+
+// The checks that involve several keys, once all are resolved (data.val_fraction with data.val,
+// a loss that does not fit the task, ...). Throws schema::PathError.
+void check_consistency(const schema::Context& context);
+
+// A resolved activation ({"name": ..., parameters}) as the library's value.
+Activation activation_from(const nlohmann::json& resolved);
+
+}  // namespace mlp

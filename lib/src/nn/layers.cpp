@@ -1,0 +1,136 @@
+#include "mlp/layers.hpp"
+
+#include "mlp/error.hpp"
+
+#include "core/parallel_parts.hpp"
+
+#include <string>
+
+namespace mlp {
+
+// ---- DenseLayer ---------------------------------------------------------------------------
+
+DenseLayer::DenseLayer(Index in_features, Index out_features)
+    : weight_(Matrix::Zero(out_features, in_features)),
+      bias_(Vector::Zero(out_features)),
+      weight_grad_(Matrix::Zero(out_features, in_features)),
+      bias_grad_(Vector::Zero(out_features)) {}
+
+// Z = W X + b: the bias is written first and the product accumulated onto it, which saves the
+// separate pass over Z that adding the bias afterwards would cost.
+void DenseLayer::forward(ConstMatrixView input, MatrixView output, Mode) {
+  const double work = static_cast<double>(weight_.size()) * static_cast<double>(input.cols());
+  detail::for_aligned_parts(pool_, input.cols(), work, [&](Index first, Index count) {
+    auto z = output.middleCols(first, count);
+    z.colwise() = bias_;
+    z.noalias() += weight_ * input.middleCols(first, count);
+  });
+}
+
+// With G = dL/dZ (out x n):  dL/dW = G X^T,  dL/db = G 1 (sum over the batch),  dL/dX = W^T G.
+void DenseLayer::backward(ConstMatrixView input, ConstMatrixView, ConstMatrixView grad_output, MatrixView grad_input) {
+  const double work = static_cast<double>(weight_.size()) * static_cast<double>(input.cols());
+  detail::for_aligned_parts(pool_, weight_.cols(), work, [&](Index first, Index count) {
+    weight_grad_.middleCols(first, count).noalias() = grad_output * input.middleRows(first, count).transpose();
+  });
+  bias_grad_.noalias() = grad_output.rowwise().sum();
+  if (grad_input.rows() == 0) return;
+  detail::for_aligned_parts(pool_, grad_output.cols(), work, [&](Index first, Index count) {
+    grad_input.middleCols(first, count).noalias() = weight_.transpose() * grad_output.middleCols(first, count);
+  });
+}
+
+std::vector<ParamBlock> DenseLayer::parameters() {
+  return {
+      {"weight", VectorView(weight_.data(), weight_.size()), VectorView(weight_grad_.data(), weight_grad_.size())},
+      {"bias", VectorView(bias_.data(), bias_.size()), VectorView(bias_grad_.data(), bias_grad_.size())},
+  };
+}
+
+// ---- ActivationLayer ----------------------------------------------------------------------
+
+ActivationLayer::ActivationLayer(Activation activation, Index units)
+    : activation_(std::move(activation)), units_(units) {
+  if (const auto& learnable = activation_.spec->learnable) {
+    const double count = activation_.param(learnable->count_param);
+    if (count != 1 && count != static_cast<double>(units)) {
+      throw InputError(std::string(activation_.spec->name) + ": " + std::string(learnable->count_param) +
+                       " must be 1 or the layer's units (" + std::to_string(units) + "), got " +
+                       std::to_string(static_cast<long long>(count)));
+    }
+    const Index n = activation_.learned_count(units);
+    learned_ = Vector::Constant(n, static_cast<Scalar>(activation_.param(learnable->init_param)));
+    learned_grad_ = Vector::Zero(n);
+    learned_grad_per_unit_ = Vector::Zero(units);
+  }
+}
+
+ActivationArgs ActivationLayer::args() const { return {activation_.params, learned_.data(), learned_.size()}; }
+
+// Element-wise, so split by columns over the pool for large batches: aligned parts keep every
+// element in the same SIMD lane, so the results are those of one whole pass, bit for bit.
+void ActivationLayer::forward(ConstMatrixView input, MatrixView output, Mode) {
+  const ActivationArgs a = args();
+  detail::for_elementwise_parts(pool_, input.cols(), static_cast<double>(input.size()), [&](Index first, Index count) {
+    activation_.spec->forward(a, columns(input, first, count), columns(output, first, count));
+  });
+}
+
+void ActivationLayer::backward(ConstMatrixView input, ConstMatrixView output, ConstMatrixView grad_output,
+                               MatrixView grad_input) {
+  const ActivationArgs a = args();
+  if (activation_.spec->param_grad != nullptr) {
+    if (learned_.size() == 1) {
+      activation_.spec->param_grad(a, input, output, grad_output, VectorView(learned_grad_per_unit_.data(), units_));
+      learned_grad_[0] = learned_grad_per_unit_.sum();
+    } else {
+      activation_.spec->param_grad(a, input, output, grad_output, VectorView(learned_grad_.data(), units_));
+    }
+  }
+  if (grad_input.rows() == 0) return;
+  detail::for_elementwise_parts(pool_, input.cols(), static_cast<double>(input.size()), [&](Index first, Index count) {
+    activation_.spec->backward(a, columns(input, first, count), columns(output, first, count),
+                               columns(grad_output, first, count), columns(grad_input, first, count));
+  });
+}
+
+std::vector<ParamBlock> ActivationLayer::parameters() {
+  if (learned_.size() == 0) return {};
+  return {{std::string(activation_.spec->learnable->name), VectorView(learned_.data(), learned_.size()),
+           VectorView(learned_grad_.data(), learned_grad_.size())}};
+}
+
+// ---- DropoutLayer -------------------------------------------------------------------------
+
+DropoutLayer::DropoutLayer(Index units, double p, Rng rng) : units_(units), p_(p), rng_(rng) {
+  if (!(p >= 0 && p < 1)) throw InputError("dropout: p must be in [0, 1), got " + std::to_string(p));
+}
+
+void DropoutLayer::reserve(Index max_batch) {
+  if (mask_.cols() < max_batch) mask_.resize(units_, max_batch);
+}
+
+void DropoutLayer::forward(ConstMatrixView input, MatrixView output, Mode mode) {
+  last_forward_trained_ = mode == Mode::kTrain && p_ > 0;
+  if (!last_forward_trained_) {
+    output = input;
+    return;
+  }
+  reserve(input.cols());
+  auto mask = columns(mask_, input.cols());
+  const auto keep_scale = static_cast<Scalar>(1.0 / (1.0 - p_));
+  for (Index i = 0; i < mask.size(); ++i) mask.data()[i] = rng_.uniform() < p_ ? Scalar(0) : keep_scale;
+  output = input.cwiseProduct(mask);
+}
+
+// dL/dx = dL/dy * mask: the same values that were kept, with the same scale.
+void DropoutLayer::backward(ConstMatrixView, ConstMatrixView, ConstMatrixView grad_output, MatrixView grad_input) {
+  if (grad_input.rows() == 0) return;
+  if (last_forward_trained_) {
+    grad_input = grad_output.cwiseProduct(columns(mask_, grad_output.cols()));
+  } else {
+    grad_input = grad_output;
+  }
+}
+
+}  // namespace mlp

@@ -1,0 +1,155 @@
+#include "mlp/records.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace mlp {
+
+std::string format_double(double x) {
+  if (std::isnan(x)) return "nan";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  char buffer[32];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, x);
+  return std::string(buffer, ec == std::errc() ? end : buffer);
+}
+
+namespace {
+
+std::string optional_cell(const std::optional<double>& value) { return value ? format_double(*value) : ""; }
+
+nlohmann::json optional_json(const std::optional<double>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+std::string metrics_csv(const std::vector<EpochMetrics>& history, Task task) {
+  const bool classification = task == Task::kClassification;
+  std::string csv = classification ? "epoch,train_loss,val_loss,val_accuracy,lr,seconds\n"
+                                   : "epoch,train_loss,val_loss,val_r2,val_rmse,lr,seconds\n";
+  for (const EpochMetrics& m : history) {
+    csv += std::to_string(m.epoch) + "," + format_double(m.train_loss) + ",";
+    if (m.val) {
+      csv += format_double(m.val->loss) + ",";
+      csv += classification ? optional_cell(m.val->accuracy) + ","
+                            : optional_cell(m.val->r2) + "," + optional_cell(m.val->rmse) + ",";
+    } else {
+      csv += classification ? ",," : ",,,";
+    }
+    csv += format_double(m.lr) + "," + format_double(m.seconds) + "\n";
+  }
+  return csv;
+}
+
+nlohmann::json evaluation_json(const Evaluation& e, const DataSchema& schema) {
+  nlohmann::json j = {{"loss", e.loss}, {"samples", e.samples}};
+  if (schema.task == Task::kClassification) {
+    j["accuracy"] = optional_json(e.accuracy);
+    j["classes"] = schema.classes;
+    j["confusion_matrix"] = e.confusion;  // rows: true class, columns: predicted class
+    nlohmann::json per_class = nlohmann::json::object();
+    for (std::size_t c = 0; c < e.per_class.size(); ++c) {
+      const ClassMetrics& m = e.per_class[c];
+      per_class[schema.classes[c]] = {
+          {"precision", m.precision}, {"recall", m.recall}, {"f1", m.f1}, {"support", m.support}};
+    }
+    j["per_class"] = per_class;
+  } else {
+    j["mse"] = optional_json(e.mse);
+    j["rmse"] = optional_json(e.rmse);
+    j["mae"] = optional_json(e.mae);
+    j["r2"] = optional_json(e.r2);
+  }
+  return j;
+}
+
+std::string evaluation_text(const Evaluation& e, const DataSchema& schema) {
+  char line[256];
+  std::string text;
+  std::snprintf(line, sizeof line, "samples  %lld\nloss     %.6g\n", static_cast<long long>(e.samples), e.loss);
+  text += line;
+  if (schema.task == Task::kRegression) {
+    std::snprintf(line, sizeof line, "mse      %.6g\nrmse     %.6g\nmae      %.6g\nr2       %.6g\n",
+                  e.mse.value_or(NAN), e.rmse.value_or(NAN), e.mae.value_or(NAN), e.r2.value_or(NAN));
+    return text + line;
+  }
+  std::snprintf(line, sizeof line, "accuracy %.4f\n\n", e.accuracy.value_or(NAN));
+  text += line;
+  std::size_t width = 9;  // "precision"
+  for (const std::string& label : schema.classes) width = std::max(width, label.size());
+  const int w = static_cast<int>(width);
+  std::snprintf(line, sizeof line, "%-*s  %9s  %9s  %9s  %9s\n", w, "class", "precision", "recall", "f1", "support");
+  text += line;
+  for (std::size_t c = 0; c < e.per_class.size(); ++c) {
+    const ClassMetrics& m = e.per_class[c];
+    std::snprintf(line, sizeof line, "%-*s  %9.4f  %9.4f  %9.4f  %9lld\n", w, schema.classes[c].c_str(), m.precision,
+                  m.recall, m.f1, static_cast<long long>(m.support));
+    text += line;
+  }
+  text += "\nconfusion matrix (rows: true class, columns: predicted)\n";
+  std::snprintf(line, sizeof line, "%-*s", w, "");
+  text += line;
+  for (const std::string& label : schema.classes) {
+    std::snprintf(line, sizeof line, "  %*s", w, label.c_str());
+    text += line;
+  }
+  text += "\n";
+  for (std::size_t t = 0; t < e.confusion.size(); ++t) {
+    std::snprintf(line, sizeof line, "%-*s", w, schema.classes[t].c_str());
+    text += line;
+    for (const Index count : e.confusion[t]) {
+      std::snprintf(line, sizeof line, "  %*lld", w, static_cast<long long>(count));
+      text += line;
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+namespace {
+
+nlohmann::json epoch_json(const EpochMetrics& m, const DataSchema& schema) {
+  nlohmann::json j = {{"epoch", m.epoch}, {"train_loss", m.train_loss}, {"lr", m.lr}};
+  if (m.val) j["val"] = evaluation_json(*m.val, schema);
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json summary_json(const Settings& settings, const Experiment& experiment, const Network& network,
+                            const TrainResult& result, const std::optional<Evaluation>& test, const RunInfo& info) {
+  const DataSchema& schema = experiment.data.schema;
+  nlohmann::json j;
+  j["mlptrain_version"] = MLP_VERSION;
+  j["command"] = info.command;
+  j["config_file"] = settings.config_path.string();
+  j["config"] = settings.resolved;
+  j["defaulted"] = settings.defaulted;
+  j["data"] = {{"task", task_name(schema.task)},
+               {"features", schema.feature_names},
+               {"targets", schema.target_names},
+               {"classes", schema.classes},
+               {"train_samples", experiment.data.train.size()},
+               {"val_samples", experiment.data.val ? experiment.data.val->size() : 0},
+               {"test_samples", experiment.data.test ? experiment.data.test->size() : 0},
+               {"notes", experiment.data.notes}};
+  j["loss"] = experiment.loss.describe();
+  j["parameters"] = network.parameter_count();
+  j["seed"] = settings.train.seed;
+  j["threads"] = info.threads;
+  j["stop_reason"] = stop_reason_name(result.reason);
+  if (!result.message.empty()) j["message"] = result.message;
+  j["epochs_run"] = result.history.size();
+  j["best_epoch"] = result.best_epoch;
+  if (!result.history.empty()) j["final"] = epoch_json(result.history.back(), schema);
+  if (result.best_epoch > 0) {
+    j["best"] = epoch_json(result.history[static_cast<std::size_t>(result.best_epoch - 1)], schema);
+  }
+  j["test"] = test ? evaluation_json(*test, schema) : nlohmann::json(nullptr);
+  j["train_seconds"] = result.train_seconds;
+  j["samples_per_second"] = result.samples_per_second;
+  return j;
+}
+
+}  // namespace mlp

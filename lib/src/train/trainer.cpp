@@ -1,0 +1,295 @@
+#include "mlp/trainer.hpp"
+
+#include "mlp/error.hpp"
+#include "mlp/layers.hpp"
+
+#include "core/parallel_parts.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+namespace mlp {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// Copies sample `from` of `data` into column `to` of the batch buffers.
+void gather(const Dataset& data, Index from, Matrix& features, Matrix& targets, Index to) {
+  features.col(to) = data.features.col(from);
+  targets.col(to) = data.targets.col(from);
+}
+
+}  // namespace
+
+const char* stop_reason_name(StopReason reason) {
+  switch (reason) {
+    case StopReason::kCompleted:
+      return "completed";
+    case StopReason::kEarlyStopped:
+      return "early_stopped";
+    case StopReason::kDiverged:
+      return "diverged";
+    case StopReason::kInterrupted:
+      return "interrupted";
+  }
+  return "unknown";
+}
+
+Loss default_loss(Task task) { return Loss::with_defaults(task == Task::kClassification ? "cross_entropy" : "mse"); }
+
+Index output_size_for(const Loss& loss, Task task, Index classes, Index targets) {
+  const bool class_loss = loss.spec->target == TargetKind::kClassIndex;
+  if (class_loss != (task == Task::kClassification)) {
+    throw InputError("train.loss: " + std::string(loss.spec->name) + " does not suit a " + task_name(task) +
+                     " task; use " +
+                     (task == Task::kClassification ? "cross_entropy or bce_with_logits" : "mse, l1 or huber"));
+  }
+  if (!class_loss) return targets;
+  if (loss.spec->transform == OutputTransform::kSigmoid) {
+    if (classes != 2) {
+      throw InputError("train.loss: " + std::string(loss.spec->name) + " needs exactly 2 classes, the data has " +
+                       std::to_string(classes) + "; use cross_entropy");
+    }
+    return 1;
+  }
+  return classes;
+}
+
+Trainer::Trainer(const TrainSettings& settings, Network& network, Loss loss, Task task, Index classes)
+    : settings_(settings),
+      network_(network),
+      loss_(std::move(loss)),
+      task_(task),
+      classes_(classes),
+      optimizer_(settings.optimizer.create(network.parameters())),
+      shuffle_rng_(settings.seed, "shuffle"),
+      best_monitored_(INFINITY) {
+  // Evaluation runs in chunks of the reserved size: at least 256 keeps it fast for small batches.
+  network_.reserve(std::max<Index>(settings_.batch_size, 256));
+  block_sq_norms_.resize(network_.parameters().size());
+  snapshot_weights();
+}
+
+void Trainer::snapshot_weights() {
+  const auto params = network_.parameters();
+  fallback_weights_.resize(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) fallback_weights_[i] = params[i].value;
+}
+
+void Trainer::restore_weights() {
+  const auto params = network_.parameters();
+  for (std::size_t i = 0; i < params.size(); ++i) params[i].value = fallback_weights_[i];
+}
+
+namespace {
+
+std::vector<DropoutLayer*> dropout_layers(Network& network) {
+  std::vector<DropoutLayer*> layers;
+  for (std::size_t i = 0; i < network.layer_count(); ++i) {
+    if (auto* dropout = dynamic_cast<DropoutLayer*>(&network.layer(i))) layers.push_back(dropout);
+  }
+  return layers;
+}
+
+}  // namespace
+
+TrainerState Trainer::state() const {
+  TrainerState state;
+  state.epochs_done = epochs_done_;
+  state.history = history_;
+  state.best_monitored = best_monitored_;
+  state.epochs_without_improvement = epochs_without_improvement_;
+  state.best_epoch = best_epoch_;
+  state.fallback_weights = fallback_weights_;
+  state.optimizer_steps = optimizer_->steps();
+  for (const Vector* buffer : optimizer_->state_buffers()) state.optimizer_buffers.push_back(*buffer);
+  state.shuffle_rng = shuffle_rng_.state();
+  for (DropoutLayer* dropout : dropout_layers(network_)) state.dropout_rngs.push_back(dropout->rng().state());
+  return state;
+}
+
+void Trainer::restore(const TrainerState& state) {
+  const std::vector<Vector*> buffers = optimizer_->state_buffers();
+  const std::vector<DropoutLayer*> dropouts = dropout_layers(network_);
+  const auto params = network_.parameters();
+  bool fits = buffers.size() == state.optimizer_buffers.size() && dropouts.size() == state.dropout_rngs.size() &&
+              state.fallback_weights.size() == params.size();
+  for (std::size_t i = 0; fits && i < buffers.size(); ++i)
+    fits = buffers[i]->size() == state.optimizer_buffers[i].size();
+  for (std::size_t i = 0; fits && i < params.size(); ++i)
+    fits = params[i].value.size() == state.fallback_weights[i].size();
+  if (!fits) throw InputError("the checkpoint's training state does not fit this network and optimizer");
+  epochs_done_ = state.epochs_done;
+  history_ = state.history;
+  best_monitored_ = state.best_monitored;
+  epochs_without_improvement_ = state.epochs_without_improvement;
+  best_epoch_ = state.best_epoch;
+  fallback_weights_ = state.fallback_weights;
+  optimizer_->set_steps(state.optimizer_steps);
+  for (std::size_t i = 0; i < buffers.size(); ++i) *buffers[i] = state.optimizer_buffers[i];
+  shuffle_rng_.set_state(state.shuffle_rng);
+  for (std::size_t i = 0; i < dropouts.size(); ++i) dropouts[i]->rng().set_state(state.dropout_rngs[i]);
+}
+
+bool Trainer::update_early_stopping(const EpochMetrics& metrics) {
+  const EarlyStopping& early = settings_.early_stopping;
+  // Early stopping watches the validation loss, or the training loss without a validation set.
+  const double monitored = metrics.val ? metrics.val->loss : metrics.train_loss;
+  const bool keep_best = early.patience > 0 && early.restore_best;
+  if (monitored < best_monitored_ - early.min_delta) {
+    best_monitored_ = monitored;
+    epochs_without_improvement_ = 0;
+    if (keep_best) {
+      snapshot_weights();
+      best_epoch_ = metrics.epoch;
+    }
+  } else if (early.patience > 0 && ++epochs_without_improvement_ >= early.patience) {
+    return true;
+  }
+  // Without best-weight restoring, the weights to fall back on are the last finished epoch's
+  // (what an interruption or divergence keeps).
+  if (!keep_best) {
+    snapshot_weights();
+    best_epoch_ = metrics.epoch;
+  }
+  return false;
+}
+
+TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const TrainerOptions& options) {
+  TrainResult result;
+  const Index batch = settings_.batch_size;
+  batch_features_.resize(train.features.rows(), batch);
+  batch_targets_.resize(train.targets.rows(), batch);
+  grad_output_.resize(network_.output_size(), batch);
+  order_.resize(static_cast<std::size_t>(train.size()));
+  const auto loop_start = Clock::now();
+  double callback_seconds = 0;
+  Index samples_seen = 0;
+
+  while (epochs_done_ < settings_.epochs) {
+    const auto epoch_start = Clock::now();
+    EpochMetrics metrics;
+    metrics.epoch = epochs_done_ + 1;
+    metrics.lr = settings_.schedule.lr_at(settings_.optimizer.lr(), epochs_done_, settings_.epochs);
+    EpochDiagnostics diagnostics;
+    const std::optional<double> train_loss =
+        run_epoch(train, metrics.lr, options, result, options.diagnostics ? &diagnostics : nullptr);
+    if (!train_loss) break;
+    samples_seen += train.size();
+    metrics.train_loss = *train_loss;
+    if (val != nullptr) {
+      std::optional<ActivityAccumulator> activity;
+      if (options.diagnostics) activity.emplace(network_);
+      metrics.val = evaluate(network_, loss_, task_, classes_, *val, [&](const Network& net) {
+        if (activity) activity->add(net);
+      });
+      if (activity) diagnostics.activity = activity->finish();
+    }
+    if (options.diagnostics) {
+      diagnostics.learned = learned_stats(network_);
+      metrics.diagnostics = std::move(diagnostics);
+    }
+    metrics.seconds = seconds_since(epoch_start);
+    ++epochs_done_;
+    history_.push_back(metrics);
+    const bool stop = update_early_stopping(metrics);
+    // The callbacks print and write files: their time is not training time.
+    const auto callbacks_start = Clock::now();
+    if (options.on_epoch) options.on_epoch(metrics);
+    if (options.on_checkpoint && settings_.checkpoint_every > 0 && epochs_done_ % settings_.checkpoint_every == 0) {
+      options.on_checkpoint(state());
+    }
+    callback_seconds += seconds_since(callbacks_start);
+    if (stop) {
+      result.reason = StopReason::kEarlyStopped;
+      break;
+    }
+  }
+  restore_weights();
+  result.history = history_;
+  result.best_epoch = best_epoch_;
+  result.train_seconds = seconds_since(loop_start) - callback_seconds;
+  result.samples_per_second = result.train_seconds > 0 ? static_cast<double>(samples_seen) / result.train_seconds : 0.0;
+  return result;
+}
+
+std::optional<double> Trainer::run_epoch(const Dataset& train, double lr, const TrainerOptions& options,
+                                         TrainResult& result, EpochDiagnostics* diagnostics) {
+  // Each epoch shuffles the identity order, so the batch order depends only on the generator's
+  // state (which a checkpoint saves), not on earlier epochs' permutations.
+  std::iota(order_.begin(), order_.end(), Index{0});
+  if (settings_.shuffle) shuffle(order_.begin(), order_.end(), shuffle_rng_);
+  const auto params = network_.parameters();
+  const Index n = train.size();
+  const Index batch = settings_.batch_size;
+  const int epoch = epochs_done_ + 1;
+  double loss_sum = 0;
+  Index steps = 0;
+  std::vector<const DenseLayer*> dense_layers;
+  if (diagnostics != nullptr) {
+    for (std::size_t i = 0; i < network_.layer_count(); ++i) {
+      if (const auto* dense = dynamic_cast<const DenseLayer*>(&network_.layer(i))) dense_layers.push_back(dense);
+    }
+    diagnostics->weight_grad_norm.assign(dense_layers.size(), 0.0);
+  }
+  auto diverged = [&](const std::string& what, Index first) {
+    result.reason = StopReason::kDiverged;
+    result.message = what + " in epoch " + std::to_string(epoch) + ", batch " + std::to_string(first / batch + 1) +
+                     " (lr " + std::to_string(lr) +
+                     "); the last good weights are kept. Try a smaller learning "
+                     "rate (train.optimizer.lr) or gradient clipping (train.clip_grad_norm).";
+    return std::nullopt;
+  };
+
+  for (Index first = 0; first < n; first += batch) {
+    if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {
+      result.reason = StopReason::kInterrupted;
+      return std::nullopt;
+    }
+    const Index count = std::min(batch, n - first);
+    const double copied = static_cast<double>(count) * static_cast<double>(batch_features_.rows());
+    detail::for_elementwise_parts(network_.thread_pool(), count, copied, [&](Index part_first, Index part_count) {
+      for (Index j = part_first; j < part_first + part_count; ++j) {
+        gather(train, order_[static_cast<std::size_t>(first + j)], batch_features_, batch_targets_, j);
+      }
+    });
+    const ConstMatrixView output = network_.forward(columns(std::as_const(batch_features_), count), Mode::kTrain);
+    const MatrixView grad = columns(grad_output_, count);
+    const double loss = loss_.value_and_grad(output, columns(std::as_const(batch_targets_), count), grad);
+    if (!std::isfinite(loss)) return diverged("the loss became " + std::to_string(loss), first);
+    network_.backward(columns(std::as_const(grad_output_), count));
+
+    double total_sq = 0;
+    for (std::size_t b = 0; b < params.size(); ++b) {
+      block_sq_norms_[b] = static_cast<double>(params[b].grad.squaredNorm());
+      total_sq += block_sq_norms_[b];
+    }
+    if (!std::isfinite(total_sq)) return diverged("the gradient became infinite or NaN", first);
+    if (diagnostics != nullptr) {
+      for (std::size_t l = 0; l < dense_layers.size(); ++l) {
+        diagnostics->weight_grad_norm[l] += static_cast<double>(dense_layers[l]->weight_grad().norm());
+      }
+    }
+    const double total_norm = std::sqrt(total_sq);
+    if (settings_.clip_grad_norm > 0 && total_norm > settings_.clip_grad_norm) {
+      // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6).
+      const auto scale = static_cast<Scalar>(settings_.clip_grad_norm / (total_norm + 1e-6));
+      for (const ParamBlock& block : params) block.grad *= scale;
+    }
+    if (!optimizer_->step(params, lr, network_.thread_pool())) {
+      return diverged("a weight became infinite or NaN", first);
+    }
+    loss_sum += loss * static_cast<double>(count);
+    ++steps;
+    if (options.on_batch) options.on_batch(first + count, n);
+  }
+  if (diagnostics != nullptr && steps > 0) {
+    for (double& norm : diagnostics->weight_grad_norm) norm /= static_cast<double>(steps);
+  }
+  return n > 0 ? loss_sum / static_cast<double>(n) : 0.0;
+}
+
+}  // namespace mlp

@@ -1,0 +1,95 @@
+// Models for the model-file tests: a small one whose JSON the error tests edit, and one with a
+// layer of every activation in the table (learnable ones both shared and per unit) and dropout.
+#pragma once
+
+#include "mlp/layers.hpp"
+#include "mlp/model_file.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace mlp::test {
+
+inline DataSchema classification_schema() {
+  DataSchema schema;
+  schema.task = Task::kClassification;
+  schema.feature_names = {"f0", "f1", "f2", "f3"};
+  schema.target_names = {"label"};
+  schema.classes = {"a", "b", "c"};
+  schema.standardizer.mean = (Vector(4) << 0.5f, -1.0f, 2.0f, 0.0f).finished();
+  schema.standardizer.scale = (Vector(4) << 1.5f, 0.25f, 3.0f, 1.0f).finished();
+  return schema;
+}
+
+// The activation with every number parameter moved off its default where its range allows, so
+// that a file which dropped a parameter (loading the default) would not pass.
+inline Activation off_default(const ActivationSpec& spec) {
+  Activation activation{&spec, default_values(spec.param_specs())};
+  std::size_t slot = 0;
+  for (const ParamSpec& param : spec.param_specs()) {
+    if (param.kind == ParamKind::kNumber) {
+      for (const double candidate : {param.default_value + 0.125, param.default_value - 0.125}) {
+        if (param.range.contains(candidate)) {
+          activation.params[slot] = candidate;
+          break;
+        }
+      }
+    }
+    slot += static_cast<std::size_t>(param.slots());
+  }
+  return activation;
+}
+
+inline constexpr Index kSampleWidth = 5;
+
+// 4 features -> [linear(5), activation] for every activation (twice for a learnable one: one
+// value shared, then one per unit) -> dropout(0.25) -> linear(3). Learned values are drawn at
+// random, so that each one has to be stored.
+inline Model every_layer_model(std::uint64_t seed) {
+  std::vector<LayerSpec> specs;
+  for (const ActivationSpec& spec : activations()) {
+    specs.push_back(LayerSpec::linear(kSampleWidth));
+    specs.push_back(LayerSpec::activation_of(off_default(spec)));
+    if (spec.learnable) {
+      Activation per_unit = off_default(spec);
+      per_unit.params[static_cast<std::size_t>(slot_of(spec.param_specs(), spec.learnable->count_param))] =
+          kSampleWidth;
+      specs.push_back(LayerSpec::linear(kSampleWidth));
+      specs.push_back(LayerSpec::activation_of(per_unit));
+    }
+  }
+  specs.push_back(LayerSpec::dropout(0.25));
+  Model model{classification_schema(), Network::build(4, specs, 3, Initializer::pytorch_default(), seed)};
+  Rng rng(seed, "learned");
+  for (std::size_t i = 0; i < model.network.layer_count(); ++i) {
+    if (auto* layer = dynamic_cast<ActivationLayer*>(&model.network.layer(i))) {
+      for (Scalar& value : layer->learned()) value = static_cast<Scalar>(rng.uniform(0.05, 0.5));
+    }
+  }
+  return model;
+}
+
+// 4 features -> linear(3) -> prelu with one slope per unit -> dropout(0.5) -> linear(3), for
+// 3 classes: layers[0] linear, [1] activation, [2] dropout, [3] linear.
+inline Model small_model() {
+  Activation prelu = Activation::with_defaults("prelu");
+  prelu.params[static_cast<std::size_t>(slot_of(prelu.spec->param_specs(), "num_parameters"))] = 3;
+  const LayerSpec specs[] = {LayerSpec::linear(3), LayerSpec::activation_of(prelu), LayerSpec::dropout(0.5)};
+  return Model{classification_schema(), Network::build(4, specs, 3, Initializer::pytorch_default(), 7)};
+}
+
+// Random inputs, `features` x n, drawn from a fixed seed.
+inline Matrix random_inputs(Index features, Index n, std::uint64_t seed) {
+  Rng rng(seed, "inputs");
+  Matrix x(features, n);
+  for (Index i = 0; i < x.size(); ++i) x.data()[i] = static_cast<Scalar>(rng.uniform(-3, 3));
+  return x;
+}
+
+inline bool same_bits(const Scalar* a, const Scalar* b, Index n) {
+  return std::memcmp(a, b, static_cast<std::size_t>(n) * sizeof(Scalar)) == 0;
+}
+
+}  // namespace mlp::test
