@@ -3,12 +3,13 @@
 #include "commands.hpp"
 
 #include "mlp/activation_bench.hpp"
-#include "mlp/files.hpp"
 #include "mlp/compare.hpp"
 #include "mlp/config.hpp"
 #include "mlp/error.hpp"
+#include "mlp/files.hpp"
 #include "mlp/memory_budget.hpp"
 #include "mlp/report_html.hpp"
+#include "mlp/text.hpp"
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
@@ -21,35 +22,17 @@
 namespace mlp::app {
 namespace {
 
-// "a,b(x=1, y=2),c" → ["a", "b(x=1, y=2)", "c"]: commas inside parentheses do not split.
-std::vector<std::string> split_top_level(const std::string& text) {
-  std::vector<std::string> parts;
-  std::string current;
-  int depth = 0;
-  for (const char c : text) {
-    if (c == '(') ++depth;
-    if (c == ')') --depth;
-    if (c == ',' && depth == 0) {
-      parts.push_back(current);
-      current.clear();
-    } else {
-      current += c;
-    }
-  }
-  parts.push_back(current);
-  return parts;
-}
-
 // The comma-separated list given to `option` as a JSON array text; numbers stay numbers, names
 // become strings.
 std::string json_list(std::string_view option, const std::string& text, bool numbers) {
   nlohmann::json list = nlohmann::json::array();
-  for (const std::string& item : split_top_level(text)) {
+  for (const std::string_view item : split_top_level(text)) {
     if (numbers) {
       list.push_back(nlohmann::json::parse(item, nullptr, false));
-      if (list.back().is_discarded()) throw InputError(std::string(option) + ": not a number: \"" + item + "\"");
+      if (list.back().is_discarded())
+        throw InputError(std::string(option) + ": not a number: \"" + std::string(item) + "\"");
     } else {
-      list.push_back(item);
+      list.push_back(std::string(item));
     }
   }
   return list.dump();
@@ -77,7 +60,7 @@ int run_bench(const CompareCommandOptions& options) {
   if (options.activations.empty()) {
     for (const ActivationSpec& spec : activations()) list.push_back(Activation::with_defaults(spec.name));
   } else {
-    for (const std::string& text : split_top_level(options.activations)) list.push_back(parse_activation(text));
+    for (const std::string_view text : split_top_level(options.activations)) list.push_back(parse_activation(text));
   }
   spdlog::info("timing forward and backward of {} activations on a 256 x 4096 float32 batch, 1 thread", list.size());
   const std::vector<ActivationCost> costs = bench_activations(list);

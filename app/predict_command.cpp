@@ -1,13 +1,14 @@
 // mlptrain predict and evaluate: a saved model applied to a CSV file.
 #include "commands.hpp"
 
-#include "mlp/files.hpp"
 #include "mlp/error.hpp"
+#include "mlp/files.hpp"
 #include "mlp/loss.hpp"
 #include "mlp/memory_budget.hpp"
 #include "mlp/metrics.hpp"
 #include "mlp/model_file.hpp"
 #include "mlp/records.hpp"
+#include "mlp/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -99,7 +100,7 @@ int run_predict(const PredictOptions& options) {
       std::string line;
       if (id_column) line += csv_field(input.ids[static_cast<std::size_t>(j)], ',') + ",";
       if (classification) line += csv_field(predicted_label(j), ',') + ",";
-      for (Index k = 0; k < numbers.rows(); ++k) line += (k ? "," : "") + format_double(numbers(k, j));
+      for (Index k = 0; k < numbers.rows(); ++k) line += (k ? "," : "") + format_number(numbers(k, j));
       out += line + "\n";
     }
   }

@@ -4,15 +4,16 @@
 #include "console.hpp"
 #include "signals.hpp"
 
-#include "mlp/files.hpp"
 #include "mlp/checkpoint.hpp"
 #include "mlp/config.hpp"
 #include "mlp/error.hpp"
 #include "mlp/experiment.hpp"
+#include "mlp/files.hpp"
 #include "mlp/layers.hpp"
 #include "mlp/memory_budget.hpp"
 #include "mlp/model_file.hpp"
 #include "mlp/records.hpp"
+#include "mlp/text.hpp"
 #include "mlp/thread_pool.hpp"
 #include "mlp/trainer.hpp"
 
@@ -54,7 +55,7 @@ std::string describe_network(const Network& network) {
     if (const auto* activation = dynamic_cast<const ActivationLayer*>(&layer)) {
       text += activation->activation().describe();
     } else if (const auto* dropout = dynamic_cast<const DropoutLayer*>(&layer)) {
-      text += "dropout(" + format_double(dropout->p()) + ")";
+      text += "dropout(" + format_number(dropout->p()) + ")";
     } else {
       text += std::string(layer.type()) + "(" + std::to_string(layer.output_size()) + ")";
     }

@@ -124,11 +124,4 @@ bool is_missing_value(std::string_view text);
 // The message for a failed parse, e.g. `cannot parse "abc" as a number`.
 std::string number_error(NumberStatus status, std::string_view text);
 
-// The offset of the first byte of `text` that is not part of well-formed UTF-8 (no overlong
-// forms, surrogates or code points above U+10FFFF), or std::string_view::npos if there is none.
-std::size_t invalid_utf8_offset(std::string_view text);
-
-// `text` quoted for a message: "text", with quotes and control bytes escaped and long text cut.
-std::string quote_text(std::string_view text);
-
 }  // namespace mlp

@@ -15,10 +15,6 @@
 
 namespace mlp {
 
-// Shortest decimal text that reads back as the same double ("0.1", "1e-05"); "nan"/"inf" for
-// non-finite values.
-std::string format_double(double x);
-
 // metrics.csv: a header and one row per epoch. The wall-time column (`seconds`) is last, so that
 // two runs of the same config compare equal on everything before it.
 std::string metrics_csv(const std::vector<EpochMetrics>& history, Task task);

@@ -3,6 +3,7 @@
 #include "mlp/compare.hpp"
 
 #include "mlp/records.hpp"
+#include "mlp/text.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -126,12 +127,12 @@ std::string compare_csv(const CompareResult& result) {
                     "best_val_loss_mean,epochs_to_target_mean,seconds_per_epoch_mean,dead_fraction_mean," +
                     "saturated_fraction_mean,grad_ratio_mean,wins_vs_baseline,seeds_vs_baseline," +
                     "mean_difference_vs_baseline,diverged\n";
-  auto cell = [](const std::optional<Stat>& s) { return s && s->count ? format_double(s->mean) : std::string(); };
+  auto cell = [](const std::optional<Stat>& s) { return s && s->count ? format_number(s->mean) : std::string(); };
   auto quoted = [](const std::string& text) { return "\"" + text + "\""; };
   for (const ActivationSummary& s : result.summary) {
-    csv += quoted(result.activations[s.activation].describe()) + "," + format_double(s.lr) + "," + quoted(s.init) +
-           "," + cell(s.metric) + "," + (s.metric.count ? format_double(s.metric.std) : "") + "," +
-           cell(s.final_val_loss) + "," + (s.final_val_loss.count ? format_double(s.final_val_loss.std) : "") + "," +
+    csv += quoted(result.activations[s.activation].describe()) + "," + format_number(s.lr) + "," + quoted(s.init) +
+           "," + cell(s.metric) + "," + (s.metric.count ? format_number(s.metric.std) : "") + "," +
+           cell(s.final_val_loss) + "," + (s.final_val_loss.count ? format_number(s.final_val_loss.std) : "") + "," +
            cell(s.best_val_loss) + "," + cell(s.epochs_to_target) + "," + cell(s.seconds_per_epoch) + "," +
            cell(s.dead_fraction) + "," + cell(s.saturated_fraction) + "," + cell(s.grad_ratio) + ",";
     if (s.vs_baseline) {

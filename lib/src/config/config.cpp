@@ -2,10 +2,10 @@
 // keys -> Settings. The library's only entry to configuration.
 #include "mlp/config.hpp"
 
-#include "keys.hpp"
-#include "mlp/csv.hpp"
-#include "mlp/error.hpp"
 #include "io/strict_json.hpp"
+#include "keys.hpp"
+#include "mlp/error.hpp"
+#include "mlp/text.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -39,14 +39,6 @@ std::string override_note(const std::string& path, const Overrides& overrides) {
     if (is_within(it->first, path)) return " (with --set " + set + ")";
   }
   return {};
-}
-
-// Messages are one line: a key or name with a line break in it (JSON allows "a\nb") is shown escaped.
-std::string one_line(std::string text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n' || text[i] == '\r') text.replace(i, 1, text[i] == '\n' ? "\\n" : "\\r");
-  }
-  return text;
 }
 
 InputError config_error(const std::string& source, const schema::PathError& error, const std::string& note) {

@@ -1,30 +1,12 @@
 #include "mlp/param.hpp"
 
+#include "mlp/text.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
 namespace mlp {
-namespace {
-
-// Shortest decimal that reads back as the same double ("0.01", not "0.010000000000000000208").
-std::string format_number(double x) {
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  char buffer[32];
-  // Whole numbers in full ("10", not the equally short "1e+01").
-  if (std::abs(x) < 1e15 && x == std::trunc(x)) {
-    std::snprintf(buffer, sizeof buffer, "%.0f", x);
-    return buffer;
-  }
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, x);
-    if (std::strtod(buffer, nullptr) == x) break;
-  }
-  return buffer;
-}
-
-}  // namespace
-
 bool Range::contains(double x) const {
   if (std::isnan(x)) return false;
   const bool above_lo = lo_open ? x > lo : x >= lo;

@@ -1,5 +1,7 @@
 #include "mlp/csv.hpp"
 
+#include "mlp/text.hpp"
+
 #include <sys/stat.h>
 
 #if defined(__SSE2__)

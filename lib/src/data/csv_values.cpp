@@ -1,5 +1,7 @@
-// The text-level helpers of csv.hpp: number parsing, UTF-8 validation, quoting for messages.
+// The text-level helpers of csv.hpp: strict number parsing and its messages.
 #include "mlp/csv.hpp"
+
+#include "mlp/text.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -44,33 +46,6 @@ NumberStatus parse_as(std::string_view text, T& value) {
   return NumberStatus::kOk;
 }
 
-// The length of the well-formed UTF-8 sequence at text[i], or 0 if there is none (RFC 3629:
-// no overlong forms, no surrogates, nothing above U+10FFFF).
-std::size_t utf8_sequence(std::string_view text, std::size_t i) {
-  const auto lead = static_cast<unsigned char>(text[i]);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  std::uint32_t code = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2, code = lead & 0x1Fu;
-  } else if ((lead & 0xF0u) == 0xE0) {
-    length = 3, code = lead & 0x0Fu;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4, code = lead & 0x07u;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    const auto next = static_cast<unsigned char>(text[i + k]);
-    if ((next & 0xC0u) != 0x80) return 0;
-    code = (code << 6) | (next & 0x3Fu);
-  }
-  if (length == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) return 0;
-  if (length == 4 && (code < 0x10000 || code > 0x10FFFF)) return 0;
-  return length;
-}
-
 }  // namespace
 
 NumberStatus parse_number(std::string_view text, Scalar& value) { return parse_as(text, value); }
@@ -94,40 +69,6 @@ std::string number_error(NumberStatus status, std::string_view text) {
       break;
   }
   return "cannot parse " + quote_text(text) + " as a number";
-}
-
-std::size_t invalid_utf8_offset(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = utf8_sequence(text, i);
-    if (length == 0) return i;
-    i += length;
-  }
-  return std::string_view::npos;
-}
-
-std::string quote_text(std::string_view text) {
-  constexpr std::size_t kMaxShown = 60;
-  constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size();) {
-    if (out.size() > kMaxShown) {
-      out += "...";
-      break;
-    }
-    const std::size_t length = utf8_sequence(text, i);
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (length == 0 || byte < 0x20 || byte == 0x7F) {
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xF];
-      ++i;
-      continue;
-    }
-    if (byte == '"' || byte == '\\') out += '\\';
-    out.append(text.substr(i, length));
-    i += length;
-  }
-  return out + "\"";
 }
 
 }  // namespace mlp

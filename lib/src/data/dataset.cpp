@@ -2,6 +2,7 @@
 
 #include "mlp/csv.hpp"
 #include "mlp/error.hpp"
+#include "mlp/text.hpp"
 #include "split.hpp"
 #include "table.hpp"
 #include "task.hpp"
@@ -72,12 +73,6 @@ Dataset Dataset::subset(const std::vector<Index>& indices) const {
 }
 
 namespace {
-
-std::string format_number(double x) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", x);
-  return text;
-}
 
 // Standardises `data` (read from `source`). A value so far from the training data that it
 // standardises beyond float32 is an error naming it, rather than an infinite input.

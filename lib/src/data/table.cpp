@@ -1,5 +1,7 @@
 #include "table.hpp"
 
+#include "mlp/text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>

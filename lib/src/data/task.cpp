@@ -1,5 +1,7 @@
 #include "task.hpp"
 
+#include "mlp/text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>

@@ -2,6 +2,8 @@
 
 #include "strict_json.hpp"
 
+#include "mlp/text.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -54,11 +56,7 @@ std::string json_text(const nlohmann::ordered_json& json) {
 }
 
 void JsonNode::fail(const std::string& message) const {
-  std::string text = *source_ + ": " + (path_.empty() ? "" : path_ + ": ") + message;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n' || text[i] == '\r') text.replace(i, 1, text[i] == '\n' ? "\\n" : "\\r");
-  }
-  throw InputError(text);
+  throw InputError(one_line(*source_ + ": " + (path_.empty() ? "" : path_ + ": ") + message));
 }
 
 void JsonNode::expect(bool ok, const char* expected) const {

@@ -1,6 +1,6 @@
 #include "json_scan.hpp"
 
-#include "mlp/csv.hpp"
+#include "mlp/text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -63,28 +63,6 @@ std::string line_column_at(std::string_view text, std::size_t index) {
   const std::size_t newline = before.rfind('\n');
   const std::size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
   return std::to_string(line) + ":" + std::to_string(index - line_start + 1);
-}
-
-std::string printable(std::string_view text) {
-  constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    // The length of the UTF-8 sequence this byte starts; 0 for a byte that cannot start one.
-    const std::size_t length = byte < 0x80 ? 1 : byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 0;
-    const bool well_formed = length > 0 && i + length <= text.size() &&
-                             invalid_utf8_offset(text.substr(i, length)) == std::string_view::npos;
-    if (!well_formed || byte < 0x20 || byte == 0x7F) {
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xF];
-      ++i;
-    } else {
-      out.append(text.substr(i, length));
-      i += length;
-    }
-  }
-  return out;
 }
 
 }  // namespace mlp::detail

@@ -20,8 +20,4 @@ std::size_t number_overflow_at(std::string_view text);
 // "3:15": the 1-based line and column (in bytes) of text[index].
 std::string line_column_at(std::string_view text, std::size_t index);
 
-// `text` with control characters and bytes that are not well-formed UTF-8 written as \xNN, so
-// that a message quoting raw input stays one line of valid text.
-std::string printable(std::string_view text);
-
 }  // namespace mlp::detail

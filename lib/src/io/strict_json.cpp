@@ -3,6 +3,7 @@
 #include "json_scan.hpp"
 
 #include "mlp/error.hpp"
+#include "mlp/text.hpp"
 
 #include <algorithm>
 #include <set>
@@ -13,7 +14,6 @@ namespace {
 
 using detail::line_column_at;
 using detail::number_overflow_at;
-using detail::printable;
 using detail::too_deep_at;
 
 // nlohmann's parser reports where it stopped; for the two mistakes people carry over from

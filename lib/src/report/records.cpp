@@ -1,22 +1,16 @@
 #include "mlp/records.hpp"
 
+#include "mlp/text.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 
 namespace mlp {
 
-std::string format_double(double x) {
-  if (std::isnan(x)) return "nan";
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  char buffer[32];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, x);
-  return std::string(buffer, ec == std::errc() ? end : buffer);
-}
-
 namespace {
 
-std::string optional_cell(const std::optional<double>& value) { return value ? format_double(*value) : ""; }
+std::string optional_cell(const std::optional<double>& value) { return value ? format_number(*value) : ""; }
 
 nlohmann::json optional_json(const std::optional<double>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
@@ -29,15 +23,15 @@ std::string metrics_csv(const std::vector<EpochMetrics>& history, Task task) {
   std::string csv = classification ? "epoch,train_loss,val_loss,val_accuracy,lr,seconds\n"
                                    : "epoch,train_loss,val_loss,val_r2,val_rmse,lr,seconds\n";
   for (const EpochMetrics& m : history) {
-    csv += std::to_string(m.epoch) + "," + format_double(m.train_loss) + ",";
+    csv += std::to_string(m.epoch) + "," + format_number(m.train_loss) + ",";
     if (m.val) {
-      csv += format_double(m.val->loss) + ",";
+      csv += format_number(m.val->loss) + ",";
       csv += classification ? optional_cell(m.val->accuracy) + ","
                             : optional_cell(m.val->r2) + "," + optional_cell(m.val->rmse) + ",";
     } else {
       csv += classification ? ",," : ",,,";
     }
-    csv += format_double(m.lr) + "," + format_double(m.seconds) + "\n";
+    csv += format_number(m.lr) + "," + format_number(m.seconds) + "\n";
   }
   return csv;
 }

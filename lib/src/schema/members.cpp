@@ -4,6 +4,7 @@
 #include "schema.hpp"
 
 #include "io/strict_json.hpp"
+#include "mlp/text.hpp"
 #include "suggest.hpp"
 
 #include <algorithm>
@@ -67,31 +68,6 @@ json check_param(const ParamSpec& spec, const json& value, const std::string& pa
 bool is_identifier(std::string_view text) {
   return !text.empty() &&
          std::ranges::all_of(text, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; });
-}
-
-std::string_view trim(std::string_view text) {
-  const std::size_t first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
-
-// "a=1, b=[1, 2]" split at the commas outside brackets.
-std::vector<std::string_view> split_arguments(std::string_view text) {
-  std::vector<std::string_view> items;
-  int depth = 0;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= text.size(); ++i) {
-    if (i == text.size() || (text[i] == ',' && depth == 0)) {
-      items.push_back(trim(text.substr(start, i - start)));
-      start = i + 1;
-    } else if (text[i] == '[' || text[i] == '{') {
-      ++depth;
-    } else if (text[i] == ']' || text[i] == '}') {
-      --depth;
-    }
-  }
-  if (items.size() == 1 && items[0].empty()) items.clear();  // "name()"
-  return items;
 }
 
 }  // namespace
@@ -170,7 +146,7 @@ json parse_call(std::string_view text, const std::string& path) {
   json result = {{"name", std::string(name)}};
   if (open == std::string_view::npos) return result;
   if (!call.ends_with(')')) throw malformed();
-  for (const std::string_view item : split_arguments(call.substr(open + 1, call.size() - open - 2))) {
+  for (const std::string_view item : split_top_level(call.substr(open + 1, call.size() - open - 2))) {
     const std::size_t equals = item.find('=');
     if (equals == std::string_view::npos) throw malformed();
     const std::string key(trim(item.substr(0, equals)));

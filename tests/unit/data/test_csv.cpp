@@ -197,16 +197,3 @@ TEST_CASE("parse_number: from_chars syntax, strict") {
   CHECK(parse("3.4e38").first == NumberStatus::kOk);
   CHECK(number_error(NumberStatus::kInvalid, "abc") == "cannot parse \"abc\" as a number");
 }
-
-TEST_CASE("UTF-8 validation and quoting for messages") {
-  CHECK(invalid_utf8_offset("plain") == std::string_view::npos);
-  CHECK(invalid_utf8_offset("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80") == std::string_view::npos);
-  CHECK(invalid_utf8_offset("caf\xE9") == 3);           // Latin-1
-  CHECK(invalid_utf8_offset("a\xC0\xAF") == 1);         // overlong '/'
-  CHECK(invalid_utf8_offset("\xED\xA0\x80") == 0);      // a surrogate
-  CHECK(invalid_utf8_offset("ab\xE2\x82") == 2);        // truncated
-  CHECK(invalid_utf8_offset("\xF4\x90\x80\x80") == 0);  // above U+10FFFF
-  CHECK(quote_text("a\"b") == "\"a\\\"b\"");
-  CHECK(quote_text("x\xE9\n") == "\"x\\xE9\\x0A\"");
-  CHECK(quote_text(std::string(200, 'y')).size() < 80);
-}

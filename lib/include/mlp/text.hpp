@@ -1,0 +1,41 @@
+// Text every module writes: numbers for people and files, and input shown in one-line messages
+// without letting its bytes (line breaks, control characters, broken UTF-8) through.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mlp {
+
+// The shortest decimal that reads back as the same double ("0.01", not "0.0100000000000000002"),
+// whole numbers below 1e15 in full ("100000", not "1e+05"); "nan", "inf", "-inf" for the rest.
+// Locale-independent. Every number mlptrain writes as text goes through here (metrics.csv,
+// parameter values in descriptions, ranges in messages), so a value reads the same everywhere.
+std::string format_number(double x);
+
+// The offset of the first byte of `text` that is not part of well-formed UTF-8 (RFC 3629: no
+// overlong forms, surrogates or code points above U+10FFFF), or std::string_view::npos.
+std::size_t invalid_utf8_offset(std::string_view text);
+
+// `text` with control characters and bytes that are not well-formed UTF-8 written as \xNN, so
+// that a message quoting raw input stays one line of valid text.
+std::string printable(std::string_view text);
+
+// `text` quoted for a message: "text", printable(), with quotes and backslashes escaped and
+// text longer than about 60 bytes cut ("...").
+std::string quote_text(std::string_view text);
+
+// `text` with its line breaks written as \n and \r: a message built from names a user wrote
+// (a JSON key may hold "a\nb") stays one line, and everything else in it reads as written.
+std::string one_line(std::string_view text);
+
+// `text` without the blanks and line breaks around it.
+std::string_view trim(std::string_view text);
+
+// "a, b(x=1, y=[2, 3]), c" split at the separators outside (), [] and {}; each part trimmed of
+// surrounding blanks. An empty text is no parts.
+std::vector<std::string_view> split_top_level(std::string_view text, char separator = ',');
+
+}  // namespace mlp

@@ -1,0 +1,65 @@
+// The text helpers every module writes with: numbers, and input quoted in one-line messages.
+#include "mlp/text.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+using namespace mlp;
+
+TEST_CASE("format_number: the shortest text that reads back as the same double") {
+  CHECK(format_number(0.01) == "0.01");
+  CHECK(format_number(0.1 + 0.2) == "0.30000000000000004");
+  CHECK(format_number(1e-8) == "1e-08");
+  CHECK(format_number(0.0001) == "0.0001");
+  CHECK(format_number(-2.5) == "-2.5");
+  CHECK(format_number(0) == "0");
+  // Whole numbers in full up to 1e15, like a count or a seed; beyond, the exponent form.
+  CHECK(format_number(100000) == "100000");
+  CHECK(format_number(1048576) == "1048576");
+  CHECK(format_number(1e15) == "1e+15");
+  CHECK(format_number(163173128842498.25) == "163173128842498.25");
+  CHECK(format_number(std::numeric_limits<double>::infinity()) == "inf");
+  CHECK(format_number(-std::numeric_limits<double>::infinity()) == "-inf");
+  CHECK(format_number(std::nan("")) == "nan");
+  for (const double x : {1.0 / 3, 2.0 / 3e-7, 6.02214076e23, 5e-324, 1.7976931348623157e308, 0.1f * 1.0}) {
+    CAPTURE(x);
+    CHECK(std::strtod(format_number(x).c_str(), nullptr) == x);
+  }
+}
+
+TEST_CASE("UTF-8 validation and quoting for messages") {
+  CHECK(invalid_utf8_offset("plain") == std::string_view::npos);
+  CHECK(invalid_utf8_offset("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80") == std::string_view::npos);
+  CHECK(invalid_utf8_offset("caf\xE9") == 3);           // Latin-1
+  CHECK(invalid_utf8_offset("a\xC0\xAF") == 1);         // overlong '/'
+  CHECK(invalid_utf8_offset("\xED\xA0\x80") == 0);      // a surrogate
+  CHECK(invalid_utf8_offset("ab\xE2\x82") == 2);        // truncated
+  CHECK(invalid_utf8_offset("\xF4\x90\x80\x80") == 0);  // above U+10FFFF
+  CHECK(quote_text("a\"b") == "\"a\\\"b\"");
+  CHECK(quote_text("x\xE9\n") == "\"x\\xE9\\x0A\"");
+  CHECK(quote_text(std::string(200, 'y')).size() < 80);
+  CHECK(printable("caf\xC3\xA9\t\x01\xFF") == "caf\xC3\xA9\\x09\\x01\\xFF");
+  CHECK(printable("a\"b\\") == "a\"b\\");  // nothing to escape outside quotes
+}
+
+TEST_CASE("one_line: line breaks escaped, everything else as written") {
+  CHECK(one_line("a\nb\r\nc") == "a\\nb\\r\\nc");
+  CHECK(one_line("tab\tand caf\xC3\xA9") == "tab\tand caf\xC3\xA9");
+}
+
+TEST_CASE("split_top_level: separators inside brackets do not split") {
+  using Parts = std::vector<std::string_view>;
+  CHECK(split_top_level("relu, leaky_relu(negative_slope=0.2),  tanh") ==
+        Parts{"relu", "leaky_relu(negative_slope=0.2)", "tanh"});
+  CHECK(split_top_level("a=1, b=[1, 2], c={\"x\": 1, \"y\": 2}") == Parts{"a=1", "b=[1, 2]", "c={\"x\": 1, \"y\": 2}"});
+  CHECK(split_top_level("hardtanh(min_val=-2, max_val=2)") == Parts{"hardtanh(min_val=-2, max_val=2)"});
+  CHECK(split_top_level("a,,b") == Parts{"a", "", "b"});
+  CHECK(split_top_level("").empty());
+  CHECK(split_top_level("  ").empty());
+  CHECK(split_top_level("1;2", ';') == Parts{"1", "2"});
+  CHECK(trim(" \t x y \r\n") == "x y");
+}
