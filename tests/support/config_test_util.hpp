@@ -5,6 +5,8 @@
 #include "mlp/config.hpp"
 #include "mlp/error.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,6 +21,9 @@ inline constexpr const char* kSource = "configs/x.json";
 inline Settings parse(std::string_view text, const Overrides& overrides = {}) {
   return parse_config_text(text, kSource, "configs", overrides);
 }
+
+// The resolved config, every default filled in, as summary.json records it.
+inline nlohmann::json resolved(const Settings& settings) { return nlohmann::json::parse(settings.resolved_json); }
 
 // The message of the InputError the config raises, or "no error".
 inline std::string error_of(std::string_view text, const Overrides& overrides = {}) {

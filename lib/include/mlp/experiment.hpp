@@ -2,10 +2,10 @@
 // the resolved loss, and the network. Shared by train and compare.
 #pragma once
 
-#include "mlp/config.hpp"
 #include "mlp/dataset.hpp"
 #include "mlp/loss.hpp"
 #include "mlp/network.hpp"
+#include "mlp/settings.hpp"
 
 #include <cstdint>
 #include <span>
@@ -20,6 +20,14 @@ struct Experiment {
   Task task() const { return data.schema.task; }
   Index classes() const { return static_cast<Index>(data.schema.classes.size()); }
 };
+
+// The loss "auto" resolves to: cross_entropy for classification, mse for regression.
+Loss default_loss(Task task);
+
+// Network outputs `loss` needs for a task: classes for cross_entropy, 1 for binary
+// cross-entropy (two classes), the number of targets for regression losses. Throws InputError
+// naming train.loss when the loss does not suit the task.
+Index output_size_for(const Loss& loss, Task task, Index classes, Index targets);
 
 // Loads the data and resolves the loss against the task. Throws InputError.
 Experiment load_experiment(const Settings& settings);

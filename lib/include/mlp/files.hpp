@@ -1,11 +1,18 @@
-// Writing output files so that a crash, a full disk or a kill never leaves half a file behind,
-// and checking that an output folder is writable before any work goes into filling it.
+// The files a run reads and writes: input files read whole with messages that name them, output
+// files written so that a crash, a full disk or a kill never leaves half a file behind, and
+// output folders checked for writing before any work goes into filling them.
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace mlp {
+
+// The whole content of the file at `path`. `what` names it in messages ("config file", "model
+// file"): throws InputError "<path>: is a directory, not a <what>" or "<path>: cannot read the
+// <what>: <reason>" (missing, no permission, a read error).
+std::string read_text_file(const std::filesystem::path& path, std::string_view what);
 
 // Replaces `path` with `content`, atomically: the content goes to a temporary file in the same
 // folder (".<name>.tmp.<pid>.<n>"), which is flushed to disk and then renamed over `path`, and

@@ -3,7 +3,6 @@
 // files and prints nothing (it reports through callbacks).
 #pragma once
 
-#include "mlp/config.hpp"
 #include "mlp/dataset.hpp"
 #include "mlp/diagnostics.hpp"
 #include "mlp/loss.hpp"
@@ -11,6 +10,7 @@
 #include "mlp/network.hpp"
 #include "mlp/optimizer.hpp"
 #include "mlp/rng.hpp"
+#include "mlp/settings.hpp"
 
 #include <atomic>
 #include <functional>
@@ -75,7 +75,7 @@ struct TrainerOptions {
 
 class Trainer {
  public:
-  // `loss` must suit `task` and the network's outputs (see output_size_for).
+  // `loss` must suit `task` and the network's outputs (see output_size_for in experiment.hpp).
   Trainer(const TrainSettings& settings, Network& network, Loss loss, Task task, Index classes);
 
   // Trains from the current state (epoch 0, or where restore() put it) to settings.epochs, or
@@ -119,13 +119,5 @@ class Trainer {
   int best_epoch_ = 0;
   std::vector<Vector> fallback_weights_;
 };
-
-// The loss "auto" resolves to: cross_entropy for classification, mse for regression.
-Loss default_loss(Task task);
-
-// Network outputs `loss` needs for a task: classes for cross_entropy, 1 for binary
-// cross-entropy (two classes), the number of targets for regression losses. Throws InputError
-// naming train.loss when the loss does not suit the task.
-Index output_size_for(const Loss& loss, Task task, Index classes, Index targets);
 
 }  // namespace mlp

@@ -35,7 +35,6 @@ namespace {
 // The model settings with every hidden activation that follows model.activation replaced.
 ModelSettings with_activation(const ModelSettings& model, const Activation& activation) {
   ModelSettings replaced = model;
-  replaced.activation = activation;
   for (LayerSpec& layer : replaced.hidden) {
     if (layer.type == LayerSpec::Type::kActivation && layer.follows_model_activation) layer.activation = activation;
   }

@@ -83,7 +83,7 @@ nlohmann::json compare_json(const CompareResult& result, const Settings& setting
   j["version"] = 1;
   j["mlptrain_version"] = MLP_VERSION;
   j["config_file"] = settings.config_path.string();
-  j["config"] = settings.resolved;
+  j["config"] = nlohmann::json::parse(settings.resolved_json);
   j["task"] = task_name(result.task);
   j["metric"] = metric_name(result.task);
   nlohmann::json activations = nlohmann::json::array();

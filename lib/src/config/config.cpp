@@ -5,12 +5,8 @@
 #include "io/strict_json.hpp"
 #include "keys.hpp"
 #include "mlp/error.hpp"
+#include "mlp/files.hpp"
 #include "mlp/text.hpp"
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 
 namespace mlp {
 namespace {
@@ -48,16 +44,8 @@ InputError config_error(const std::string& source, const schema::PathError& erro
 }  // namespace
 
 Settings parse_config(const std::filesystem::path& config_path, const Overrides& overrides) {
-  const std::string source = config_path.string();
-  std::error_code error;
-  if (std::filesystem::is_directory(config_path, error)) {
-    throw InputError(source + ": is a directory, not a config file");
-  }
-  std::ifstream file(config_path, std::ios::binary);
-  if (!file) throw InputError(source + ": cannot open the config file: " + std::strerror(errno));
-  const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  if (file.bad()) throw InputError(source + ": cannot read the config file: " + std::strerror(errno));
-  return parse_config_text(text, source, config_path.parent_path(), overrides);
+  return parse_config_text(read_text_file(config_path, "config file"), config_path.string(), config_path.parent_path(),
+                           overrides);
 }
 
 Settings parse_config_text(std::string_view text, const std::string& source, const std::filesystem::path& base_dir,
@@ -96,7 +84,7 @@ Settings parse_config_text(std::string_view text, const std::string& source, con
   for (const schema::Key& key : config_keys()) {
     if (key.store != nullptr) key.store(*schema::find_path(context.resolved, key.path), settings);
   }
-  settings.resolved = std::move(context.resolved);
+  settings.resolved_json = context.resolved.dump();
   return settings;
 }
 

@@ -125,8 +125,7 @@ const Key kKeys[] = {
      .default_json = "\"relu\"",
      .description =
          "the hidden activation (and that of model.layers entries {\"type\": \"activation\"} that name none)",
-     .family = &activation_family(),
-     .store = [](const json& v, Settings& s) { s.model.activation = activation_from(v); }},
+     .family = &activation_family()},
     {.path = "model.dropout",
      .type = Type::kNumber,
      .default_json = "0",

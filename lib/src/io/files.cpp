@@ -1,5 +1,6 @@
-// Atomic file replacement with POSIX calls: std::ofstream can neither fsync nor say why a write
-// failed, and both matter here (a model file must survive a crash, a full disk must be named).
+// Reading and atomically replacing files with POSIX calls: std::ofstream can neither fsync nor
+// say why a write failed, and both matter here (a model file must survive a crash, a full disk
+// must be named).
 #include "mlp/files.hpp"
 
 #include "mlp/error.hpp"
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -98,6 +100,30 @@ void write_in_place(const fs::path& path, std::string_view content) {
 }
 
 }  // namespace
+
+std::string read_text_file(const fs::path& path, std::string_view what) {
+  const auto fail = [&](int err) {
+    if (err == EISDIR) return InputError(path.string() + ": is a directory, not a " + std::string(what));
+    return InputError(path.string() + ": cannot read the " + std::string(what) + ": " + reason(err));
+  };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw fail(errno);
+  std::string text;
+  std::array<char, 1 << 16> buffer;
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      throw fail(err);
+    }
+    text.append(buffer.data(), static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return text;
+}
 
 void write_file_atomically(const fs::path& given, std::string_view content, Durability durability) {
   const bool sync = durability == Durability::kSynced;

@@ -2,6 +2,7 @@
 
 #include "strict_json.hpp"
 
+#include "mlp/files.hpp"
 #include "mlp/text.hpp"
 
 #include <algorithm>
@@ -25,26 +26,10 @@ std::string joined(const auto& names) {
   return text;
 }
 
-std::string read_file(const std::filesystem::path& path, std::string_view what) {
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
-  if (!file)
-    throw InputError(path.string() + ": cannot read the " + std::string(what) + ": " +
-                     std::generic_category().message(errno));
-  std::string text;
-  char buffer[1 << 16];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, n);
-  if (std::ferror(file.get())) {
-    throw InputError(path.string() + ": cannot read the " + std::string(what) + ": " +
-                     std::generic_category().message(errno));
-  }
-  return text;
-}
-
 }  // namespace
 
 nlohmann::ordered_json read_json_file(const std::filesystem::path& path, std::string_view what) {
-  return read_json<nlohmann::ordered_json>(read_file(path, what), path.string(), what);
+  return read_json<nlohmann::ordered_json>(read_text_file(path, what), path.string(), what);
 }
 
 std::string json_text(const nlohmann::ordered_json& json) {

@@ -118,7 +118,7 @@ nlohmann::json summary_json(const Settings& settings, const Experiment& experime
   j["mlptrain_version"] = MLP_VERSION;
   j["command"] = info.command;
   j["config_file"] = settings.config_path.string();
-  j["config"] = settings.resolved;
+  j["config"] = nlohmann::json::parse(settings.resolved_json);
   j["defaulted"] = settings.defaulted;
   j["data"] = {{"task", task_name(schema.task)},
                {"features", schema.feature_names},

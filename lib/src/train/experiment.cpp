@@ -2,7 +2,6 @@
 
 #include "mlp/error.hpp"
 #include "mlp/memory_budget.hpp"
-#include "mlp/trainer.hpp"
 
 namespace mlp {
 namespace {
@@ -18,6 +17,26 @@ double data_bytes(const TrainingData& data) {
 }
 
 }  // namespace
+
+Loss default_loss(Task task) { return Loss::with_defaults(task == Task::kClassification ? "cross_entropy" : "mse"); }
+
+Index output_size_for(const Loss& loss, Task task, Index classes, Index targets) {
+  const bool class_loss = loss.spec->target == TargetKind::kClassIndex;
+  if (class_loss != (task == Task::kClassification)) {
+    throw InputError("train.loss: " + std::string(loss.spec->name) + " does not suit a " + task_name(task) +
+                     " task; use " +
+                     (task == Task::kClassification ? "cross_entropy or bce_with_logits" : "mse, l1 or huber"));
+  }
+  if (!class_loss) return targets;
+  if (loss.spec->transform == OutputTransform::kSigmoid) {
+    if (classes != 2) {
+      throw InputError("train.loss: " + std::string(loss.spec->name) + " needs exactly 2 classes, the data has " +
+                       std::to_string(classes) + "; use cross_entropy");
+    }
+    return 1;
+  }
+  return classes;
+}
 
 Experiment load_experiment(const Settings& settings) {
   Experiment experiment;

@@ -33,7 +33,7 @@ TEST_CASE("config: --set overrides") {
                                        {"data.target", "null"},
                                        {"train.schedule", R"j({"name": "step", "gamma": 0.5})j"}});
     CHECK(s.train.epochs == 5);
-    CHECK(s.model.activation.spec->name == "tanh");
+    CHECK(s.model.hidden[1].activation.spec->name == "tanh");
     CHECK(hidden_units(s) == std::vector<std::string>{"32", "tanh", "8", "tanh"});
     CHECK(s.data.val_fraction == 0.5);
     CHECK(s.data.targets.empty());
@@ -46,11 +46,11 @@ TEST_CASE("config: --set overrides") {
     ParamValues expected = default_values(s.train.optimizer.spec->param_specs());
     expected[0] = 0.05;
     CHECK(s.train.optimizer.params == expected);
-    CHECK(s.resolved["train"]["optimizer"]["lr"] == 0.05);
+    CHECK(resolved(s)["train"]["optimizer"]["lr"] == 0.05);
     // An absent value is promoted from its default: relu -> leaky_relu needs the name first.
     const Settings t =
         parse(with_train(""), {{"model.activation", "leaky_relu"}, {"model.activation.negative_slope", "0.3"}});
-    CHECK(t.model.activation.describe() == "leaky_relu(negative_slope=0.3)");
+    CHECK(t.model.hidden[1].activation.describe() == "leaky_relu(negative_slope=0.3)");
     const Settings u = parse(with_train(""), {{"train.optimizer.betas", "[0.8, 0.9]"}});
     CHECK(u.train.optimizer.spec->name == "adam");
     CHECK(u.train.optimizer.params[1] == 0.8);
@@ -131,7 +131,7 @@ TEST_CASE("config: defaulted values are recorded by path") {
   CHECK(contains(s.defaulted, "train.schedule"));
   CHECK_FALSE(contains(s.defaulted, "train.schedule.warmup_epochs"));
   // The resolved config holds every value, given or not.
-  CHECK(s.resolved["train"]["epochs"] == 3);
-  CHECK(s.resolved["train"]["batch_size"] == 32);
-  CHECK(s.resolved["model"]["activation"] == nlohmann::json{{"name", "leaky_relu"}, {"negative_slope", 0.01}});
+  CHECK(resolved(s)["train"]["epochs"] == 3);
+  CHECK(resolved(s)["train"]["batch_size"] == 32);
+  CHECK(resolved(s)["model"]["activation"] == nlohmann::json{{"name", "leaky_relu"}, {"negative_slope", 0.01}});
 }

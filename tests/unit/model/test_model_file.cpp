@@ -175,7 +175,7 @@ TEST_CASE("model files that cannot be read or parsed name the path and the reaso
   TempDir dir;
   const auto path = dir / "model.json";
   CHECK(load_error(path) == path.string() + ": cannot read the model file: No such file or directory");
-  CHECK(load_error(dir.path()) == dir.path().string() + ": cannot read the model file: Is a directory");
+  CHECK(load_error(dir.path()) == dir.path().string() + ": is a directory, not a model file");
 
   write_text(path, "{\n  \"format\": mlptrain\n}\n");
   CHECK(load_error(path) == path.string() +
@@ -209,8 +209,7 @@ TEST_CASE("scripts/to_torch.py builds a torch.nn.Sequential that predicts what m
     MESSAGE("skipped: /usr/bin/python3 cannot import torch");
     return;
   }
-  const std::filesystem::path script =
-      std::filesystem::path(MLP_SOURCE_DIR) / "scripts" / "to_torch.py";
+  const std::filesystem::path script = std::filesystem::path(MLP_SOURCE_DIR) / "scripts" / "to_torch.py";
   TempDir dir;
   Model model = every_layer_model(21);
   save_model(model, dir / "model.json");
