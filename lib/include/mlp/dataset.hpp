@@ -86,10 +86,28 @@ struct TrainingData {
   std::vector<std::string> notes;
 };
 
-// Loads the training file (and the validation and test files when given), decides the task and
-// classes, splits off the validation set (seeded by `seed`, stratified for classification),
-// fits the standardisation on the training split and applies it to every split.
-// Throws InputError naming the file and line:column for anything wrong in the data.
+// The files of a training run as read, before the validation split and the standardisation,
+// which depend on the seed: `compare` reads them once and prepares them for each of its seeds.
+struct TrainingFiles {
+  DataSchema schema;            // columns, task and classes (no standardisation yet)
+  Dataset train;                // every row of data.train
+  std::optional<Dataset> val;   // data.val, when given
+  std::optional<Dataset> test;  // data.test, when given
+  // What reading each file decided without being asked (see TrainingData::notes).
+  std::vector<std::string> train_notes, val_notes, test_notes;
+};
+
+// Reads the training file (and the validation and test files when given) and decides the task
+// and classes. Throws InputError naming the file and line:column for anything wrong in the data.
+TrainingFiles read_training_files(const DataSettings& settings);
+
+// Splits off the validation set (seeded by `seed`, stratified for classification) unless a
+// validation file was read, fits the standardisation on the training split and applies it to
+// every split. Throws InputError when there are too few rows to split or a value standardises
+// beyond float32.
+TrainingData prepare_training_data(TrainingFiles files, const DataSettings& settings, std::uint64_t seed);
+
+// read_training_files, then prepare_training_data.
 TrainingData load_training_data(const DataSettings& settings, std::uint64_t seed);
 
 // Reads a CSV for a trained model: the schema's feature columns by name (a missing one is an

@@ -29,7 +29,11 @@ Loss default_loss(Task task);
 // naming train.loss when the loss does not suit the task.
 Index output_size_for(const Loss& loss, Task task, Index classes, Index targets);
 
-// Loads the data and resolves the loss against the task. Throws InputError.
+// The experiment on `data` (loaded and prepared for the settings): the loss resolved against the
+// data's task. Throws InputError naming the config file when train.loss does not suit it.
+Experiment make_experiment(const Settings& settings, TrainingData data);
+
+// Loads the data for settings.train.seed, then make_experiment. Throws InputError.
 Experiment load_experiment(const Settings& settings);
 
 // The network the settings describe for this experiment's data, initialised from `seed` with

@@ -95,12 +95,11 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
   }
 
   // The split and standardisation depend on the seed, so each seed has its own data; every
-  // activation and rate shares it.
+  // activation and rate shares it. The files are read once.
+  const TrainingFiles files = read_training_files(settings.data);
   std::vector<Experiment> experiments;
   for (const std::uint64_t seed : result.seeds) {
-    Settings seeded = settings;
-    seeded.train.seed = seed;
-    experiments.push_back(load_experiment(seeded));
+    experiments.push_back(make_experiment(settings, prepare_training_data(files, settings.data, seed)));
     if (!experiments.back().data.val || experiments.back().data.val->size() == 0) {
       throw InputError("compare: needs validation data to compare on; set data.val_fraction > 0 or data.val");
     }

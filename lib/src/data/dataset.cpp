@@ -147,9 +147,9 @@ std::optional<Dataset> split_validation(Dataset& all, const DataSettings& settin
 
 }  // namespace
 
-TrainingData load_training_data(const DataSettings& settings, std::uint64_t seed) {
-  TrainingData out;
-  DataSchema& schema = out.schema;
+TrainingFiles read_training_files(const DataSettings& settings) {
+  TrainingFiles files;
+  DataSchema& schema = files.schema;
   CsvReader reader(settings.train, settings.csv.delimiter);
   const detail::ColumnChoice columns = detail::choose_columns(reader, settings);
   detail::TableSpec spec;
@@ -157,34 +157,51 @@ TrainingData load_training_data(const DataSettings& settings, std::uint64_t seed
   spec.target_columns = columns.targets;
   spec.mode = detail::training_target_mode(settings, columns);
   spec.missing = settings.csv.missing;
-  detail::Table table = read_rows(reader, spec, &out.notes);
+  detail::Table table = read_rows(reader, spec, &files.train_notes);
   for (const int c : columns.features) schema.feature_names.push_back(reader.header()[static_cast<std::size_t>(c)]);
   for (const int c : columns.targets) schema.target_names.push_back(reader.header()[static_cast<std::size_t>(c)]);
   if (!settings.task && columns.targets.size() > 1) {
-    out.notes.push_back("task: regression (detected: " + std::to_string(columns.targets.size()) +
-                        " target columns; classification takes one)");
+    files.train_notes.push_back("task: regression (detected: " + std::to_string(columns.targets.size()) +
+                                " target columns; classification takes one)");
   }
-  Dataset all;
-  all.targets = detail::resolve_targets(table, spec.mode, reader, columns.targets.front(), schema, out.notes);
-  all.features = std::move(table.features);
-  all.lines = std::move(table.lines);
-
+  files.train.targets =
+      detail::resolve_targets(table, spec.mode, reader, columns.targets.front(), schema, files.train_notes);
+  files.train.features = std::move(table.features);
+  files.train.lines = std::move(table.lines);
   if (settings.val) {
-    out.val = read_with_schema(*settings.val, schema, true, settings.csv, std::nullopt, &out.notes).data;
-  } else if (settings.val_fraction > 0) {
-    out.val = split_validation(all, settings, schema, seed, out.notes);
+    files.val = read_with_schema(*settings.val, schema, true, settings.csv, std::nullopt, &files.val_notes).data;
   }
-  out.train = std::move(all);
   if (settings.test) {
-    out.test = read_with_schema(*settings.test, schema, true, settings.csv, std::nullopt, &out.notes).data;
+    files.test = read_with_schema(*settings.test, schema, true, settings.csv, std::nullopt, &files.test_notes).data;
   }
+  return files;
+}
 
+TrainingData prepare_training_data(TrainingFiles files, const DataSettings& settings, std::uint64_t seed) {
+  TrainingData out;
+  out.schema = std::move(files.schema);
+  out.notes = std::move(files.train_notes);
+  if (files.val) {
+    out.val = std::move(files.val);
+    out.notes.insert(out.notes.end(), files.val_notes.begin(), files.val_notes.end());
+  } else if (settings.val_fraction > 0) {
+    out.val = split_validation(files.train, settings, out.schema, seed, out.notes);
+  }
+  out.train = std::move(files.train);
+  out.test = std::move(files.test);
+  out.notes.insert(out.notes.end(), files.test_notes.begin(), files.test_notes.end());
+
+  DataSchema& schema = out.schema;
   const Index d = out.train.features.rows();
   schema.standardizer = settings.standardize ? Standardizer::fit(cview(out.train.features)) : Standardizer::identity(d);
   standardize(schema, out.train, settings.train.string());
   if (out.val) standardize(schema, *out.val, settings.val ? settings.val->string() : settings.train.string());
   if (out.test) standardize(schema, *out.test, settings.test->string());
   return out;
+}
+
+TrainingData load_training_data(const DataSettings& settings, std::uint64_t seed) {
+  return prepare_training_data(read_training_files(settings), settings, seed);
 }
 
 ModelInput load_model_input(const std::filesystem::path& path, const DataSchema& schema, bool with_targets,

@@ -38,9 +38,9 @@ Index output_size_for(const Loss& loss, Task task, Index classes, Index targets)
   return classes;
 }
 
-Experiment load_experiment(const Settings& settings) {
+Experiment make_experiment(const Settings& settings, TrainingData data) {
   Experiment experiment;
-  experiment.data = load_training_data(settings.data, settings.train.seed);
+  experiment.data = std::move(data);
   const Task task = experiment.task();
   experiment.loss = settings.train.loss ? *settings.train.loss : default_loss(task);
   try {
@@ -51,6 +51,10 @@ Experiment load_experiment(const Settings& settings) {
     throw InputError(settings.config_path.string() + ": " + e.what());
   }
   return experiment;
+}
+
+Experiment load_experiment(const Settings& settings) {
+  return make_experiment(settings, load_training_data(settings.data, settings.train.seed));
 }
 
 Network build_network(const ModelSettings& model, const Initializer& init, const Experiment& experiment,
