@@ -22,7 +22,8 @@ struct RunOrigin {
 };
 
 inline constexpr const char* kCheckpointFormat = "mlptrain-checkpoint";
-inline constexpr int kCheckpointFormatVersion = 1;
+// Version 2: epochs and evaluations written as summary.json writes them (records.hpp).
+inline constexpr int kCheckpointFormatVersion = 2;
 
 // The checkpoint as JSON text (doubles and floats written so that they read back exactly).
 std::string checkpoint_text(const RunOrigin& origin, const Model& model, const TrainerState& state);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace mlp {
@@ -67,6 +68,9 @@ class Network {
   // Outputs for any number of samples, computed in evaluation mode in chunks of the reserved
   // batch size. `output` is output_size x input.cols().
   void predict(ConstMatrixView input, MatrixView output);
+
+  // The architecture in one line: "4 → linear(16) → relu → dropout(0.5) → linear(3)".
+  std::string describe() const;
 
   // Every learnable parameter, layer by layer; the views stay valid while the network lives.
   std::span<const ParamBlock> parameters() const { return parameters_; }

@@ -2,6 +2,7 @@
 // table (the summary).
 #include "mlp/compare.hpp"
 
+#include "io/json_optional.hpp"
 #include "mlp/records.hpp"
 #include "mlp/text.hpp"
 
@@ -17,10 +18,6 @@ nlohmann::json stat_json(const Stat& s) {
 }
 
 nlohmann::json stat_json(const std::optional<Stat>& s) { return s ? stat_json(*s) : nlohmann::json(nullptr); }
-
-nlohmann::json optional_json(const std::optional<double>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
 
 const char* metric_name(Task task) { return task == Task::kClassification ? "val_accuracy" : "val_r2"; }
 

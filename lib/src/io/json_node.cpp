@@ -101,6 +101,11 @@ double JsonNode::number() const {
   return x;
 }
 
+std::optional<double> JsonNode::optional_number() const {
+  if (json_->is_null()) return std::nullopt;
+  return number();
+}
+
 std::int64_t JsonNode::integer() const {
   expect(json_->is_number(), "integer");
   if (json_->is_number_unsigned() && json_->get<std::uint64_t>() > std::uint64_t(INT64_MAX)) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,7 +46,8 @@ class JsonNode {
 
   std::string string() const;
   bool boolean() const;
-  double number() const;  // any finite number
+  double number() const;                          // any finite number
+  std::optional<double> optional_number() const;  // null, or any finite number
   std::int64_t integer() const;
   Index count(Index min) const;  // an integer >= min, e.g. a layer's units
   Scalar scalar() const;         // a number that stays finite as a Scalar (float32)

@@ -2,6 +2,7 @@
 
 #include "mlp/error.hpp"
 #include "mlp/layers.hpp"
+#include "mlp/text.hpp"
 
 #include <algorithm>
 #include <string>
@@ -128,6 +129,21 @@ Index Network::parameter_count() const {
   Index count = 0;
   for (const ParamBlock& block : parameters_) count += block.value.size();
   return count;
+}
+
+std::string Network::describe() const {
+  std::string text = std::to_string(input_size());
+  for (const auto& layer : layers_) {
+    text += " → ";
+    if (const auto* activation = dynamic_cast<const ActivationLayer*>(layer.get())) {
+      text += activation->activation().describe();
+    } else if (const auto* dropout = dynamic_cast<const DropoutLayer*>(layer.get())) {
+      text += "dropout(" + format_number(dropout->p()) + ")";
+    } else {
+      text += std::string(layer->type()) + "(" + std::to_string(layer->output_size()) + ")";
+    }
+  }
+  return text;
 }
 
 void Network::set_thread_pool(ThreadPool* pool) {

@@ -1,5 +1,6 @@
 #include "mlp/checkpoint.hpp"
 
+#include "epoch_record.hpp"
 #include "io/json_node.hpp"
 
 #include <cstdint>
@@ -40,73 +41,16 @@ Rng::State read_rng(const JsonNode& node) {
   return state;
 }
 
-Json optional_json(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
-
-std::optional<double> read_optional(const JsonNode& node) {
-  if (node.json().is_null()) return std::nullopt;
-  return node.number();
+// An epoch as records write it, with its wall time: resuming must give back the same history.
+Json epoch_json_with_time(const EpochMetrics& m, const DataSchema& schema) {
+  Json j(epoch_json(m, schema));
+  j["seconds"] = m.seconds;
+  return j;
 }
 
-Json evaluation_json(const Evaluation& e) {
-  Json per_class = Json::array();
-  for (const ClassMetrics& m : e.per_class) {
-    per_class.push_back({{"precision", m.precision}, {"recall", m.recall}, {"f1", m.f1}, {"support", m.support}});
-  }
-  return {{"loss", e.loss},
-          {"samples", e.samples},
-          {"accuracy", optional_json(e.accuracy)},
-          {"confusion", e.confusion},
-          {"per_class", per_class},
-          {"mse", optional_json(e.mse)},
-          {"rmse", optional_json(e.rmse)},
-          {"mae", optional_json(e.mae)},
-          {"r2", optional_json(e.r2)}};
-}
-
-Evaluation read_evaluation(const JsonNode& node) {
-  Evaluation e;
-  e.loss = node["loss"].number();
-  e.samples = node["samples"].integer();
-  e.accuracy = read_optional(node["accuracy"]);
-  const JsonNode confusion = node["confusion"];
-  for (std::size_t t = 0; t < confusion.size(); ++t) {
-    std::vector<Index> row;
-    for (std::size_t p = 0; p < confusion[t].size(); ++p) row.push_back(confusion[t][p].integer());
-    e.confusion.push_back(std::move(row));
-  }
-  const JsonNode per_class = node["per_class"];
-  for (std::size_t c = 0; c < per_class.size(); ++c) {
-    const JsonNode m = per_class[c];
-    e.per_class.push_back({m["precision"].number(), m["recall"].number(), m["f1"].number(), m["support"].integer()});
-  }
-  e.mse = read_optional(node["mse"]);
-  e.rmse = read_optional(node["rmse"]);
-  e.mae = read_optional(node["mae"]);
-  e.r2 = read_optional(node["r2"]);
-  return e;
-}
-
-Json epoch_json(const EpochMetrics& m) {
-  return {{"epoch", m.epoch},
-          {"train_loss", m.train_loss},
-          {"val", m.val ? evaluation_json(*m.val) : Json(nullptr)},
-          {"lr", m.lr},
-          {"seconds", m.seconds}};
-}
-
-EpochMetrics read_epoch(const JsonNode& node) {
-  EpochMetrics m;
-  m.epoch = static_cast<int>(node["epoch"].integer());
-  m.train_loss = node["train_loss"].number();
-  if (!node["val"].json().is_null()) m.val = read_evaluation(node["val"]);
-  m.lr = node["lr"].number();
-  m.seconds = node["seconds"].number();
-  return m;
-}
-
-Json state_json(const TrainerState& state) {
+Json state_json(const TrainerState& state, const DataSchema& schema) {
   Json history = Json::array();
-  for (const EpochMetrics& m : state.history) history.push_back(epoch_json(m));
+  for (const EpochMetrics& m : state.history) history.push_back(epoch_json_with_time(m, schema));
   Json fallback = Json::array();
   for (const Vector& v : state.fallback_weights) fallback.push_back(vector_json(v));
   Json buffers = Json::array();
@@ -126,15 +70,18 @@ Json state_json(const TrainerState& state) {
           {"dropout_rngs", dropout}};
 }
 
-TrainerState read_state(const JsonNode& node) {
+TrainerState read_state(const JsonNode& node, const DataSchema& schema) {
   TrainerState state;
   state.epochs_done = static_cast<int>(node["epochs_done"].integer());
   const JsonNode history = node["history"];
-  for (std::size_t i = 0; i < history.size(); ++i) state.history.push_back(read_epoch(history[i]));
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    state.history.push_back(read_epoch(history[i], schema));
+    state.history.back().seconds = history[i]["seconds"].number();
+  }
   if (state.history.size() != static_cast<std::size_t>(state.epochs_done)) {
     history.fail("expected one entry per finished epoch (" + std::to_string(state.epochs_done) + ")");
   }
-  const std::optional<double> best = read_optional(node["best_monitored"]);
+  const std::optional<double> best = node["best_monitored"].optional_number();
   state.best_monitored = best ? *best : INFINITY;
   state.epochs_without_improvement = static_cast<int>(node["epochs_without_improvement"].integer());
   state.best_epoch = static_cast<int>(node["best_epoch"].integer());
@@ -160,7 +107,7 @@ std::string checkpoint_text(const RunOrigin& origin, const Model& model, const T
       {"origin",
        {{"config_path", origin.config_path.string()}, {"config_text", origin.config_text}, {"overrides", overrides}}},
       {"model", model_to_json(model)},
-      {"trainer", state_json(state)}};
+      {"trainer", state_json(state, model.schema)}};
   return checkpoint.dump() + "\n";
 }
 
@@ -195,7 +142,8 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
   }
   // Through the node, so that a missing "model" is "<path>: model: missing", not nlohmann's throw.
   Model model = model_from_json(root["model"].json(), source + ": model");
-  return {std::move(run), std::move(model), read_state(root["trainer"])};
+  TrainerState state = read_state(root["trainer"], model.schema);
+  return {std::move(run), std::move(model), std::move(state)};
 }
 
 }  // namespace mlp

@@ -1,8 +1,12 @@
+// Each record of a run written once: an epoch (metrics.csv, summary.json, checkpoints), an
+// evaluation (summary.json, `evaluate`, checkpoints) and the run summary; and read back from a
+// checkpoint by the same definitions.
 #include "mlp/records.hpp"
 
+#include "epoch_record.hpp"
+#include "io/json_optional.hpp"
 #include "mlp/text.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -11,10 +15,6 @@ namespace mlp {
 namespace {
 
 std::string optional_cell(const std::optional<double>& value) { return value ? format_number(*value) : ""; }
-
-nlohmann::json optional_json(const std::optional<double>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
 
 }  // namespace
 
@@ -101,15 +101,49 @@ std::string evaluation_text(const Evaluation& e, const DataSchema& schema) {
   return text;
 }
 
-namespace {
-
 nlohmann::json epoch_json(const EpochMetrics& m, const DataSchema& schema) {
   nlohmann::json j = {{"epoch", m.epoch}, {"train_loss", m.train_loss}, {"lr", m.lr}};
   if (m.val) j["val"] = evaluation_json(*m.val, schema);
   return j;
 }
 
-}  // namespace
+Evaluation read_evaluation(const JsonNode& node, const DataSchema& schema) {
+  Evaluation e;
+  e.loss = node["loss"].number();
+  e.samples = node["samples"].integer();
+  if (schema.task == Task::kRegression) {
+    e.mse = node["mse"].optional_number();
+    e.rmse = node["rmse"].optional_number();
+    e.mae = node["mae"].optional_number();
+    e.r2 = node["r2"].optional_number();
+    return e;
+  }
+  e.accuracy = node["accuracy"].optional_number();
+  const std::size_t classes = schema.classes.size();
+  const JsonNode confusion = node["confusion_matrix"];
+  confusion.expect_size(classes, "rows (one per class)");
+  for (std::size_t t = 0; t < classes; ++t) {
+    confusion[t].expect_size(classes, "counts (one per class)");
+    std::vector<Index> row;
+    for (std::size_t p = 0; p < classes; ++p) row.push_back(confusion[t][p].integer());
+    e.confusion.push_back(std::move(row));
+  }
+  const JsonNode per_class = node["per_class"];
+  for (const std::string& label : schema.classes) {
+    const JsonNode m = per_class[label];
+    e.per_class.push_back({m["precision"].number(), m["recall"].number(), m["f1"].number(), m["support"].integer()});
+  }
+  return e;
+}
+
+EpochMetrics read_epoch(const JsonNode& node, const DataSchema& schema) {
+  EpochMetrics m;
+  m.epoch = static_cast<int>(node["epoch"].integer());
+  m.train_loss = node["train_loss"].number();
+  m.lr = node["lr"].number();
+  if (node.has("val")) m.val = read_evaluation(node["val"], schema);
+  return m;
+}
 
 nlohmann::json summary_json(const Settings& settings, const Experiment& experiment, const Network& network,
                             const TrainResult& result, const std::optional<Evaluation>& test, const RunInfo& info) {

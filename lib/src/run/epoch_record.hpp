@@ -1,0 +1,23 @@
+// An epoch's record as JSON, written once for summary.json (its final and best epochs) and for
+// checkpoints (every epoch so far, with its time), and read back from a checkpoint by the same
+// definition. Private to the run module; records.hpp has the public records.
+#pragma once
+
+#include "io/json_node.hpp"
+#include "mlp/dataset.hpp"
+#include "mlp/metrics.hpp"
+#include "mlp/trainer.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace mlp {
+
+// {"epoch", "train_loss", "lr", and "val": evaluation_json when there was validation}.
+nlohmann::json epoch_json(const EpochMetrics& metrics, const DataSchema& schema);
+
+// The inverses, for the schema the record was written with; a damaged record fails with its
+// JSON path (InputError, see JsonNode). The epoch's time is not part of the record.
+EpochMetrics read_epoch(const JsonNode& node, const DataSchema& schema);
+Evaluation read_evaluation(const JsonNode& node, const DataSchema& schema);
+
+}  // namespace mlp
