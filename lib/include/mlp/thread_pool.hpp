@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -24,7 +25,10 @@ class ThreadPool {
   int size() const { return static_cast<int>(workers_.size()) + 1; }
 
   // Calls part(i) for i in [0, parts), spread over the pool, and returns when all are done.
-  // Allocation-free: `part` is passed by reference, not wrapped in a std::function.
+  // Parts are handed out in order to whichever thread is free, so parts of unequal cost balance
+  // themselves. When a part throws, the parts no thread has started are skipped and the first
+  // exception is rethrown here once the others have finished. Allocation-free: `part` is passed
+  // by reference, not wrapped in a std::function.
   template <class Fn>
   void run(std::int64_t parts, Fn&& part) {
     auto trampoline = [](void* fn, std::int64_t i) { (*static_cast<std::remove_reference_t<Fn>*>(fn))(i); };
@@ -55,6 +59,7 @@ class ThreadPool {
   std::uint64_t generation_ = 0;
   int busy_workers_ = 0;
   bool stopping_ = false;
+  std::exception_ptr failure_;  // the first exception a part of the current job threw
   // Lock-free mirrors of generation_ and job_finished() that spinning threads watch, so that
   // handing out a job and reporting it done cost a cache-line transfer instead of a futex
   // wake-up (tens of microseconds on a virtual machine, per matrix product). The mutex-guarded

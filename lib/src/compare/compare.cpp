@@ -3,12 +3,10 @@
 #include "mlp/compare.hpp"
 
 #include "mlp/error.hpp"
+#include "mlp/thread_pool.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <mutex>
-#include <thread>
 
 namespace mlp {
 
@@ -54,30 +52,6 @@ TrainResult run_one(const Settings& settings, const Experiment& experiment, cons
   return trainer.fit(experiment.data.train, &*experiment.data.val, options);
 }
 
-// Calls work(i) for i in [0, count) on `jobs` threads; rethrows the first exception.
-template <class Work>
-void parallel_for_each(int count, int jobs, Work&& work) {
-  std::atomic<int> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  auto worker = [&] {
-    for (int i = next++; i < count; i = next++) {
-      try {
-        work(i);
-      } catch (...) {
-        std::lock_guard lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-        next = count;  // stop handing out runs
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int j = 1; j < std::min(jobs, count); ++j) threads.emplace_back(worker);
-  worker();
-  for (auto& thread : threads) thread.join();
-  if (failure) std::rethrow_exception(failure);
-}
-
 }  // namespace
 
 CompareResult run_compare(const Settings& settings, const CompareOptions& options) {
@@ -119,7 +93,8 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
   int done = 0;
   const int total = static_cast<int>(result.runs.size());
   check_training_memory(settings, experiments, options.memory_limit, std::min(options.jobs, total));
-  parallel_for_each(total, options.jobs, [&](int i) {
+  ThreadPool pool(std::min(options.jobs, total));
+  pool.run(total, [&](std::int64_t i) {
     CompareRun& run = result.runs[static_cast<std::size_t>(i)];
     const auto seed_index = static_cast<std::size_t>(i) % result.seeds.size();
     run.result = run_one(settings, experiments[seed_index], run, result.activations[run.activation]);

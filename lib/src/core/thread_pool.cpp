@@ -1,6 +1,8 @@
 #include "mlp/thread_pool.hpp"
 
 #include <chrono>
+#include <exception>
+#include <utility>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -74,6 +76,7 @@ void ThreadPool::run_erased(std::int64_t parts, Trampoline call, void* fn) {
   work_done_.wait(lock, [this] { return job_finished(); });
   call_ = nullptr;
   fn_ = nullptr;
+  if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
 }
 
 // Claims and runs parts of the current job until none is left.
@@ -84,9 +87,20 @@ void ThreadPool::run_parts() {
     const Trampoline call = call_;
     void* fn = fn_;
     lock.unlock();
-    call(fn, part);
+    std::exception_ptr failure;
+    try {
+      call(fn, part);
+    } catch (...) {
+      failure = std::current_exception();
+    }
     lock.lock();
     ++parts_done_;
+    if (failure) {
+      // The job has failed: keep the first error for the caller and skip the parts not started.
+      if (!failure_) failure_ = failure;
+      parts_done_ += parts_ - next_part_;
+      next_part_ = parts_;
+    }
   }
   report_if_finished();
 }
