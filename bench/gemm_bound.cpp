@@ -14,7 +14,7 @@
 // microsecond. Each product is split only if splitting measured faster than not splitting, so the
 // bound is the best of both per product, and never below the one-thread bound. Not Eigen's OpenMP
 // GEMM: mlptrain is not built with OpenMP, and this is the kind of split mlptrain itself can do
-// (lib/src/parallel_parts.hpp). The split halves are checked against the whole product first.
+// (lib/src/core/parallel_parts.hpp). The split halves are checked against the whole product first.
 //
 // Usage: gemm_bound --layers 784,256,256,10 --batch 256 [--threads 1,2] [--min-time 0.2] [--trials 5]
 // Prints one JSON object per thread count, one per line.

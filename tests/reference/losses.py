@@ -1,4 +1,4 @@
-"""Reference values for tests/test_losses.cpp, from torch 1.13 (CPU, float64).
+"""Reference values for tests/unit/nn/test_losses.cpp, from torch 1.13 (CPU, float64).
 
 Run: /usr/bin/python3 tests/reference/losses.py
 Each block prints the loss (reduction 'mean') and d loss / d output, with output laid out

@@ -1,4 +1,4 @@
-"""Reference values for tests/test_optimizers.cpp, from torch 1.13 (CPU, float32).
+"""Reference values for tests/unit/optim/test_optimizers.cpp, from torch 1.13 (CPU, float32).
 
 Run: /usr/bin/python3 tests/reference/optimizers.py
 Two parameter tensors, w = [0.5, -1, 2] and b = [0.1, -0.3], take 5 steps of each optimizer

@@ -1,4 +1,4 @@
-"""Reference values for tests/test_schedules.cpp, from torch 1.13's lr_scheduler.
+"""Reference values for tests/unit/optim/test_schedules.cpp, from torch 1.13's lr_scheduler.
 
 Run: /usr/bin/python3 tests/reference/schedules.py
 The rate each epoch trains with, for base lr 0.1, stepping the scheduler after each epoch.

@@ -1,5 +1,5 @@
 // What a run leaves behind, as text: metrics.csv rows, summary.json, and the evaluation report
-// (text or JSON). Writing the files is the caller's job (atomically, see atomic_file.hpp).
+// (text or JSON). Writing the files is the caller's job (atomically, see files.hpp).
 #pragma once
 
 #include "mlp/config.hpp"

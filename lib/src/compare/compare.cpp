@@ -1,5 +1,5 @@
 // The comparison grid: planning the runs, running them in parallel, and collecting results.
-// Summaries and output formats are in compare_summary.cpp.
+// Summaries are in summary.cpp, compare.json in output.cpp.
 #include "mlp/compare.hpp"
 
 #include "mlp/error.hpp"

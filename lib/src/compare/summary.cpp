@@ -1,5 +1,5 @@
 // Summaries of a comparison: per activation, the best rate of the grid, statistics over seeds,
-// the paired comparison against the baseline; and the JSON, CSV and terminal forms.
+// and the paired comparison against the baseline. compare.json is written in output.cpp.
 #include "mlp/compare.hpp"
 
 #include "mlp/records.hpp"

@@ -1,5 +1,5 @@
 // mlptrain's config: every key and family declared once, with the checks that span several keys.
-// config_schema.hpp is the machinery these declarations drive.
+// schema/schema.hpp is the machinery these declarations drive.
 #pragma once
 
 #include "schema/schema.hpp"

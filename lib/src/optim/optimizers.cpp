@@ -1,5 +1,5 @@
 // The optimizer table, with each entry's hyper-parameters as torch.optim declares them (the
-// update rules are in optimizer_updates.cpp), and gradient clipping by global norm.
+// update rules are in updates.cpp), and gradient clipping by global norm.
 #include "mlp/optimizer.hpp"
 
 #include "mlp/error.hpp"

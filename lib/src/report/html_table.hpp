@@ -1,4 +1,4 @@
-// The summary table of a comparison as HTML: the columns of the terminal table (compare_table.cpp)
+// The summary table of a comparison as HTML: the columns of the terminal table (compare/terminal_table.cpp)
 // with the best value of each column highlighted, from the "summary" of compare.json.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Resolution of declared keys: unknown-key detection, type and range checks, defaults, paths,
-// and --set overrides. Families (name or object with parameters) are in config_schema_members.cpp.
+// and --set overrides. Families (name or object with parameters) are in members.cpp.
 #include "schema.hpp"
 
 #include "suggest.hpp"

@@ -1,7 +1,7 @@
 // Declarations of config keys and the machinery they drive: validation with the JSON path in
 // every message, defaults (and the record of which were used), "did you mean" for unknown keys
 // and names, --set overrides, and the markdown reference. Nothing here knows mlptrain's keys;
-// config_keys.cpp declares them.
+// lib/src/config/keys.cpp declares them.
 #pragma once
 
 #include "mlp/param.hpp"

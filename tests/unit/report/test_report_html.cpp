@@ -1,5 +1,5 @@
 // report.html of `mlptrain compare`, and the terminal table that shares its cells, built from
-// synthetic compare.json objects in the shape compare_json (lib/src/compare_output.cpp) writes.
+// synthetic compare.json objects in the shape compare_json (lib/src/compare/output.cpp) writes.
 #include "mlp/compare.hpp"
 #include "mlp/report_html.hpp"
 
