@@ -117,13 +117,13 @@ int run_compare(const CompareCommandOptions& options) {
   const nlohmann::json json = compare_json(result, settings);
   const std::filesystem::path& dir = settings.output.dir;
   write_file_atomically(dir / "compare.json", json.dump(2) + "\n");
-  write_file_atomically(dir / "compare.csv", compare_csv(result));
+  write_file_atomically(dir / "compare.csv", compare_csv(json));
   write_file_atomically(dir / "report.html", compare_report_html(json));
 
   if (options.format == "json") {
     std::printf("%s\n", json.dump(2).c_str());
   } else if (options.format == "csv") {
-    std::printf("%s", compare_csv(result).c_str());
+    std::printf("%s", compare_csv(json).c_str());
   } else {
     std::printf("%s", compare_table(json).c_str());
     std::printf("loss target (the best validation loss every activation reached): %.4g; '*' marks each column's best\n",

@@ -87,8 +87,12 @@ Initializer recommended_initializer(const Activation& activation, BiasInit bias)
 // figures live only under keys named "timing", so two comparisons of the same config are
 // byte-identical once those are removed.
 nlohmann::json compare_json(const CompareResult& result, const Settings& settings);
-// The summary table as CSV (one row per activation).
-std::string compare_csv(const CompareResult& result);
+// The summary table as CSV, from compare_json's document: the terminal table's columns and
+// init and diverged, whatever the comparison (one field per number: <key>_mean and <key>_std of
+// each statistic, the metric's _median, _min and _max, wins_vs_baseline, seeds_vs_baseline,
+// mean_difference_vs_baseline), unscaled and to the last digit, empty where there is no value;
+// one header row, then one row per summary entry in its order; fields quoted per RFC 4180.
+std::string compare_csv(const nlohmann::json& compare);
 // The summary table for the terminal, from compare_json's document (the same cells as the HTML
 // report's table), aligned, the best value of each column marked with '*'.
 std::string compare_table(const nlohmann::json& compare);

@@ -1,13 +1,10 @@
-// The forms a comparison is written in: compare.json (everything), compare.csv and the terminal
-// table (the summary).
+// compare.json: everything a comparison found. compare.csv and the tables for people are laid out
+// from its document (csv_table.cpp, summary_table.cpp).
 #include "mlp/compare.hpp"
 
 #include "io/json_optional.hpp"
-#include "mlp/records.hpp"
-#include "mlp/text.hpp"
-
-#include <cmath>
-#include <cstdio>
+#include "mlp/dataset.hpp"
+#include "mlp/trainer.hpp"
 
 namespace mlp {
 namespace {
@@ -115,32 +112,6 @@ nlohmann::json compare_json(const CompareResult& result, const Settings& setting
   }
   j["runs"] = runs;
   return j;
-}
-
-std::string compare_csv(const CompareResult& result) {
-  const std::string metric = metric_name(result.task);
-  std::string csv = "activation,lr,init," + metric + "_mean," + metric +
-                    "_std,final_val_loss_mean,final_val_loss_std," +
-                    "best_val_loss_mean,epochs_to_target_mean,seconds_per_epoch_mean,dead_fraction_mean," +
-                    "saturated_fraction_mean,grad_ratio_mean,wins_vs_baseline,seeds_vs_baseline," +
-                    "mean_difference_vs_baseline,diverged\n";
-  auto cell = [](const std::optional<Stat>& s) { return s && s->count ? format_number(s->mean) : std::string(); };
-  auto quoted = [](const std::string& text) { return "\"" + text + "\""; };
-  for (const ActivationSummary& s : result.summary) {
-    csv += quoted(result.activations[s.activation].describe()) + "," + format_number(s.lr) + "," + quoted(s.init) +
-           "," + cell(s.metric) + "," + (s.metric.count ? format_number(s.metric.std) : "") + "," +
-           cell(s.final_val_loss) + "," + (s.final_val_loss.count ? format_number(s.final_val_loss.std) : "") + "," +
-           cell(s.best_val_loss) + "," + cell(s.epochs_to_target) + "," + cell(s.seconds_per_epoch) + "," +
-           cell(s.dead_fraction) + "," + cell(s.saturated_fraction) + "," + cell(s.grad_ratio) + ",";
-    if (s.vs_baseline) {
-      csv += std::to_string(s.vs_baseline->wins) + "," + std::to_string(s.vs_baseline->seeds) + "," +
-             cell(s.vs_baseline->difference);
-    } else {
-      csv += ",,";
-    }
-    csv += "," + std::to_string(s.diverged) + "\n";
-  }
-  return csv;
 }
 
 }  // namespace mlp

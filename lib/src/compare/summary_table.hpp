@@ -1,8 +1,11 @@
-// The summary table of a comparison, defined once: its columns (header, what it shows, format,
-// which value is best) and its cells, read from compare.json's document (compare_json). The
-// terminal table (compare_table.cpp) and the HTML report (report_table.cpp) only lay it out, so
-// they show the same figures and mark the same bests.
+// The summary table of a comparison for people: the columns of summary_columns() that this
+// comparison shows, and their cells as text with each column's best marked, read from
+// compare.json's document (compare_json). The terminal table (terminal_table.cpp) and the HTML
+// report (report/html_table.cpp) only lay it out, so they show the same figures and mark the same
+// bests; compare.csv (csv_table.cpp) writes the same columns' raw values.
 #pragma once
+
+#include "summary_columns.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -10,11 +13,6 @@
 #include <vector>
 
 namespace mlp {
-
-struct SummaryColumn {
-  std::string header;       // "val_acc", "ms/epoch", ...
-  std::string explanation;  // one line, the HTML header's tooltip
-};
 
 struct SummaryCell {
   std::string text;   // "0.9133±0.0101", "-" when there is no value
@@ -27,14 +25,11 @@ struct SummaryRow {
 };
 
 struct SummaryTable {
-  std::vector<SummaryColumn> columns;
-  std::vector<SummaryRow> rows;  // in the summary's order, best first
+  std::vector<SummaryColumn> columns;  // those shown_to_people()
+  std::vector<SummaryRow> rows;        // in the summary's order, best first
 };
 
-// Columns: activation, lr (with a learning-rate grid), the metric, median [min, max] (with
-// several seeds), final_loss, best_loss, epochs_to_target, ms/epoch, dead%, saturated%,
-// grad_ratio, vs <baseline> (with a baseline and several seeds). Missing, null or non-finite
-// values read as absent.
+// Missing, null or non-finite values read as absent.
 SummaryTable summary_table(const nlohmann::json& compare);
 
 }  // namespace mlp

@@ -1,0 +1,85 @@
+// compare.csv: the summary table's columns (summary_columns()) for machines. Every column, raw
+// values as compare.json holds them (fractions stay fractions, seconds stay seconds, to the last
+// digit), one header row and one row per summary entry, quoted per RFC 4180.
+#include "mlp/compare.hpp"
+
+#include "mlp/text.hpp"
+#include "summary_columns.hpp"
+#include "view.hpp"
+
+#include <utility>
+
+namespace mlp {
+namespace {
+
+using compare_view::Json;
+using compare_view::member;
+using compare_view::number;
+
+using Fields = std::vector<std::pair<std::string, std::string>>;  // name, value
+
+std::string number_text(const Json& j) {
+  const auto v = number(j);
+  return v ? format_number(*v) : "";
+}
+
+// A Stat's field, empty when no value went into it (count 0), as the table's "-".
+std::string stat_field(const Json& stat, const char* key) {
+  return number(stat, "count").value_or(0) > 0 ? number_text(member(stat, key)) : "";
+}
+
+// The fields one column gives one summary entry, with their names. The names depend only on the
+// column, so the header is the fields of an empty entry; one function keeps both in step.
+Fields csv_fields(const SummaryColumn& c, const Json& entry) {
+  const Json& v = c.value(entry);
+  switch (c.kind) {
+    case ColumnKind::kActivation:
+    case ColumnKind::kText:
+      return {{c.key, v.is_string() ? v.get<std::string>() : ""}};
+    case ColumnKind::kNumber:
+      return {{c.key, number_text(v)}};
+    case ColumnKind::kStat:
+      return {{c.key + "_mean", stat_field(v, "mean")}, {c.key + "_std", stat_field(v, "std")}};
+    case ColumnKind::kSpread:
+      return {{c.key + "_median", stat_field(v, "median")},
+              {c.key + "_min", stat_field(v, "min")},
+              {c.key + "_max", stat_field(v, "max")}};
+    case ColumnKind::kVersus:
+      // Named as compare.csv named them before the columns were shared ("wins_vs_baseline").
+      return {{"wins_" + c.key, number_text(member(v, "wins"))},
+              {"seeds_" + c.key, number_text(member(v, "seeds"))},
+              {"mean_difference_" + c.key, stat_field(member(v, "difference"), "mean")}};
+  }
+  return {};
+}
+
+// RFC 4180: a field with a comma, a double quote or a line break is quoted, its quotes doubled.
+std::string csv_escape(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string csv_line(const std::vector<SummaryColumn>& columns, const Json& entry, bool header) {
+  std::string line;
+  bool first = true;
+  for (const SummaryColumn& c : columns) {
+    for (const auto& [name, value] : csv_fields(c, entry)) {
+      line += (first ? "" : ",") + csv_escape(header ? name : value);
+      first = false;
+    }
+  }
+  return line + "\n";
+}
+
+}  // namespace
+
+std::string compare_csv(const nlohmann::json& compare) {
+  const std::vector<SummaryColumn> columns = summary_columns(compare);
+  std::string csv = csv_line(columns, Json(), true);
+  for (const Json& entry : compare_view::array(compare, "summary")) csv += csv_line(columns, entry, false);
+  return csv;
+}
+
+}  // namespace mlp
