@@ -1,6 +1,7 @@
 // mlptrain predict and evaluate: a saved model applied to a CSV file.
 #include "commands.hpp"
 
+#include "mlp/csv.hpp"
 #include "mlp/error.hpp"
 #include "mlp/files.hpp"
 #include "mlp/loss.hpp"
@@ -16,14 +17,6 @@
 
 namespace mlp::app {
 namespace {
-
-// A CSV field, quoted (RFC 4180) when it holds a delimiter, a quote or a line break.
-std::string csv_field(const std::string& text, char delimiter) {
-  if (text.find_first_of(std::string{delimiter, '"', '\n', '\r'}) == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
 
 // The loss whose output transform matches the model's head: softmax over several class
 // outputs, sigmoid over one, identity for regression.

@@ -3,6 +3,7 @@
 // digit), one header row and one row per summary entry, quoted per RFC 4180.
 #include "mlp/compare.hpp"
 
+#include "mlp/csv.hpp"
 #include "mlp/text.hpp"
 #include "summary_columns.hpp"
 #include "view.hpp"
@@ -53,20 +54,12 @@ Fields csv_fields(const SummaryColumn& c, const Json& entry) {
   return {};
 }
 
-// RFC 4180: a field with a comma, a double quote or a line break is quoted, its quotes doubled.
-std::string csv_escape(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
 std::string csv_line(const std::vector<SummaryColumn>& columns, const Json& entry, bool header) {
   std::string line;
   bool first = true;
   for (const SummaryColumn& c : columns) {
     for (const auto& [name, value] : csv_fields(c, entry)) {
-      line += (first ? "" : ",") + csv_escape(header ? name : value);
+      line += (first ? "" : ",") + csv_field(header ? name : value);
       first = false;
     }
   }

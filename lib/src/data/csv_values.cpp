@@ -1,4 +1,5 @@
-// The text-level helpers of csv.hpp: strict number parsing and its messages.
+// The text-level helpers of csv.hpp: strict number parsing and its messages, and the fields of
+// the CSV files mlptrain writes.
 #include "mlp/csv.hpp"
 
 #include "mlp/text.hpp"
@@ -69,6 +70,18 @@ std::string number_error(NumberStatus status, std::string_view text) {
       break;
   }
   return "cannot parse " + quote_text(text) + " as a number";
+}
+
+std::string csv_field(std::string_view text, char delimiter) {
+  // Blanks at either end are kept only inside quotes: readers (CsvReader too) drop them otherwise.
+  const bool blank_end =
+      !text.empty() && (text.front() == ' ' || text.front() == '\t' || text.back() == ' ' || text.back() == '\t');
+  if (!blank_end && text.find_first_of(std::string{delimiter, '"', '\n', '\r'}) == std::string_view::npos) {
+    return std::string(text);
+  }
+  std::string quoted = "\"";
+  for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
 }
 
 }  // namespace mlp
