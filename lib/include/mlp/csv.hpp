@@ -124,10 +124,9 @@ bool is_missing_value(std::string_view text);
 // The message for a failed parse, e.g. `cannot parse "abc" as a number`.
 std::string number_error(NumberStatus status, std::string_view text);
 
-// `text` as a field of a CSV file mlptrain writes (predictions, compare.csv): as it is, or, when
-// it holds the delimiter, a quote or a line break or starts or ends with a blank, quoted with
-// its quotes doubled (RFC 4180), so
-// that CsvReader and any other CSV reader read back exactly `text`.
+// `text` as a field of a CSV file mlptrain writes (predictions, compare.csv): as it is, or
+// quoted with its quotes doubled (RFC 4180) when it holds the delimiter, a quote or a line
+// break, or starts or ends with a blank, so that CsvReader and other readers get `text` back.
 std::string csv_field(std::string_view text, char delimiter = ',');
 
 }  // namespace mlp
