@@ -25,7 +25,6 @@ class DenseLayer final : public Layer {
   Vector& bias() { return bias_; }
   const Vector& bias() const { return bias_; }
   const Matrix& weight_grad() const { return weight_grad_; }
-  const Vector& bias_grad() const { return bias_grad_; }
 
  private:
   Matrix weight_;  // out x in

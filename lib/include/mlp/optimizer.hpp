@@ -71,8 +71,10 @@ struct OptimizerConfig {
   std::unique_ptr<Optimizer> create(std::span<const ParamBlock> blocks) const { return spec->create(params, blocks); }
 };
 
-// Scales every gradient by max_norm / (norm + 1e-6) when their global L2 norm exceeds max_norm,
-// as torch.nn.utils.clip_grad_norm_ does. Returns the norm before clipping.
+// Scales every gradient by max_norm / (norm + 1e-6) when that is below 1, as
+// torch.nn.utils.clip_grad_norm_ does; the trainer calls it every step when
+// train.clip_grad_norm > 0. Returns the global L2 norm before clipping (NaN or infinite when a
+// gradient is, with the gradients left as they are).
 double clip_grad_norm(std::span<const ParamBlock> params, double max_norm);
 
 // Global L2 norm of all gradients.

@@ -88,10 +88,6 @@ class Trainer {
   TrainerState state() const;
   void restore(const TrainerState& state);
 
-  // The order the last epoch visited the training samples in (its minibatches are consecutive
-  // slices of it): what `compare` keeps the same for every activation.
-  const std::vector<Index>& epoch_order() const { return order_; }
-
  private:
   // One pass over the training set; returns the mean loss, or nothing if stopped or diverged.
   std::optional<double> run_epoch(const Dataset& train, double lr, const TrainerOptions& options, TrainResult& result,
@@ -110,7 +106,6 @@ class Trainer {
   Rng shuffle_rng_;
   std::vector<Index> order_;
   Matrix batch_features_, batch_targets_, grad_output_;
-  std::vector<double> block_sq_norms_;
   // Progress between epochs (what TrainerState saves).
   int epochs_done_ = 0;
   std::vector<EpochMetrics> history_;

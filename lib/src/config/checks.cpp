@@ -25,6 +25,17 @@ void check_validation_source(const schema::Context& context) {
   }
 }
 
+// min_delta and restore_best only mean something to early stopping: given without it, they
+// would be accepted and do nothing.
+void check_early_stopping_keys(const schema::Context& context) {
+  if (context.resolved["train"]["early_stopping"]["patience"].get<int>() > 0) return;
+  for (const char* key : {"train.early_stopping.min_delta", "train.early_stopping.restore_best"}) {
+    if (schema::is_given(context, key)) {
+      throw PathError(key, "has no effect without early stopping; set train.early_stopping.patience > 0");
+    }
+  }
+}
+
 void check_columns(const schema::Context& context) {
   const json& data = context.resolved["data"];
   if (!data["features"].empty() && !data["exclude"].empty()) {
@@ -79,6 +90,7 @@ void check_compare_activations(const schema::Context& context) {
 
 void check_consistency(const schema::Context& context) {
   check_validation_source(context);
+  check_early_stopping_keys(context);
   check_columns(context);
   check_loss_fits_task(context);
   check_compare_activations(context);

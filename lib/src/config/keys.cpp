@@ -241,13 +241,15 @@ const Key kKeys[] = {
     {.path = "train.early_stopping.min_delta",
      .type = Type::kNumber,
      .default_json = "0",
-     .description = "how much lower the validation loss must be to count as better",
+     .description = "how much lower the validation loss must be to count as better (only with early stopping)",
      .range = Range::at_least(0),
      .store = [](const json& v, Settings& s) { s.train.early_stopping.min_delta = v.get<double>(); }},
     {.path = "train.early_stopping.restore_best",
      .type = Type::kBoolean,
      .default_json = "true",
-     .description = "when stopping early, keep the weights of the best epoch rather than the last",
+     .description = "end on the weights of the best epoch (lowest validation loss) however the run ends: stopped "
+                    "early, completed, interrupted or diverged, as Keras' restore_best_weights; false: the last "
+                    "finished epoch's. Only with early stopping",
      .store = [](const json& v, Settings& s) { s.train.early_stopping.restore_best = v.get<bool>(); }},
     {.path = "train.init_from",
      .type = Type::kPath,

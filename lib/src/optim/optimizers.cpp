@@ -2,9 +2,9 @@
 // update rules are in updates.cpp), and gradient clipping by global norm.
 #include "mlp/optimizer.hpp"
 
+#include "core/parallel_parts.hpp"
 #include "mlp/error.hpp"
 #include "updates.hpp"
-#include "core/parallel_parts.hpp"
 
 #include <atomic>
 #include <cmath>
@@ -200,8 +200,10 @@ bool Optimizer::step(std::span<const ParamBlock> params, double lr, ThreadPool* 
 }
 
 double grad_norm(std::span<const ParamBlock> params) {
+  // Each block's squared norm in float, vectorised, as torch takes each parameter's norm in its
+  // own dtype; the sum over blocks in double.
   double sum = 0;
-  for (const ParamBlock& block : params) sum += block.grad.cast<double>().squaredNorm();
+  for (const ParamBlock& block : params) sum += static_cast<double>(block.grad.squaredNorm());
   return std::sqrt(sum);
 }
 
@@ -211,7 +213,8 @@ double clip_grad_norm(std::span<const ParamBlock> params, double max_norm) {
   const double total = grad_norm(params);
   const double coef = max_norm / (total + 1e-6);
   if (coef < 1) {
-    for (const ParamBlock& block : params) block.grad *= static_cast<Scalar>(coef);
+    const auto scale = static_cast<Scalar>(coef);
+    for (const ParamBlock& block : params) block.grad *= scale;
   }
   return total;
 }

@@ -49,7 +49,6 @@ Trainer::Trainer(const TrainSettings& settings, Network& network, Loss loss, Tas
       best_monitored_(INFINITY) {
   // Evaluation runs in chunks of the reserved size: at least 256 keeps it fast for small batches.
   network_.reserve(std::max<Index>(settings_.batch_size, 256));
-  block_sq_norms_.resize(network_.parameters().size());
   snapshot_weights();
 }
 
@@ -118,24 +117,22 @@ bool Trainer::update_early_stopping(const EpochMetrics& metrics) {
   const EarlyStopping& early = settings_.early_stopping;
   // Early stopping watches the validation loss, or the training loss without a validation set.
   const double monitored = metrics.val ? metrics.val->loss : metrics.train_loss;
-  const bool keep_best = early.patience > 0 && early.restore_best;
-  if (monitored < best_monitored_ - early.min_delta) {
+  const bool improved = monitored < best_monitored_ - early.min_delta;
+  if (improved) {
     best_monitored_ = monitored;
     epochs_without_improvement_ = 0;
-    if (keep_best) {
-      snapshot_weights();
-      best_epoch_ = metrics.epoch;
-    }
-  } else if (early.patience > 0 && ++epochs_without_improvement_ >= early.patience) {
-    return true;
+  } else if (early.patience > 0) {
+    ++epochs_without_improvement_;
   }
-  // Without best-weight restoring, the weights to fall back on are the last finished epoch's
-  // (what an interruption or divergence keeps).
-  if (!keep_best) {
+  // The weights the run ends on, however it ends (completed, stopped early, interrupted,
+  // diverged): with restore_best, the best epoch's, as Keras' restore_best_weights restores them
+  // at the end of training; otherwise the last finished epoch's.
+  const bool keep_best = early.patience > 0 && early.restore_best;
+  if (improved || !keep_best) {
     snapshot_weights();
     best_epoch_ = metrics.epoch;
   }
-  return false;
+  return early.patience > 0 && epochs_without_improvement_ >= early.patience;
 }
 
 TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const TrainerOptions& options) {
@@ -242,23 +239,15 @@ std::optional<double> Trainer::run_epoch(const Dataset& train, double lr, const 
     if (!std::isfinite(loss)) return diverged("the loss became " + std::to_string(loss), first);
     network_.backward(columns(std::as_const(grad_output_), count));
 
-    double total_sq = 0;
-    for (std::size_t b = 0; b < params.size(); ++b) {
-      block_sq_norms_[b] = static_cast<double>(params[b].grad.squaredNorm());
-      total_sq += block_sq_norms_[b];
-    }
-    if (!std::isfinite(total_sq)) return diverged("the gradient became infinite or NaN", first);
+    // The diagnostics see the gradients before clipping, as they came out of backward.
     if (diagnostics != nullptr) {
       for (std::size_t l = 0; l < dense_layers.size(); ++l) {
         diagnostics->weight_grad_norm[l] += static_cast<double>(dense_layers[l]->weight_grad().norm());
       }
     }
-    const double total_norm = std::sqrt(total_sq);
-    if (settings_.clip_grad_norm > 0 && total_norm > settings_.clip_grad_norm) {
-      // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6).
-      const auto scale = static_cast<Scalar>(settings_.clip_grad_norm / (total_norm + 1e-6));
-      for (const ParamBlock& block : params) block.grad *= scale;
-    }
+    const double norm =
+        settings_.clip_grad_norm > 0 ? clip_grad_norm(params, settings_.clip_grad_norm) : grad_norm(params);
+    if (!std::isfinite(norm)) return diverged("the gradient became infinite or NaN", first);
     if (!optimizer_->step(params, lr, network_.thread_pool())) {
       return diverged("a weight became infinite or NaN", first);
     }

@@ -155,6 +155,12 @@ TEST_CASE("config: checks across keys") {
       {with_train(R"j(, "model": {"dropout": 0.2, "layers": []})j"),
        "configs/x.json: model.dropout: applies to model.hidden only; with model.layers, add {\"type\": \"dropout\", "
        "\"p\": ...} entries"},
+      {with_train(R"j(, "train": {"early_stopping": {"restore_best": false}})j"),
+       "configs/x.json: train.early_stopping.restore_best: has no effect without early stopping; set "
+       "train.early_stopping.patience > 0"},
+      {with_train(R"j(, "train": {"early_stopping": {"patience": 0, "min_delta": 0.1}})j"),
+       "configs/x.json: train.early_stopping.min_delta: has no effect without early stopping; set "
+       "train.early_stopping.patience > 0"},
       {R"j({"data": {"train": "a.csv", "val_fraction": 0}, "train": {"early_stopping": {"patience": 5}}})j",
        "configs/x.json: train.early_stopping.patience: needs a validation set to watch: data.val_fraction > 0 or "
        "data.val"},

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <cmath>
 
 using namespace mlp;
 
@@ -103,18 +104,77 @@ TEST_CASE("divergence is caught in the batch where it happens and the last good 
   if (result.history.empty()) CHECK(all_weights(net) == initial);
 }
 
-TEST_CASE("early stopping stops after `patience` epochs without improvement and restores the best weights") {
+TEST_CASE(
+    "early stopping stops after `patience` epochs without improvement, and restore_best says which weights stay") {
   const Dataset data = xor_data();
   TrainSettings settings = xor_settings();
   settings.epochs = 1000;
   settings.early_stopping.patience = 5;
   settings.early_stopping.min_delta = 10;  // nothing improves by 10: stops after epoch 1 + 5
-  Network net = xor_network(2);
+  for (const bool restore_best : {true, false}) {
+    CAPTURE(restore_best);
+    settings.early_stopping.restore_best = restore_best;
+    Network net = xor_network(2);
+    std::vector<std::vector<Scalar>> after_epoch;
+    TrainerOptions options;
+    options.on_epoch = [&](const EpochMetrics&) { after_epoch.push_back(all_weights(net)); };
+    Trainer trainer(settings, net, Loss::with_defaults("cross_entropy"), Task::kClassification, 2);
+    const TrainResult result = trainer.fit(data, &data, options);
+    CHECK(result.reason == StopReason::kEarlyStopped);
+    REQUIRE(result.history.size() == 6);
+    // restore_best: the best epoch's weights (the first: nothing improved after it); otherwise
+    // the weights of the last epoch that ran, as Keras keeps them with restore_best_weights=False.
+    const std::size_t kept = restore_best ? 1 : 6;
+    CHECK(result.best_epoch == static_cast<int>(kept));
+    CHECK(all_weights(net) == after_epoch[kept - 1]);
+  }
+}
+
+TEST_CASE("restore_best also restores the best epoch when the run completes without stopping early") {
+  const Dataset data = xor_data();
+  TrainSettings settings = xor_settings();
+  settings.epochs = 8;
+  settings.early_stopping.patience = 100;  // never reached
+  settings.early_stopping.min_delta = 10;  // only the first epoch counts as an improvement
+  for (const bool restore_best : {true, false}) {
+    CAPTURE(restore_best);
+    settings.early_stopping.restore_best = restore_best;
+    Network net = xor_network(2);
+    std::vector<std::vector<Scalar>> after_epoch;
+    TrainerOptions options;
+    options.on_epoch = [&](const EpochMetrics&) { after_epoch.push_back(all_weights(net)); };
+    Trainer trainer(settings, net, Loss::with_defaults("cross_entropy"), Task::kClassification, 2);
+    const TrainResult result = trainer.fit(data, &data, options);
+    CHECK(result.reason == StopReason::kCompleted);
+    REQUIRE(result.history.size() == 8);
+    const std::size_t kept = restore_best ? 1 : 8;
+    CHECK(result.best_epoch == static_cast<int>(kept));
+    CHECK(all_weights(net) == after_epoch[kept - 1]);
+  }
+}
+
+TEST_CASE("train.clip_grad_norm: every step's gradient norm is at most max_norm") {
+  // Plain SGD moves the weights by lr * gradient: with clipping, by at most lr * max_norm.
+  const Dataset data = xor_data();
+  TrainSettings settings = xor_settings();
+  settings.epochs = 3;
+  settings.batch_size = 4;  // one step per epoch
+  settings.optimizer = OptimizerConfig::with_defaults("sgd");
+  settings.optimizer.params[0] = 1.0;
+  settings.clip_grad_norm = 1e-3;
+  Network net = xor_network(5);
+  std::vector<Scalar> before = all_weights(net);
+  TrainerOptions options;
+  options.on_epoch = [&](const EpochMetrics&) {
+    const std::vector<Scalar> now = all_weights(net);
+    double step_sq = 0;
+    for (std::size_t i = 0; i < now.size(); ++i) step_sq += std::pow(double(now[i]) - double(before[i]), 2);
+    CHECK(std::sqrt(step_sq) <= 1e-3 * (1 + 1e-5));
+    CHECK(std::sqrt(step_sq) > 0.9e-3);  // the unclipped gradient is far larger: clipped to max_norm
+    before = now;
+  };
   Trainer trainer(settings, net, Loss::with_defaults("cross_entropy"), Task::kClassification, 2);
-  const TrainResult result = trainer.fit(data, &data, {});
-  CHECK(result.reason == StopReason::kEarlyStopped);
-  CHECK(result.history.size() == 6);
-  CHECK(result.best_epoch == 1);
+  CHECK(trainer.fit(data, nullptr, options).reason == StopReason::kCompleted);
 }
 
 TEST_CASE("a stop request ends training between batches and keeps the last finished epoch's weights") {
