@@ -104,53 +104,64 @@ TEST_CASE("divergence is caught in the batch where it happens and the last good 
   if (result.history.empty()) CHECK(all_weights(net) == initial);
 }
 
+namespace {
+
+// A run on XOR with the weights after each epoch and at the end.
+struct WatchedRun {
+  TrainResult result;
+  std::vector<std::vector<Scalar>> after_epoch;
+  std::vector<Scalar> final;
+};
+
+WatchedRun watched_run(const TrainSettings& settings) {
+  const Dataset data = xor_data();
+  Network net = xor_network(2);
+  WatchedRun run;
+  TrainerOptions options;
+  options.on_epoch = [&](const EpochMetrics&) { run.after_epoch.push_back(all_weights(net)); };
+  Trainer trainer(settings, net, Loss::with_defaults("cross_entropy"), Task::kClassification, 2);
+  run.result = trainer.fit(data, &data, options);
+  run.final = all_weights(net);
+  return run;
+}
+
+// Checks that `run` ended on the weights of epoch `kept` (1-based).
+void check_kept(const WatchedRun& run, std::size_t kept) {
+  CHECK(run.result.best_epoch == static_cast<int>(kept));
+  REQUIRE(run.after_epoch.size() >= kept);
+  CHECK(run.final == run.after_epoch[kept - 1]);
+}
+
+}  // namespace
+
 TEST_CASE(
     "early stopping stops after `patience` epochs without improvement, and restore_best says which weights stay") {
-  const Dataset data = xor_data();
   TrainSettings settings = xor_settings();
   settings.epochs = 1000;
   settings.early_stopping.patience = 5;
   settings.early_stopping.min_delta = 10;  // nothing improves by 10: stops after epoch 1 + 5
-  for (const bool restore_best : {true, false}) {
-    CAPTURE(restore_best);
-    settings.early_stopping.restore_best = restore_best;
-    Network net = xor_network(2);
-    std::vector<std::vector<Scalar>> after_epoch;
-    TrainerOptions options;
-    options.on_epoch = [&](const EpochMetrics&) { after_epoch.push_back(all_weights(net)); };
-    Trainer trainer(settings, net, Loss::with_defaults("cross_entropy"), Task::kClassification, 2);
-    const TrainResult result = trainer.fit(data, &data, options);
-    CHECK(result.reason == StopReason::kEarlyStopped);
-    REQUIRE(result.history.size() == 6);
-    // restore_best: the best epoch's weights (the first: nothing improved after it); otherwise
-    // the weights of the last epoch that ran, as Keras keeps them with restore_best_weights=False.
-    const std::size_t kept = restore_best ? 1 : 6;
-    CHECK(result.best_epoch == static_cast<int>(kept));
-    CHECK(all_weights(net) == after_epoch[kept - 1]);
-  }
+  settings.early_stopping.restore_best = true;
+  const WatchedRun best = watched_run(settings);
+  CHECK(best.result.reason == StopReason::kEarlyStopped);
+  CHECK(best.after_epoch.size() == 6);
+  check_kept(best, 1);  // the best epoch: nothing improved after the first
+  // Without restore_best, the last epoch that ran, as Keras keeps them with restore_best_weights=False.
+  settings.early_stopping.restore_best = false;
+  check_kept(watched_run(settings), 6);
 }
 
 TEST_CASE("restore_best also restores the best epoch when the run completes without stopping early") {
-  const Dataset data = xor_data();
   TrainSettings settings = xor_settings();
   settings.epochs = 8;
   settings.early_stopping.patience = 100;  // never reached
   settings.early_stopping.min_delta = 10;  // only the first epoch counts as an improvement
-  for (const bool restore_best : {true, false}) {
-    CAPTURE(restore_best);
-    settings.early_stopping.restore_best = restore_best;
-    Network net = xor_network(2);
-    std::vector<std::vector<Scalar>> after_epoch;
-    TrainerOptions options;
-    options.on_epoch = [&](const EpochMetrics&) { after_epoch.push_back(all_weights(net)); };
-    Trainer trainer(settings, net, Loss::with_defaults("cross_entropy"), Task::kClassification, 2);
-    const TrainResult result = trainer.fit(data, &data, options);
-    CHECK(result.reason == StopReason::kCompleted);
-    REQUIRE(result.history.size() == 8);
-    const std::size_t kept = restore_best ? 1 : 8;
-    CHECK(result.best_epoch == static_cast<int>(kept));
-    CHECK(all_weights(net) == after_epoch[kept - 1]);
-  }
+  settings.early_stopping.restore_best = true;
+  const WatchedRun best = watched_run(settings);
+  CHECK(best.result.reason == StopReason::kCompleted);
+  CHECK(best.after_epoch.size() == 8);
+  check_kept(best, 1);
+  settings.early_stopping.restore_best = false;
+  check_kept(watched_run(settings), 8);
 }
 
 TEST_CASE("train.clip_grad_norm: every step's gradient norm is at most max_norm") {
