@@ -48,8 +48,8 @@ void log_plan(const RunPlan& plan) {
   spdlog::info("split: {} train, {} validation, {} test", experiment.data.train.size(),
                experiment.data.val ? experiment.data.val->size() : 0,
                experiment.data.test ? experiment.data.test->size() : 0);
-  spdlog::info("model: {} ({} parameters, init {})", plan.network.describe(), plan.network.parameter_count(),
-               settings.model.init.describe());
+  spdlog::info("model: {} ({} parameters, {})", plan.network.describe(), plan.network.parameter_count(),
+               plan.start_from);
   spdlog::info("train: {} epochs, batch {}, {}, loss {}, {} thread{}", settings.train.epochs, settings.train.batch_size,
                settings.train.optimizer.describe(), experiment.loss.describe(), plan.threads,
                plan.threads == 1 ? "" : "s");

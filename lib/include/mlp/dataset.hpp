@@ -102,10 +102,12 @@ struct TrainingFiles {
 TrainingFiles read_training_files(const DataSettings& settings);
 
 // Splits off the validation set (seeded by `seed`, stratified for classification) unless a
-// validation file was read, fits the standardisation on the training split and applies it to
-// every split. Throws InputError when there are too few rows to split or a value standardises
-// beyond float32.
-TrainingData prepare_training_data(TrainingFiles files, const DataSettings& settings, std::uint64_t seed);
+// validation file was read, fits the standardisation on the training split (or takes `fixed`,
+// when given: a warm start keeps the one its weights were trained with) and applies it to every
+// split. Throws InputError when there are too few rows to split or a value standardises beyond
+// float32.
+TrainingData prepare_training_data(TrainingFiles files, const DataSettings& settings, std::uint64_t seed,
+                                   const Standardizer* fixed = nullptr);
 
 // read_training_files, then prepare_training_data.
 TrainingData load_training_data(const DataSettings& settings, std::uint64_t seed);

@@ -46,7 +46,8 @@ struct RunPlan {
   const Experiment& experiment;
   const Network& network;
   int threads;
-  int epochs_done;  // > 0 when resuming from a checkpoint
+  int epochs_done;         // > 0 when resuming from a checkpoint
+  std::string start_from;  // where the weights come from: the initializer, or the init_from model
 };
 
 // How a run executes; none of it changes what is computed.

@@ -177,7 +177,8 @@ TrainingFiles read_training_files(const DataSettings& settings) {
   return files;
 }
 
-TrainingData prepare_training_data(TrainingFiles files, const DataSettings& settings, std::uint64_t seed) {
+TrainingData prepare_training_data(TrainingFiles files, const DataSettings& settings, std::uint64_t seed,
+                                   const Standardizer* fixed) {
   TrainingData out;
   out.schema = std::move(files.schema);
   out.notes = std::move(files.train_notes);
@@ -193,7 +194,12 @@ TrainingData prepare_training_data(TrainingFiles files, const DataSettings& sett
 
   DataSchema& schema = out.schema;
   const Index d = out.train.features.rows();
-  schema.standardizer = settings.standardize ? Standardizer::fit(cview(out.train.features)) : Standardizer::identity(d);
+  if (fixed != nullptr) {
+    schema.standardizer = *fixed;
+  } else {
+    schema.standardizer =
+        settings.standardize ? Standardizer::fit(cview(out.train.features)) : Standardizer::identity(d);
+  }
   standardize(schema, out.train, settings.train.string());
   if (out.val) standardize(schema, *out.val, settings.val ? settings.val->string() : settings.train.string());
   if (out.test) standardize(schema, *out.test, settings.test->string());

@@ -8,6 +8,7 @@
 #include "mlp/model_file.hpp"
 #include "mlp/records.hpp"
 #include "mlp/thread_pool.hpp"
+#include "warm_start.hpp"
 
 namespace mlp {
 namespace {
@@ -73,14 +74,33 @@ RunStart start_from_checkpoint(const std::filesystem::path& dir) {
   return start;
 }
 
+namespace {
+
+// The standardisation a run must use rather than fit: a warm start keeps its init model's (the
+// weights were trained on inputs standardised that way), and so does its resumption.
+const Standardizer* kept_standardizer(const RunStart& start, const std::optional<Model>& init) {
+  if (!start.settings.train.init_from) return nullptr;
+  return start.checkpoint ? &start.checkpoint->model.schema.standardizer : &init->schema.standardizer;
+}
+
+}  // namespace
+
 RunOutcome run_training(RunStart start, const RunOptions& options) {
   const Settings& settings = start.settings;
   const std::filesystem::path& dir = settings.output.dir;
-  const Experiment experiment = load_experiment(settings);
+  // A resumed run continues from its checkpoint's weights, whatever it first started from.
+  std::optional<Model> init;
+  if (settings.train.init_from && !start.checkpoint) init = load_init_model(settings, options.memory_limit);
+  TrainingFiles data_files = read_training_files(settings.data);
+  if (init) check_init_data(settings, init->schema, data_files.schema);
+  const Experiment experiment = make_experiment(
+      settings,
+      prepare_training_data(std::move(data_files), settings.data, settings.train.seed, kept_standardizer(start, init)));
   check_training_memory(settings, experiment, options.memory_limit);
   Model model = start.checkpoint ? std::move(start.checkpoint->model)
                                  : Model{experiment.data.schema, build_network(settings.model, settings.model.init,
                                                                                experiment, settings.train.seed)};
+  if (init) copy_init_weights(settings, init->network, model.network);
   if (start.checkpoint) check_same_data(experiment.data.schema, model.schema, dir);
   ThreadPool pool(options.threads);
   model.network.set_thread_pool(&pool);
@@ -95,7 +115,11 @@ RunOutcome run_training(RunStart start, const RunOptions& options) {
     history = start.checkpoint->state.history;
   }
   if (options.on_plan) {
-    options.on_plan({settings, experiment, model.network, options.threads, static_cast<int>(history.size())});
+    const std::string start_from = start.checkpoint ? "the checkpoint"
+                                   : init           ? "the weights of " + settings.train.init_from->string()
+                                                    : "init " + settings.model.init.describe();
+    options.on_plan(
+        {settings, experiment, model.network, options.threads, static_cast<int>(history.size()), start_from});
   }
   RunFiles files(dir, experiment.task(), start.origin, model, std::move(history));
   TrainerOptions callbacks;
