@@ -473,6 +473,10 @@ const ActivationSpec kActivations[] = {
                  .range = Range::any(),
                  .description = "upper bound of the output; must be > min_val (checked with the configuration)"},
             },
+        // As torch.nn.Hardtanh asserts: an empty interval would clamp every input to max_val.
+        .rules = {{.holds = [](std::span<const double> params) { return params[0] < params[1]; },
+                   .param = "max_val",
+                   .message = "must be > min_val ({min_val}), got {max_val}"}},
         .learnable = std::nullopt,
         .forward = [](const ActivationArgs& args, ConstMatrixView z,
                       MatrixView a) { a = z.array().max(args.param(0)).min(args.param(1)); },
@@ -582,6 +586,9 @@ const ActivationSpec kActivations[] = {
 
 }  // namespace
 
-std::span<const ActivationSpec> activations() { return kActivations; }
+const Registry<ActivationSpec>& activations() {
+  static const Registry<ActivationSpec> registry(kActivations);
+  return registry;
+}
 
 }  // namespace mlp

@@ -65,19 +65,19 @@ TEST_CASE("activation table: names and aliases are unique, lower snake case, and
     CAPTURE(spec.name);
     CHECK(snake(spec.name));
     CHECK(seen.insert(spec.name).second);
-    CHECK(find_activation(spec.name) == &spec);
+    CHECK(activations().find(spec.name) == &spec);
     for (std::string_view alias : spec.aliases) {
       CAPTURE(alias);
       CHECK(snake(alias));
       CHECK(seen.insert(alias).second);
-      CHECK(find_activation(alias) == &spec);
+      CHECK(activations().find(alias) == &spec);
     }
-    CHECK(activation_names().find(std::string(spec.name)) != std::string::npos);
+    CHECK(activations().names().find(std::string(spec.name)) != std::string::npos);
   }
-  CHECK(find_activation("linear") == find_activation("identity"));
-  CHECK(find_activation("logistic") == find_activation("sigmoid"));
-  CHECK(find_activation("Relu") == nullptr);
-  CHECK(find_activation("no_such_activation") == nullptr);
+  CHECK(activations().find("linear") == activations().find("identity"));
+  CHECK(activations().find("logistic") == activations().find("sigmoid"));
+  CHECK(activations().find("Relu") == nullptr);
+  CHECK(activations().find("no_such_activation") == nullptr);
   CHECK_THROWS_AS(Activation::with_defaults("reLU"), InputError);
   CHECK_THROWS_WITH(Activation::with_defaults("swissh"), doctest::Contains("valid: identity, sigmoid, tanh, relu"));
   CHECK(activations().size() == 21);
@@ -146,12 +146,12 @@ TEST_CASE("activation table: PyTorch's parameter defaults and initialisation pai
   CHECK(param("softplus", "threshold") == 20);
   CHECK(param("hardtanh", "min_val") == -1);
   CHECK(param("hardtanh", "max_val") == 1);
-  CHECK(find_activation("gelu")->params.begin()[0].choices.begin()[0] == "none");
-  CHECK(find_activation("swish")->learnable->name == "beta");
-  CHECK(find_activation("prelu")->learnable->name == "weight");
-  CHECK(find_activation("selu")->recommended_init == RecommendedInit::kLecun);
-  CHECK(find_activation("relu")->recommended_init == RecommendedInit::kKaiming);
-  CHECK(find_activation("tanh")->recommended_init == RecommendedInit::kXavier);
+  CHECK(activations().find("gelu")->params.begin()[0].choices.begin()[0] == "none");
+  CHECK(activations().find("swish")->learnable->name == "beta");
+  CHECK(activations().find("prelu")->learnable->name == "weight");
+  CHECK(activations().find("selu")->recommended_init == RecommendedInit::kLecun);
+  CHECK(activations().find("relu")->recommended_init == RecommendedInit::kKaiming);
+  CHECK(activations().find("tanh")->recommended_init == RecommendedInit::kXavier);
   CHECK_THROWS_AS((void)Activation::with_defaults("relu").param("alpha"), std::out_of_range);
 }
 
@@ -377,7 +377,7 @@ TEST_CASE("ActivationLayer: forward, backward and learned-value gradients, share
       -0.5, 1, 2, -1, 0.5, 1,           //
       0.75, 0.5, -1, 1, 2, -2;
   for (const Maths& m : maths) {
-    const ActivationSpec& spec = *find_activation(m.name);
+    const ActivationSpec& spec = *activations().find(m.name);
     for (const Index count : {Index{1}, Index{3}}) {
       CAPTURE(m.name);
       CAPTURE(count);

@@ -224,15 +224,15 @@ TEST_CASE("clip_grad_norm scales by max_norm / (norm + 1e-6) only above max_norm
 }
 
 TEST_CASE("the optimizer table: lr first, torch's defaults, lookup and descriptions") {
-  CHECK(optimizer_names() == "sgd, adam, adamw, rmsprop, adagrad");
+  CHECK(optimizers().names() == "sgd, adam, adamw, rmsprop, adagrad");
   for (const OptimizerSpec& spec : optimizers()) {
     CAPTURE(spec.name);
     REQUIRE(spec.params.size() > 0);
     CHECK(spec.params.begin()->name == "lr");  // OptimizerConfig::lr() reads slot 0
     CHECK(spec.torch.starts_with("torch.optim."));
-    CHECK(find_optimizer(spec.name) == &spec);
+    CHECK(optimizers().find(spec.name) == &spec);
   }
-  CHECK(find_optimizer("lbfgs") == nullptr);
+  CHECK(optimizers().find("lbfgs") == nullptr);
   CHECK_THROWS_WITH_AS(OptimizerConfig::with_defaults("adamm"),
                        "unknown optimizer \"adamm\"; valid: sgd, adam, adamw, rmsprop, adagrad", InputError);
   CHECK(OptimizerConfig::with_defaults("sgd").describe() ==
