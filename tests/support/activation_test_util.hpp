@@ -1,5 +1,6 @@
 // Helpers shared by the activation tests (float and double builds): activations written as
-// text, and one call that runs an activation's forward, backward and learned-value gradient.
+// text, the parameter variants every test runs, and one call that runs an activation's forward,
+// backward and learned-value gradient.
 #pragma once
 
 #include "mlp/activation.hpp"
@@ -10,6 +11,7 @@
 #include <charconv>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mlp::test {
 
@@ -49,6 +51,26 @@ inline Activation parse_activation_text(std::string_view text) {
     activation.params[static_cast<std::size_t>(slot)] = number;
   }
   return activation;
+}
+
+// The defaults, then one parameter changed at a time: each number halved and doubled (or set to
+// +-0.5 when it defaults to 0) where its range allows, each other option of a choice. Integers
+// are counts of learned values, which the tests vary on their own.
+inline std::vector<Activation> variants_of(const ActivationSpec& spec) {
+  std::vector<Activation> out = {Activation::with_defaults(spec.name)};
+  for (const ParamSpec& param : spec.params) {
+    if (param.kind == ParamKind::kChoice) {
+      for (auto choice = param.choices.begin() + 1; choice != param.choices.end(); ++choice) {
+        out.push_back(Activation::with(spec.name, {{param.name, *choice}}));
+      }
+    } else if (param.kind == ParamKind::kNumber) {
+      const double d = param.default_value;
+      for (const double v : d == 0 ? std::vector<double>{-0.5, 0.5} : std::vector<double>{d / 2, d * 2}) {
+        if (param.range.contains(v)) out.push_back(Activation::with(spec.name, {{param.name, v}}));
+      }
+    }
+  }
+  return out;
 }
 
 // The learned values a layer of `units` units starts with (empty when nothing is learned).

@@ -3,7 +3,7 @@
 // Each entry holds everything there is to know about one activation: its name (spelled like
 // PyTorch), parameters with PyTorch's defaults and their valid ranges, rules between parameters
 // (hardtanh: min_val < max_val), the forward function, its derivative (and the derivative with
-// respect to a learnable parameter), a one-line formula, and what the compare
+// respect to a learnable parameter), a one-line formula, its kinks, and what the compare
 // diagnostics need (the value of its flat region, its output bounds). Config validation,
 // `mlptrain activations`, the model file, docs/config.md, the gradient-check tests and `compare`
 // all iterate this table. Adding an activation is one entry there, then regenerating the PyTorch
@@ -82,6 +82,10 @@ struct ActivationSpec {
   std::optional<double> (*flat_value)(std::span<const double> params);
   // Lower and upper bound of the output when the function is bounded on both sides, else nothing.
   std::optional<OutputBounds> (*bounds)(std::span<const double> params);
+  // The points where f is not twice differentiable: where f' jumps (relu at 0, hardtanh at
+  // min_val and max_val) and where only f'' does (celu at 0). A finite difference straddling one
+  // measures neither side, so the gradient checks keep their sample points away from them.
+  std::vector<double> (*kinks)(std::span<const double> params);
   // The output is the input (identity): a network hands the input on and the gradient back
   // instead of copying them, as torch.nn.Identity costs nothing in a torch.nn.Sequential.
   bool passes_input_through = false;
@@ -103,6 +107,7 @@ struct Activation : Configured<Activation, ActivationSpec, activations> {
   }
   std::optional<double> flat_value() const { return spec->flat_value ? spec->flat_value(params) : std::nullopt; }
   std::optional<OutputBounds> bounds() const { return spec->bounds ? spec->bounds(params) : std::nullopt; }
+  std::vector<double> kinks() const { return spec->kinks(params); }
 };
 
 }  // namespace mlp

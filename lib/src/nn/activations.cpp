@@ -62,6 +62,12 @@ template <int kLo, int kHi>
 std::optional<OutputBounds> bounded(std::span<const double>) {
   return OutputBounds{kLo, kHi};
 }
+// Kinks that do not depend on the parameters (see ActivationSpec::kinks).
+std::vector<double> no_kinks(std::span<const double>) { return {}; }
+template <double... kAt>
+std::vector<double> kinks_at(std::span<const double>) {
+  return {kAt...};
+}
 
 // SELU's constants, as torch.nn.SELU (Klambauer et al. 2017).
 constexpr auto kSeluAlpha = static_cast<Scalar>(1.6732632423543772848170429916717);
@@ -88,6 +94,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kXavier,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = no_kinks,
         .passes_input_through = true,
     },
     {
@@ -105,6 +112,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kXavier,
         .flat_value = no_flat_value,
         .bounds = bounded<0, 1>,
+        .kinks = no_kinks,
     },
     {
         .name = "tanh",
@@ -121,6 +129,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kXavier,
         .flat_value = no_flat_value,
         .bounds = bounded<-1, 1>,
+        .kinks = no_kinks,
     },
     {
         .name = "relu",
@@ -137,6 +146,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = flat_at_zero,
         .bounds = unbounded,
+        .kinks = kinks_at<0.0>,
     },
     {
         .name = "leaky_relu",
@@ -157,6 +167,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = flat_at_zero_if_param_zero,
         .bounds = unbounded,
+        .kinks = kinks_at<0.0>,
     },
     {
         .name = "prelu",
@@ -200,6 +211,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = kinks_at<0.0>,
     },
     {
         .name = "elu",
@@ -225,6 +237,8 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = flat_at_zero_if_param_zero,
         .bounds = unbounded,
+        // f' jumps at 0 unless alpha = 1; f'' jumps there even then.
+        .kinks = kinks_at<0.0>,
     },
     {
         .name = "selu",
@@ -248,6 +262,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kLecun,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = kinks_at<0.0>,
     },
     {
         .name = "celu",
@@ -273,6 +288,8 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        // f' is continuous at 0, f'' jumps there (1 / alpha to 0).
+        .kinks = kinks_at<0.0>,
     },
     {
         .name = "gelu",
@@ -315,6 +332,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = no_kinks,
     },
     {
         .name = "silu",
@@ -332,6 +350,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = no_kinks,
     },
     {
         .name = "swish",
@@ -375,6 +394,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = no_kinks,
     },
     {
         .name = "mish",
@@ -404,6 +424,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = no_kinks,
     },
     {
         .name = "softplus",
@@ -439,6 +460,8 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        // Where beta x crosses threshold the function switches from the log form to x.
+        .kinks = [](std::span<const double> params) { return std::vector<double>{params[1] / params[0]}; },
     },
     {
         .name = "relu6",
@@ -456,6 +479,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = flat_at_zero,
         .bounds = bounded<0, 6>,
+        .kinks = kinks_at<0.0, 6.0>,
     },
     {
         .name = "hardtanh",
@@ -491,6 +515,10 @@ const ActivationSpec kActivations[] = {
         .bounds = [](std::span<const double> params) -> std::optional<OutputBounds> {
           return OutputBounds{params[0], params[1]};
         },
+        .kinks =
+            [](std::span<const double> params) {
+              return std::vector<double>{params[0], params[1]};
+            },
     },
     {
         .name = "hardsigmoid",
@@ -508,6 +536,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kXavier,
         .flat_value = flat_at_zero,
         .bounds = bounded<0, 1>,
+        .kinks = kinks_at<-3.0, 3.0>,
     },
     {
         .name = "hardswish",
@@ -530,6 +559,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = flat_at_zero,
         .bounds = unbounded,
+        .kinks = kinks_at<-3.0, 3.0>,
     },
     {
         .name = "softsign",
@@ -547,6 +577,8 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kXavier,
         .flat_value = no_flat_value,
         .bounds = bounded<-1, 1>,
+        // |x|: f'' jumps at 0 (from 2 to -2).
+        .kinks = kinks_at<0.0>,
     },
     {
         .name = "logsigmoid",
@@ -565,6 +597,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = no_kinks,
     },
     {
         .name = "tanhshrink",
@@ -581,6 +614,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kXavier,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = no_kinks,
     },
 };
 
