@@ -50,15 +50,14 @@ TEST_CASE("Activation::describe gives text that parse_activation reads back to t
     const Activation defaults = Activation::with_defaults(spec.name);
     // Every parameter away from its default (a choice to its last option), within its range.
     Activation changed = defaults;
-    std::size_t slot = 0;
     for (const ParamSpec& param : spec.params) {
-      double& value = changed.params[slot];
+      const double value = changed.param(param.name);
       if (param.kind == ParamKind::kChoice) {
-        value = static_cast<double>(param.choices.size() - 1);
+        set_param(spec.param_specs(), {param.name, *(param.choices.end() - 1)}, changed.params, spec.name);
       } else if (param.kind == ParamKind::kNumber && param.range.contains(value * 1.3 + 0.1)) {
-        value = value * 1.3 + 0.1;  // not a short decimal: the text must keep every digit
+        // Not a short decimal: the text must keep every digit.
+        set_param(spec.param_specs(), {param.name, value * 1.3 + 0.1}, changed.params, spec.name);
       }
-      slot += static_cast<std::size_t>(param.slots());
     }
     for (const Activation& original : {defaults, changed}) {
       const std::string text = original.describe();
