@@ -163,3 +163,11 @@ TEST_CASE("the training loop allocates nothing between minibatches") {
     CHECK(counts[15] == counts[8]);
   }
 }
+
+TEST_CASE("a loss that does not suit the task names those that do, from the loss table, the task's default first") {
+  CHECK_THROWS_WITH_AS(output_size_for(Loss::with_defaults("mse"), Task::kClassification, 3, 1),
+                       "train.loss: mse does not suit a classification task; use cross_entropy or bce_with_logits",
+                       InputError);
+  CHECK_THROWS_WITH_AS(output_size_for(Loss::with_defaults("cross_entropy"), Task::kRegression, 0, 2),
+                       "train.loss: cross_entropy does not suit a regression task; use mse, l1 or huber", InputError);
+}
