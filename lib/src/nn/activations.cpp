@@ -64,9 +64,9 @@ std::optional<OutputBounds> bounded(std::span<const double>) {
 }
 // Kinks that do not depend on the parameters (see ActivationSpec::kinks).
 std::vector<double> no_kinks(std::span<const double>) { return {}; }
-template <double... kAt>
+template <int... kAt>  // (int: clang 14, the fuzz preset's compiler, has no double template arguments)
 std::vector<double> kinks_at(std::span<const double>) {
-  return {kAt...};
+  return {static_cast<double>(kAt)...};
 }
 
 // SELU's constants, as torch.nn.SELU (Klambauer et al. 2017).
@@ -146,7 +146,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = flat_at_zero,
         .bounds = unbounded,
-        .kinks = kinks_at<0.0>,
+        .kinks = kinks_at<0>,
     },
     {
         .name = "leaky_relu",
@@ -167,7 +167,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = flat_at_zero_if_param_zero,
         .bounds = unbounded,
-        .kinks = kinks_at<0.0>,
+        .kinks = kinks_at<0>,
     },
     {
         .name = "prelu",
@@ -211,7 +211,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
-        .kinks = kinks_at<0.0>,
+        .kinks = kinks_at<0>,
     },
     {
         .name = "elu",
@@ -238,7 +238,7 @@ const ActivationSpec kActivations[] = {
         .flat_value = flat_at_zero_if_param_zero,
         .bounds = unbounded,
         // f' jumps at 0 unless alpha = 1; f'' jumps there even then.
-        .kinks = kinks_at<0.0>,
+        .kinks = kinks_at<0>,
     },
     {
         .name = "selu",
@@ -262,7 +262,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kLecun,
         .flat_value = no_flat_value,
         .bounds = unbounded,
-        .kinks = kinks_at<0.0>,
+        .kinks = kinks_at<0>,
     },
     {
         .name = "celu",
@@ -289,7 +289,7 @@ const ActivationSpec kActivations[] = {
         .flat_value = no_flat_value,
         .bounds = unbounded,
         // f' is continuous at 0, f'' jumps there (1 / alpha to 0).
-        .kinks = kinks_at<0.0>,
+        .kinks = kinks_at<0>,
     },
     {
         .name = "gelu",
@@ -479,7 +479,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = flat_at_zero,
         .bounds = bounded<0, 6>,
-        .kinks = kinks_at<0.0, 6.0>,
+        .kinks = kinks_at<0, 6>,
     },
     {
         .name = "hardtanh",
@@ -536,7 +536,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kXavier,
         .flat_value = flat_at_zero,
         .bounds = bounded<0, 1>,
-        .kinks = kinks_at<-3.0, 3.0>,
+        .kinks = kinks_at<-3, 3>,
     },
     {
         .name = "hardswish",
@@ -559,7 +559,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = flat_at_zero,
         .bounds = unbounded,
-        .kinks = kinks_at<-3.0, 3.0>,
+        .kinks = kinks_at<-3, 3>,
     },
     {
         .name = "softsign",
@@ -578,7 +578,7 @@ const ActivationSpec kActivations[] = {
         .flat_value = no_flat_value,
         .bounds = bounded<-1, 1>,
         // |x|: f'' jumps at 0 (from 2 to -2).
-        .kinks = kinks_at<0.0>,
+        .kinks = kinks_at<0>,
     },
     {
         .name = "logsigmoid",
