@@ -1,6 +1,6 @@
 // Finite-difference checks of every activation's derivatives, in double precision. The tests
-// iterate the table, so a new activation is checked with no edit here (list its kinks below if
-// it has any, or a sample point may land on one).
+// iterate the table, so a new activation is checked with no edit here; sample points keep away
+// from the kinks its entry declares (test_activation_kinks.cpp checks that none is missing).
 #include "mlp/activation.hpp"
 #include "mlp/layers.hpp"
 #include "mlp/rng.hpp"
@@ -17,6 +17,7 @@
 
 using namespace mlp;
 using mlp::test::evaluate;
+using mlp::test::variants_of;
 
 namespace {
 
@@ -24,49 +25,7 @@ constexpr double kStep = 1e-5;         // central-difference step
 constexpr double kKinkMargin = 1e-3;   // sample points stay this far from a kink
 constexpr double kMaxRelError = 1e-6;  // |analytic - numeric| / max(|analytic|, |numeric|, floor)
 constexpr double kErrorFloor = 1e-4;   // the scale below which errors are taken as absolute
-constexpr double kSampleRange = 12;    // z uniform in [-12, 12]: every kink of every variant inside
-
-// Points where f or f' is not smooth: a central difference straddling one measures neither side.
-// celu and softsign are C1 there (f'' jumps), which still costs a central difference accuracy.
-std::vector<double> kinks_of(const Activation& activation) {
-  const std::string_view name = activation.spec->name;
-  if (name == "relu" || name == "leaky_relu" || name == "prelu" || name == "elu" || name == "selu" || name == "celu" ||
-      name == "softsign") {
-    return {0};
-  }
-  if (name == "relu6") return {0, 6};
-  if (name == "hardtanh") return {activation.param("min_val"), activation.param("max_val")};
-  if (name == "hardsigmoid" || name == "hardswish") return {-3, 3};
-  if (name == "softplus") return {activation.param("threshold") / activation.param("beta")};
-  return {};
-}
-
-// The defaults, then one parameter changed at a time: each number halved and doubled (or set to
-// +-0.5 when it defaults to 0) where its range allows, each other option of a choice. Integers
-// are counts of learned values, which learned_settings varies.
-std::vector<Activation> variants_of(const ActivationSpec& spec) {
-  const Activation defaults{&spec, default_values(spec.param_specs())};
-  std::vector<Activation> out = {defaults};
-  std::size_t slot = 0;
-  for (const ParamSpec& param : spec.params) {
-    std::vector<double> values;
-    if (param.kind == ParamKind::kChoice) {
-      for (std::size_t c = 1; c < param.choices.size(); ++c) values.push_back(static_cast<double>(c));
-    } else if (param.kind == ParamKind::kNumber) {
-      const double d = param.default_value;
-      for (double v : d == 0 ? std::vector<double>{-0.5, 0.5} : std::vector<double>{d / 2, d * 2}) {
-        if (param.range.contains(v)) values.push_back(v);
-      }
-    }
-    for (double v : values) {
-      Activation variant = defaults;
-      variant.params[slot] = v;
-      out.push_back(variant);
-    }
-    slot += static_cast<std::size_t>(param.slots());
-  }
-  return out;
-}
+constexpr double kSampleRange = 12;    // z uniform in [-12, 12], both saturated regions included
 
 // z, uniform in [-kSampleRange, kSampleRange], redrawn where it falls within kKinkMargin of a kink.
 Matrix sample_away_from_kinks(Index rows, Index cols, const std::vector<double>& kinks, Rng& rng) {
@@ -102,10 +61,7 @@ double relative_error(double analytic, double numeric) {
 }
 
 Activation with_count(const ActivationSpec& spec, Index count) {
-  Activation activation{&spec, default_values(spec.param_specs())};
-  activation.params[static_cast<std::size_t>(slot_of(spec.param_specs(), spec.learnable->count_param))] =
-      static_cast<double>(count);
-  return activation;
+  return Activation::with(spec.name, {{spec.learnable->count_param, count}});
 }
 
 }  // namespace
@@ -121,7 +77,7 @@ TEST_CASE("every activation's backward matches central differences, element by e
       for (const Vector& learned : learned_settings(activation, kUnits, rng)) {
         CAPTURE(activation.describe());
         CAPTURE(learned.size());
-        const Matrix z = sample_away_from_kinks(kUnits, kBatch, kinks_of(activation), rng);
+        const Matrix z = sample_away_from_kinks(kUnits, kBatch, activation.kinks(), rng);
         const Matrix grad_a = normal_matrix(kUnits, kBatch, rng);
         const auto out = evaluate(activation, learned, z, grad_a);
         // Each output depends on its own input only, so one shifted forward pass per side gives
@@ -160,7 +116,7 @@ TEST_CASE("learned-value gradients through ActivationLayer match finite differen
       ActivationLayer layer(activation, kUnits);
       REQUIRE(layer.learned().size() == count);
       for (Index u = 0; u < count; ++u) layer.learned()(u) += rng.uniform(-1.5, 1.5);
-      Matrix z = sample_away_from_kinks(kUnits, kBatch, kinks_of(activation), rng);
+      Matrix z = sample_away_from_kinks(kUnits, kBatch, activation.kinks(), rng);
       const Matrix grad_a = normal_matrix(kUnits, kBatch, rng);
       Matrix out(kUnits, kBatch);
       Matrix grad_z(kUnits, kBatch);
@@ -194,9 +150,9 @@ TEST_CASE("input gradients through ActivationLayer match finite differences for 
   Rng rng(11, "layer input gradients");
   for (const ActivationSpec& spec : activations()) {
     CAPTURE(spec.name);
-    const Activation activation{&spec, default_values(spec.param_specs())};
+    const Activation activation = Activation::with_defaults(spec.name);
     ActivationLayer layer(activation, 3);
-    Matrix z = sample_away_from_kinks(3, 8, kinks_of(activation), rng);
+    Matrix z = sample_away_from_kinks(3, 8, activation.kinks(), rng);
     const Matrix grad_a = normal_matrix(3, 8, rng);
     Matrix out(3, 8);
     Matrix grad_z(3, 8);

@@ -71,7 +71,7 @@ TEST_CASE("every loss's gradient matches finite differences") {
     for (const ParamValues& params : variants(spec)) {
       // scale 3: ordinary outputs; 30: logits where softmax and sigmoid are nearly saturated.
       for (const double scale : {3.0, 30.0}) {
-        const Loss loss{&spec, params};
+        const Loss loss = Loss::of(spec, params);
         CAPTURE(loss.describe());
         CAPTURE(scale);
         Batch batch = batch_for(spec, scale, rng);

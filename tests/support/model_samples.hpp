@@ -26,18 +26,15 @@ inline DataSchema classification_schema() {
 // The activation with every number parameter moved off its default where its range allows, so
 // that a file which dropped a parameter (loading the default) would not pass.
 inline Activation off_default(const ActivationSpec& spec) {
-  Activation activation{&spec, default_values(spec.param_specs())};
-  std::size_t slot = 0;
+  Activation activation = Activation::with_defaults(spec.name);
   for (const ParamSpec& param : spec.param_specs()) {
-    if (param.kind == ParamKind::kNumber) {
-      for (const double candidate : {param.default_value + 0.125, param.default_value - 0.125}) {
-        if (param.range.contains(candidate)) {
-          activation.params[slot] = candidate;
-          break;
-        }
+    if (param.kind != ParamKind::kNumber) continue;
+    for (const double candidate : {param.default_value + 0.125, param.default_value - 0.125}) {
+      if (param.range.contains(candidate)) {
+        set_param(spec.param_specs(), {param.name, candidate}, activation.params, spec.name);
+        break;
       }
     }
-    slot += static_cast<std::size_t>(param.slots());
   }
   return activation;
 }
@@ -54,8 +51,7 @@ inline Model every_layer_model(std::uint64_t seed) {
     specs.push_back(LayerSpec::activation_of(off_default(spec)));
     if (spec.learnable) {
       Activation per_unit = off_default(spec);
-      per_unit.params[static_cast<std::size_t>(slot_of(spec.param_specs(), spec.learnable->count_param))] =
-          kSampleWidth;
+      set_param(spec.param_specs(), {spec.learnable->count_param, kSampleWidth}, per_unit.params, spec.name);
       specs.push_back(LayerSpec::linear(kSampleWidth));
       specs.push_back(LayerSpec::activation_of(per_unit));
     }
@@ -74,8 +70,7 @@ inline Model every_layer_model(std::uint64_t seed) {
 // 4 features -> linear(3) -> prelu with one slope per unit -> dropout(0.5) -> linear(3), for
 // 3 classes: layers[0] linear, [1] activation, [2] dropout, [3] linear.
 inline Model small_model() {
-  Activation prelu = Activation::with_defaults("prelu");
-  prelu.params[static_cast<std::size_t>(slot_of(prelu.spec->param_specs(), "num_parameters"))] = 3;
+  const Activation prelu = Activation::with("prelu", {{"num_parameters", 3}});
   const LayerSpec specs[] = {LayerSpec::linear(3), LayerSpec::activation_of(prelu), LayerSpec::dropout(0.5)};
   return Model{classification_schema(), Network::build(4, specs, 3, Initializer::pytorch_default(), 7)};
 }

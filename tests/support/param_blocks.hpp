@@ -3,12 +3,9 @@
 
 #include "mlp/layer.hpp"
 #include "mlp/optimizer.hpp"
-#include "mlp/param.hpp"
 
 #include <initializer_list>
-#include <stdexcept>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace mlp::test {
@@ -42,28 +39,5 @@ struct TestParams {
     }
   }
 };
-
-// A hyper-parameter to set: its name, its value, and a pair's second value.
-struct Setting {
-  std::string_view name;
-  double value;
-  double second = 0;
-};
-
-// The optimizer `name` with its defaults overridden by `settings`.
-inline OptimizerConfig optimizer_with(std::string_view name, std::initializer_list<Setting> settings) {
-  OptimizerConfig config = OptimizerConfig::with_defaults(name);
-  for (const Setting& setting : settings) {
-    const int slot = slot_of(config.spec->param_specs(), setting.name);
-    if (slot < 0) throw std::out_of_range("no parameter " + std::string(setting.name));
-    config.params[static_cast<std::size_t>(slot)] = setting.value;
-    for (const ParamSpec& spec : config.spec->params) {
-      if (spec.name == setting.name && spec.kind == ParamKind::kNumberPair) {
-        config.params[static_cast<std::size_t>(slot) + 1] = setting.second;
-      }
-    }
-  }
-  return config;
-}
 
 }  // namespace mlp::test

@@ -1,20 +1,25 @@
-// The activation functions: one table, one entry per function.
+// The activation functions: one table (nn/activations.cpp), one entry per function.
 //
 // Each entry holds everything there is to know about one activation: its name (spelled like
-// PyTorch), parameters with PyTorch's defaults and their valid ranges, the forward function, its
-// derivative (and the derivative with respect to a learnable parameter), a one-line formula, and
-// what the compare diagnostics need (the value of its flat region, its output bounds). Config
-// validation, `mlptrain activations`, the model file, the gradient-check tests and `compare` all
-// iterate this table, so adding an activation is one entry in activations.cpp and nothing else.
+// PyTorch), parameters with PyTorch's defaults and their valid ranges, rules between parameters
+// (hardtanh: min_val < max_val), the forward function, its derivative (and the derivative with
+// respect to a learnable parameter), a one-line formula, its kinks, and what the compare
+// diagnostics need (the value of its flat region, its output bounds). Config validation,
+// `mlptrain activations`, the model file, docs/config.md, the gradient-check tests and `compare`
+// all iterate this table. Adding an activation is one entry there, then regenerating the PyTorch
+// reference values the tests compare with (tests/reference/activations.py): docs/activations.md
+// says how, and what the tests then check by themselves.
 #pragma once
 
 #include "mlp/param.hpp"
+#include "mlp/registry.hpp"
 #include "mlp/tensor.hpp"
 
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mlp {
 
@@ -59,11 +64,14 @@ struct OutputBounds {
 };
 
 struct ActivationSpec {
+  static constexpr std::string_view kNoun = "activation";  // in messages: unknown activation "x"
+
   std::string_view name;
   std::initializer_list<std::string_view> aliases;
   std::string_view formula;  // one line, e.g. "max(0, x) + negative_slope * min(0, x)"
   std::string_view torch;    // the matching PyTorch module, e.g. "torch.nn.LeakyReLU"
   std::initializer_list<ParamSpec> params;
+  std::initializer_list<ParamRule> rules = {};  // between parameters, see param.hpp
   std::optional<LearnableSpec> learnable;
   ActivationForward forward;
   ActivationBackward backward;
@@ -74,39 +82,32 @@ struct ActivationSpec {
   std::optional<double> (*flat_value)(std::span<const double> params);
   // Lower and upper bound of the output when the function is bounded on both sides, else nothing.
   std::optional<OutputBounds> (*bounds)(std::span<const double> params);
+  // The points where f is not twice differentiable: where f' jumps (relu at 0, hardtanh at
+  // min_val and max_val) and where only f'' does (celu at 0). A finite difference straddling one
+  // measures neither side, so the gradient checks keep their sample points away from them.
+  std::vector<double> (*kinks)(std::span<const double> params);
   // The output is the input (identity): a network hands the input on and the gradient back
   // instead of copying them, as torch.nn.Identity costs nothing in a torch.nn.Sequential.
   bool passes_input_through = false;
 
   std::span<const ParamSpec> param_specs() const { return {params.begin(), params.size()}; }
+  std::span<const ParamRule> param_rules() const { return {rules.begin(), rules.size()}; }
 };
 
 // Every activation, in the order listings show them.
-std::span<const ActivationSpec> activations();
+const Registry<ActivationSpec>& activations();
 
-// The activation called `name` or one of its aliases, or nullptr.
-const ActivationSpec* find_activation(std::string_view name);
-
-// "identity, sigmoid, tanh, ...": every name, for "valid choices" in error messages.
-std::string activation_names();
-
-// An activation with its parameters resolved: what a layer is built from and a model file stores.
-struct Activation {
-  const ActivationSpec* spec = nullptr;
-  ParamValues params;
-
-  // With every parameter at its default. Throws InputError for an unknown name.
-  static Activation with_defaults(std::string_view name);
-
-  // "leaky_relu(negative_slope=0.1)", or just "relu" for a function without parameters: the
-  // form `compare --activations` accepts back.
-  std::string describe() const;
-  // Value of parameter `name` (throws std::out_of_range if the function has no such parameter).
-  double param(std::string_view name) const;
+// An activation with its parameters resolved: what a layer is built from and a model file stores
+// (lookup, defaults, parameters by name and describe() come from registry.hpp).
+struct Activation : Configured<Activation, ActivationSpec, activations> {
   // Number of learned values in a layer of `units` units (0 when nothing is learned).
-  Index learned_count(Index units) const;
+  Index learned_count(Index units) const {
+    if (!spec->learnable) return 0;
+    return param(spec->learnable->count_param) == 1 ? 1 : units;
+  }
   std::optional<double> flat_value() const { return spec->flat_value ? spec->flat_value(params) : std::nullopt; }
   std::optional<OutputBounds> bounds() const { return spec->bounds ? spec->bounds(params) : std::nullopt; }
+  std::vector<double> kinks() const { return spec->kinks(params); }
 };
 
 }  // namespace mlp

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "mlp/param.hpp"
+#include "mlp/registry.hpp"
 #include "mlp/tensor.hpp"
 
 #include <span>
@@ -32,29 +33,26 @@ using LossFn = double (*)(std::span<const double> params, ConstMatrixView output
                           MatrixView grad);
 
 struct LossSpec {
+  static constexpr std::string_view kNoun = "loss";  // in messages: unknown loss "x"
+
   std::string_view name;
   std::initializer_list<std::string_view> aliases;
   std::string_view formula;
   std::string_view torch;  // e.g. "torch.nn.CrossEntropyLoss"
   std::initializer_list<ParamSpec> params;
+  std::initializer_list<ParamRule> rules = {};  // between parameters, see param.hpp
   TargetKind target;
   OutputTransform transform;
   LossFn value_and_grad;
 
   std::span<const ParamSpec> param_specs() const { return {params.begin(), params.size()}; }
+  std::span<const ParamRule> param_rules() const { return {rules.begin(), rules.size()}; }
 };
 
-std::span<const LossSpec> losses();
-const LossSpec* find_loss(std::string_view name);
-std::string loss_names();
+const Registry<LossSpec>& losses();
 
-struct Loss {
-  const LossSpec* spec = nullptr;
-  ParamValues params;
-
-  static Loss with_defaults(std::string_view name);
-  std::string describe() const;
-
+// A loss with its parameters resolved (lookup, defaults and describe() from registry.hpp).
+struct Loss : Configured<Loss, LossSpec, losses> {
   double value_and_grad(ConstMatrixView output, ConstMatrixView target, MatrixView grad) const {
     return spec->value_and_grad(params, output, target, grad);
   }

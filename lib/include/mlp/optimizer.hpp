@@ -4,6 +4,7 @@
 
 #include "mlp/layer.hpp"
 #include "mlp/param.hpp"
+#include "mlp/registry.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -48,26 +49,26 @@ using CreateOptimizer = std::unique_ptr<Optimizer> (*)(std::span<const double> p
                                                        std::span<const ParamBlock> blocks);
 
 struct OptimizerSpec {
+  static constexpr std::string_view kNoun = "optimizer";  // in messages: unknown optimizer "x"
+
   std::string_view name;
-  std::string_view formula;                 // the update rule in one line
-  std::string_view torch;                   // e.g. "torch.optim.AdamW"
-  std::initializer_list<ParamSpec> params;  // "lr" first, always
+  std::initializer_list<std::string_view> aliases;  // none so far
+  std::string_view formula;                         // the update rule in one line
+  std::string_view torch;                           // e.g. "torch.optim.AdamW"
+  std::initializer_list<ParamSpec> params;          // "lr" first, always
+  std::initializer_list<ParamRule> rules = {};      // between parameters, see param.hpp
   CreateOptimizer create;
 
   std::span<const ParamSpec> param_specs() const { return {params.begin(), params.size()}; }
+  std::span<const ParamRule> param_rules() const { return {rules.begin(), rules.size()}; }
 };
 
-std::span<const OptimizerSpec> optimizers();
-const OptimizerSpec* find_optimizer(std::string_view name);
-std::string optimizer_names();
+const Registry<OptimizerSpec>& optimizers();
 
-struct OptimizerConfig {
-  const OptimizerSpec* spec = nullptr;
-  ParamValues params;
-
-  static OptimizerConfig with_defaults(std::string_view name);
+// An optimizer with its hyper-parameters resolved (lookup, defaults and describe() from
+// registry.hpp).
+struct OptimizerConfig : Configured<OptimizerConfig, OptimizerSpec, optimizers> {
   double lr() const { return params.at(0); }
-  std::string describe() const;
   std::unique_ptr<Optimizer> create(std::span<const ParamBlock> blocks) const { return spec->create(params, blocks); }
 };
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "mlp/param.hpp"
+#include "mlp/registry.hpp"
 
 #include <span>
 #include <string>
@@ -17,25 +18,28 @@ namespace mlp {
 using ScheduleLr = double (*)(std::span<const double> params, double base_lr, int epoch, int epochs);
 
 struct ScheduleSpec {
+  static constexpr std::string_view kNoun = "schedule";  // in messages: unknown schedule "x"
+
   std::string_view name;
+  std::initializer_list<std::string_view> aliases;  // none so far
   std::string_view formula;
   std::string_view torch;  // e.g. "torch.optim.lr_scheduler.StepLR"
   std::initializer_list<ParamSpec> params;
+  std::initializer_list<ParamRule> rules = {};  // between parameters, see param.hpp
   ScheduleLr lr;
 
   std::span<const ParamSpec> param_specs() const { return {params.begin(), params.size()}; }
+  std::span<const ParamRule> param_rules() const { return {rules.begin(), rules.size()}; }
 };
 
-std::span<const ScheduleSpec> schedules();
-const ScheduleSpec* find_schedule(std::string_view name);
-std::string schedule_names();
+const Registry<ScheduleSpec>& schedules();
 
-struct Schedule {
-  const ScheduleSpec* spec = nullptr;
-  ParamValues params;
+// A schedule with its parameters resolved (lookup, defaults from registry.hpp) and the warm-up
+// that may precede it.
+struct Schedule : Configured<Schedule, ScheduleSpec, schedules> {
   int warmup_epochs = 0;  // the rate rises linearly to base_lr over these epochs first
 
-  static Schedule with_defaults(std::string_view name);
+  // "cosine(T_max=0, eta_min=0, warmup_epochs=5)", "constant" without warm-up.
   std::string describe() const;
   // Learning rate in epoch `epoch` (0-based) of a run of `epochs` epochs.
   double lr_at(double base_lr, int epoch, int epochs) const;

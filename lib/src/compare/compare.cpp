@@ -14,8 +14,7 @@ Initializer recommended_initializer(const Activation& activation, BiasInit bias)
   Initializer init;
   switch (activation.spec->recommended_init) {
     case RecommendedInit::kKaiming:
-      init = Initializer::with_defaults("kaiming_uniform");
-      init.params[static_cast<std::size_t>(slot_of(init.spec->param_specs(), "nonlinearity"))] = 1;  // relu
+      init = Initializer::with("kaiming_uniform", {{"nonlinearity", "relu"}});
       break;
     case RecommendedInit::kXavier:
       init = Initializer::with_defaults("xavier_uniform");

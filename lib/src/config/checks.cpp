@@ -50,7 +50,7 @@ void check_loss_fits_task(const schema::Context& context) {
   const json& loss = context.resolved["train"]["loss"];
   const std::string task = context.resolved["data"]["task"].get<std::string>();
   if (loss.is_string() || task == "auto") return;
-  const LossSpec* spec = find_loss(loss["name"].get<std::string>());
+  const LossSpec* spec = losses().find(loss["name"].get<std::string>());
   const bool wants_classes = spec->target == TargetKind::kClassIndex;
   if (wants_classes != (task == "classification")) {
     throw PathError("train.loss", std::string(spec->name) + " is a " +
@@ -72,7 +72,7 @@ void check_compare_activations(const schema::Context& context) {
   }
   const json& list = context.resolved["compare"]["activations"];
   for (std::size_t i = 0; i < list.size(); ++i) {
-    const ActivationSpec* spec = find_activation(list[i]["name"].get<std::string>());
+    const ActivationSpec* spec = activations().find(list[i]["name"].get<std::string>());
     if (!spec->learnable) continue;
     const std::string count_param(spec->learnable->count_param);
     const auto count = list[i][count_param].get<json::number_integer_t>();

@@ -42,7 +42,7 @@ const LayerKind kLayerKinds[] = {
 // A learnable activation (prelu) learns one value shared by the layer or one per unit; its
 // count parameter must say which for a layer of `units` units.
 void check_learned_count(const json& activation, json::number_integer_t units, const std::string& path) {
-  const ActivationSpec* spec = find_activation(activation["name"].get<std::string>());
+  const ActivationSpec* spec = activations().find(activation["name"].get<std::string>());
   if (!spec->learnable) return;
   const std::string count_param(spec->learnable->count_param);
   const auto count = activation[count_param].get<json::number_integer_t>();

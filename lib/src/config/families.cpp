@@ -1,5 +1,5 @@
 // The parameterised families a config names (activations, losses, optimizers, schedules,
-// initialisers), seen through their tables, with the checks that span several parameters.
+// initialisers), seen through their registries (registry.hpp).
 #include "keys.hpp"
 
 #include "mlp/init.hpp"
@@ -11,61 +11,40 @@ namespace mlp {
 namespace {
 
 using nlohmann::json;
-using schema::PathError;
 
+// A family's registry seen as schema members; the rules between parameters come with them, so
+// the config checks hardtanh's min_val < max_val where the table declares it.
 template <class Spec>
-std::vector<schema::Member> members_of(std::span<const Spec> table) {
+std::vector<schema::Member> members_of(const Registry<Spec>& registry) {
   std::vector<schema::Member> members;
-  for (const Spec& spec : table) {
-    std::span<const std::string_view> aliases;
-    if constexpr (requires { spec.aliases; }) aliases = {spec.aliases.begin(), spec.aliases.size()};
-    members.push_back({spec.name, aliases, spec.param_specs(), spec.formula, spec.torch});
+  for (const Spec& spec : registry) {
+    members.push_back({.name = spec.name,
+                       .aliases = {spec.aliases.begin(), spec.aliases.size()},
+                       .params = spec.param_specs(),
+                       .rules = spec.param_rules(),
+                       .formula = spec.formula,
+                       .torch = spec.torch});
   }
   return members;
 }
 
-// An interval clamp (hardtanh) needs a non-empty interval.
-void check_activation(const json& resolved, const std::string& path) {
-  if (resolved.contains("min_val") && resolved.contains("max_val") &&
-      !(resolved["min_val"].get<double>() < resolved["max_val"].get<double>())) {
-    throw PathError(schema::join_path(path, "max_val"), "must be > min_val (" + schema::shown(resolved["min_val"]) +
-                                                            "), got " + schema::shown(resolved["max_val"]));
-  }
-}
-
-// torch.optim.SGD refuses Nesterov momentum without momentum or with dampening.
-void check_optimizer(const json& resolved, const std::string& path) {
-  if (!resolved.value("nesterov", false)) return;
-  const double momentum = resolved.value("momentum", 0.0);
-  const double dampening = resolved.value("dampening", 0.0);
-  if (momentum <= 0 || dampening != 0) {
-    throw PathError(schema::join_path(path, "nesterov"), "needs momentum > 0 and dampening = 0, got momentum " +
-                                                             schema::shown(momentum) + ", dampening " +
-                                                             schema::shown(dampening));
-  }
-}
-
 const schema::Family kActivationFamily = {
-    .noun = "activation",
+    .noun = ActivationSpec::kNoun,
     .title = "Activations",
     .members = [] { return members_of(activations()); },
-    .common = {},
-    .check = check_activation,
 };
 const schema::Family kLossFamily = {
-    .noun = "loss",
+    .noun = LossSpec::kNoun,
     .title = "Losses",
     .members = [] { return members_of(losses()); },
 };
 const schema::Family kOptimizerFamily = {
-    .noun = "optimizer",
+    .noun = OptimizerSpec::kNoun,
     .title = "Optimizers",
     .members = [] { return members_of(optimizers()); },
-    .common = {},
-    .check = check_optimizer,
 };
 const schema::Family kScheduleFamily = {
-    .noun = "schedule",
+    .noun = ScheduleSpec::kNoun,
     .title = "Learning-rate schedules",
     .members = [] { return members_of(schedules()); },
     .common = {{.name = "warmup_epochs",
@@ -76,7 +55,7 @@ const schema::Family kScheduleFamily = {
                     "epochs over which the rate first rises linearly to lr; the schedule starts after them"}},
 };
 const schema::Family kInitFamily = {
-    .noun = "initializer",
+    .noun = InitSpec::kNoun,
     .title = "Initializers",
     .members = [] { return members_of(initializers()); },
 };
@@ -93,8 +72,8 @@ const schema::Family& initializer_family() { return kInitFamily; }
 std::span<const schema::Family* const> families() { return kFamilies; }
 
 Activation activation_from(const json& resolved) {
-  const ActivationSpec* spec = find_activation(resolved["name"].get<std::string>());
-  return {spec, schema::param_values(spec->param_specs(), resolved)};
+  const ActivationSpec& spec = activations().at(resolved["name"].get<std::string>());
+  return Activation::of(spec, schema::param_values(spec.param_specs(), resolved));
 }
 
 }  // namespace mlp

@@ -159,7 +159,7 @@ const Key kKeys[] = {
      .family = &initializer_family(),
      .store =
          [](const json& v, Settings& s) {
-           s.model.init.spec = find_initializer(v["name"].get<std::string>());
+           s.model.init.spec = initializers().find(v["name"].get<std::string>());
            s.model.init.params = values_of(s.model.init.spec, v);
          }},
     {.path = "model.bias_init",
@@ -202,8 +202,8 @@ const Key kKeys[] = {
      .store =
          [](const json& v, Settings& s) {
            if (v.is_string()) return;  // "auto": chosen from the task once the data is read
-           const LossSpec* spec = find_loss(v["name"].get<std::string>());
-           s.train.loss = Loss{spec, values_of(spec, v)};
+           const LossSpec* spec = losses().find(v["name"].get<std::string>());
+           s.train.loss = Loss::of(*spec, values_of(spec, v));
          }},
     {.path = "train.optimizer",
      .type = Type::kFamily,
@@ -212,7 +212,7 @@ const Key kKeys[] = {
      .family = &optimizer_family(),
      .store =
          [](const json& v, Settings& s) {
-           s.train.optimizer.spec = find_optimizer(v["name"].get<std::string>());
+           s.train.optimizer.spec = optimizers().find(v["name"].get<std::string>());
            s.train.optimizer.params = values_of(s.train.optimizer.spec, v);
          }},
     {.path = "train.schedule",
@@ -222,7 +222,7 @@ const Key kKeys[] = {
      .family = &schedule_family(),
      .store =
          [](const json& v, Settings& s) {
-           s.train.schedule.spec = find_schedule(v["name"].get<std::string>());
+           s.train.schedule.spec = schedules().find(v["name"].get<std::string>());
            s.train.schedule.params = values_of(s.train.schedule.spec, v);
            s.train.schedule.warmup_epochs = v["warmup_epochs"].get<int>();
          }},

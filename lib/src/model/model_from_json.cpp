@@ -141,17 +141,27 @@ ParamValues read_params(const JsonNode& node, std::span<const ParamSpec> specs) 
   return values;
 }
 
+// The activation's parameters, each checked on its own, then the table's rules between them
+// (hardtanh: min_val < max_val), quoting the values as the file writes them.
+Activation read_activation_params(const JsonNode& params, const ActivationSpec& spec) {
+  const Activation activation = Activation::of(spec, read_params(params, spec.param_specs()));
+  if (const ParamRule* rule = broken_rule(spec.param_rules(), activation.params)) {
+    params[rule->param].fail(explain(*rule, [&](std::string_view name) { return json_text(params[name].json()); }));
+  }
+  return activation;
+}
+
 std::unique_ptr<Layer> read_activation(const JsonNode& node, std::size_t i, Index width) {
   const JsonNode name = node["name"];
-  const ActivationSpec* spec = find_activation(name.string());
-  if (spec == nullptr) name.fail("unknown activation \"" + name.string() + "\"; valid: " + activation_names());
+  const ActivationSpec* spec = activations().find(name.string());
+  if (spec == nullptr) name.fail("unknown activation \"" + name.string() + "\"; valid: " + activations().names());
   std::vector<std::string_view> keys = {"type", "name", "torch", "units", "params"};
   if (spec->learnable) keys.push_back(spec->learnable->name);
   node.check_keys(keys);
   if (node.has("torch")) node["torch"].string();  // informational (for scripts/to_torch.py), but typed
   const Index units = read_input_size(node["units"], i, width);
   const JsonNode params = node["params"];
-  const Activation activation{spec, read_params(params, spec->param_specs())};
+  const Activation activation = read_activation_params(params, *spec);
   std::unique_ptr<ActivationLayer> layer;
   try {
     layer = std::make_unique<ActivationLayer>(activation, units);

@@ -62,6 +62,12 @@ template <int kLo, int kHi>
 std::optional<OutputBounds> bounded(std::span<const double>) {
   return OutputBounds{kLo, kHi};
 }
+// Kinks that do not depend on the parameters (see ActivationSpec::kinks).
+std::vector<double> no_kinks(std::span<const double>) { return {}; }
+template <int... kAt>  // (int: clang 14, the fuzz preset's compiler, has no double template arguments)
+std::vector<double> kinks_at(std::span<const double>) {
+  return {static_cast<double>(kAt)...};
+}
 
 // SELU's constants, as torch.nn.SELU (Klambauer et al. 2017).
 constexpr auto kSeluAlpha = static_cast<Scalar>(1.6732632423543772848170429916717);
@@ -88,6 +94,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kXavier,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = no_kinks,
         .passes_input_through = true,
     },
     {
@@ -105,6 +112,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kXavier,
         .flat_value = no_flat_value,
         .bounds = bounded<0, 1>,
+        .kinks = no_kinks,
     },
     {
         .name = "tanh",
@@ -121,6 +129,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kXavier,
         .flat_value = no_flat_value,
         .bounds = bounded<-1, 1>,
+        .kinks = no_kinks,
     },
     {
         .name = "relu",
@@ -137,6 +146,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = flat_at_zero,
         .bounds = unbounded,
+        .kinks = kinks_at<0>,
     },
     {
         .name = "leaky_relu",
@@ -157,6 +167,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = flat_at_zero_if_param_zero,
         .bounds = unbounded,
+        .kinks = kinks_at<0>,
     },
     {
         .name = "prelu",
@@ -200,6 +211,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = kinks_at<0>,
     },
     {
         .name = "elu",
@@ -225,6 +237,8 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = flat_at_zero_if_param_zero,
         .bounds = unbounded,
+        // f' jumps at 0 unless alpha = 1; f'' jumps there even then.
+        .kinks = kinks_at<0>,
     },
     {
         .name = "selu",
@@ -248,6 +262,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kLecun,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = kinks_at<0>,
     },
     {
         .name = "celu",
@@ -273,6 +288,8 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        // f' is continuous at 0, f'' jumps there (1 / alpha to 0).
+        .kinks = kinks_at<0>,
     },
     {
         .name = "gelu",
@@ -315,6 +332,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = no_kinks,
     },
     {
         .name = "silu",
@@ -332,6 +350,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = no_kinks,
     },
     {
         .name = "swish",
@@ -375,6 +394,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = no_kinks,
     },
     {
         .name = "mish",
@@ -404,6 +424,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = no_kinks,
     },
     {
         .name = "softplus",
@@ -439,6 +460,8 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        // Where beta x crosses threshold the function switches from the log form to x.
+        .kinks = [](std::span<const double> params) { return std::vector<double>{params[1] / params[0]}; },
     },
     {
         .name = "relu6",
@@ -456,6 +479,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = flat_at_zero,
         .bounds = bounded<0, 6>,
+        .kinks = kinks_at<0, 6>,
     },
     {
         .name = "hardtanh",
@@ -473,6 +497,10 @@ const ActivationSpec kActivations[] = {
                  .range = Range::any(),
                  .description = "upper bound of the output; must be > min_val (checked with the configuration)"},
             },
+        // As torch.nn.Hardtanh asserts: an empty interval would clamp every input to max_val.
+        .rules = {{.holds = [](std::span<const double> params) { return params[0] < params[1]; },
+                   .param = "max_val",
+                   .message = "must be > min_val ({min_val}), got {max_val}"}},
         .learnable = std::nullopt,
         .forward = [](const ActivationArgs& args, ConstMatrixView z,
                       MatrixView a) { a = z.array().max(args.param(0)).min(args.param(1)); },
@@ -487,6 +515,10 @@ const ActivationSpec kActivations[] = {
         .bounds = [](std::span<const double> params) -> std::optional<OutputBounds> {
           return OutputBounds{params[0], params[1]};
         },
+        .kinks =
+            [](std::span<const double> params) {
+              return std::vector<double>{params[0], params[1]};
+            },
     },
     {
         .name = "hardsigmoid",
@@ -504,6 +536,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kXavier,
         .flat_value = flat_at_zero,
         .bounds = bounded<0, 1>,
+        .kinks = kinks_at<-3, 3>,
     },
     {
         .name = "hardswish",
@@ -526,6 +559,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = flat_at_zero,
         .bounds = unbounded,
+        .kinks = kinks_at<-3, 3>,
     },
     {
         .name = "softsign",
@@ -543,6 +577,8 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kXavier,
         .flat_value = no_flat_value,
         .bounds = bounded<-1, 1>,
+        // |x|: f'' jumps at 0 (from 2 to -2).
+        .kinks = kinks_at<0>,
     },
     {
         .name = "logsigmoid",
@@ -561,6 +597,7 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kKaiming,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = no_kinks,
     },
     {
         .name = "tanhshrink",
@@ -577,11 +614,15 @@ const ActivationSpec kActivations[] = {
         .recommended_init = RecommendedInit::kXavier,
         .flat_value = no_flat_value,
         .bounds = unbounded,
+        .kinks = no_kinks,
     },
 };
 
 }  // namespace
 
-std::span<const ActivationSpec> activations() { return kActivations; }
+const Registry<ActivationSpec>& activations() {
+  static const Registry<ActivationSpec> registry(kActivations);
+  return registry;
+}
 
 }  // namespace mlp

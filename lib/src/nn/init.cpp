@@ -1,9 +1,6 @@
 // The weight initialisers, each matching a torch.nn.init function with its default arguments.
 #include "mlp/init.hpp"
 
-#include "mlp/error.hpp"
-
-#include <algorithm>
 #include <cmath>
 
 namespace mlp {
@@ -114,38 +111,15 @@ const InitSpec kInitializers[] = {
 
 }  // namespace
 
-std::span<const InitSpec> initializers() { return kInitializers; }
-
-const InitSpec* find_initializer(std::string_view name) {
-  for (const InitSpec& spec : initializers()) {
-    if (spec.name == name || std::ranges::find(spec.aliases, name) != spec.aliases.end()) return &spec;
-  }
-  return nullptr;
-}
-
-std::string initializer_names() {
-  std::string names;
-  for (const InitSpec& spec : initializers()) {
-    if (!names.empty()) names += ", ";
-    names += spec.name;
-  }
-  return names;
+const Registry<InitSpec>& initializers() {
+  static const Registry<InitSpec> registry(kInitializers);
+  return registry;
 }
 
 Initializer Initializer::pytorch_default() { return with_defaults("default"); }
 
-Initializer Initializer::with_defaults(std::string_view name) {
-  const InitSpec* spec = find_initializer(name);
-  if (spec == nullptr) {
-    throw InputError("unknown initializer \"" + std::string(name) + "\"; valid: " + initializer_names());
-  }
-  return {spec, default_values(spec->param_specs()), BiasInit::kDefault};
-}
-
 std::string Initializer::describe() const {
-  std::string text(spec->name);
-  if (spec->params.size() != 0) text += "(" + format_values(spec->param_specs(), params) + ")";
-  return text + (bias == BiasInit::kZeros ? ", bias zeros" : ", bias default");
+  return describe_with({}) + (bias == BiasInit::kZeros ? ", bias zeros" : ", bias default");
 }
 
 void Initializer::apply(MatrixView weight, VectorView bias_values, Rng& rng) const {

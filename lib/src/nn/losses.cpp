@@ -5,8 +5,6 @@
 // Nothing here allocates: a loss runs once per training batch.
 #include "mlp/loss.hpp"
 
-#include "mlp/error.hpp"
-
 #include <algorithm>
 #include <array>
 #include <cassert>
@@ -193,33 +191,9 @@ const LossSpec kLosses[] = {
 
 }  // namespace
 
-std::span<const LossSpec> losses() { return kLosses; }
-
-const LossSpec* find_loss(std::string_view name) {
-  for (const LossSpec& spec : losses()) {
-    if (spec.name == name || std::ranges::find(spec.aliases, name) != spec.aliases.end()) return &spec;
-  }
-  return nullptr;
-}
-
-std::string loss_names() {
-  std::string names;
-  for (const LossSpec& spec : losses()) {
-    if (!names.empty()) names += ", ";
-    names += spec.name;
-  }
-  return names;
-}
-
-Loss Loss::with_defaults(std::string_view name) {
-  const LossSpec* spec = find_loss(name);
-  if (spec == nullptr) throw InputError("unknown loss \"" + std::string(name) + "\"; valid: " + loss_names());
-  return {spec, default_values(spec->param_specs())};
-}
-
-std::string Loss::describe() const {
-  if (spec->params.size() == 0) return std::string(spec->name);
-  return std::string(spec->name) + "(" + format_values(spec->param_specs(), params) + ")";
+const Registry<LossSpec>& losses() {
+  static const Registry<LossSpec> registry(kLosses);
+  return registry;
 }
 
 void apply_output_transform(OutputTransform transform, ConstMatrixView output, MatrixView result) {

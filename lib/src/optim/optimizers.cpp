@@ -49,6 +49,7 @@ constexpr ParamSpec kAmsgrad = {.name = "amsgrad",
 const OptimizerSpec kOptimizers[] = {
     {
         .name = "sgd",
+        .aliases = {},
         .formula = "buf = momentum * buf + (1 - dampening) * g (buf = g at step 1); p -= lr * (nesterov ? g + "
                    "momentum * buf : buf), g including weight_decay * p",
         .torch = "torch.optim.SGD",
@@ -70,10 +71,19 @@ const OptimizerSpec kOptimizers[] = {
                     .kind = ParamKind::kBoolean,
                     .default_value = 0,
                     .description = "Nesterov momentum (needs momentum > 0 and dampening = 0)"}},
+        // torch.optim.SGD refuses Nesterov momentum without momentum or with dampening.
+        // (Slots: lr, momentum, dampening, weight_decay, nesterov.)
+        .rules = {{.holds =
+                       [](std::span<const double> params) {
+                         return params[4] == 0 || (params[1] > 0 && params[2] == 0);
+                       },
+                   .param = "nesterov",
+                   .message = "needs momentum > 0 and dampening = 0, got momentum {momentum}, dampening {dampening}"}},
         .create = make_sgd,
     },
     {
         .name = "adam",
+        .aliases = {},
         .formula = "m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - "
                    "b2^t) + eps), g including weight_decay * p",
         .torch = "torch.optim.Adam",
@@ -84,6 +94,7 @@ const OptimizerSpec kOptimizers[] = {
     },
     {
         .name = "adamw",
+        .aliases = {},
         .formula = "p *= 1 - lr * weight_decay, then Adam's update without weight decay in g",
         .torch = "torch.optim.AdamW",
         .params = {lr_param(1e-3), kBetas, kEps8, weight_decay_param(1e-2), kAmsgrad},
@@ -93,6 +104,7 @@ const OptimizerSpec kOptimizers[] = {
     },
     {
         .name = "rmsprop",
+        .aliases = {},
         .formula = "s = alpha s + (1 - alpha) g^2; p -= lr * g / (sqrt(s - a^2 if centered) + eps), through a momentum "
                    "buffer if momentum > 0",
         .torch = "torch.optim.RMSprop",
@@ -117,6 +129,7 @@ const OptimizerSpec kOptimizers[] = {
     },
     {
         .name = "adagrad",
+        .aliases = {},
         .formula = "sum += g^2; p -= lr / (1 + (t - 1) lr_decay) * g / (sqrt(sum) + eps), g including weight_decay * p",
         .torch = "torch.optim.Adagrad",
         .params = {lr_param(1e-2),
@@ -142,34 +155,9 @@ const OptimizerSpec kOptimizers[] = {
 
 }  // namespace
 
-std::span<const OptimizerSpec> optimizers() { return kOptimizers; }
-
-const OptimizerSpec* find_optimizer(std::string_view name) {
-  for (const OptimizerSpec& spec : optimizers()) {
-    if (spec.name == name) return &spec;
-  }
-  return nullptr;
-}
-
-std::string optimizer_names() {
-  std::string names;
-  for (const OptimizerSpec& spec : optimizers()) {
-    if (!names.empty()) names += ", ";
-    names += spec.name;
-  }
-  return names;
-}
-
-OptimizerConfig OptimizerConfig::with_defaults(std::string_view name) {
-  const OptimizerSpec* spec = find_optimizer(name);
-  if (spec == nullptr) {
-    throw InputError("unknown optimizer \"" + std::string(name) + "\"; valid: " + optimizer_names());
-  }
-  return {spec, default_values(spec->param_specs())};
-}
-
-std::string OptimizerConfig::describe() const {
-  return std::string(spec->name) + "(" + format_values(spec->param_specs(), params) + ")";
+const Registry<OptimizerSpec>& optimizers() {
+  static const Registry<OptimizerSpec> registry(kOptimizers);
+  return registry;
 }
 
 namespace {

@@ -3,8 +3,6 @@
 // linear warm-up that can precede any of them.
 #include "mlp/schedule.hpp"
 
-#include "mlp/error.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -15,6 +13,7 @@ namespace {
 const ScheduleSpec kSchedules[] = {
     {
         .name = "constant",
+        .aliases = {},
         .formula = "lr = base_lr",
         .torch = "none (no scheduler)",
         .params = {},
@@ -22,6 +21,7 @@ const ScheduleSpec kSchedules[] = {
     },
     {
         .name = "step",
+        .aliases = {},
         .formula = "lr = base_lr * gamma^floor(epoch / step_size)",
         .torch = "torch.optim.lr_scheduler.StepLR",
         .params = {{.name = "step_size",
@@ -42,6 +42,7 @@ const ScheduleSpec kSchedules[] = {
     },
     {
         .name = "exponential",
+        .aliases = {},
         .formula = "lr = base_lr * gamma^epoch",
         .torch = "torch.optim.lr_scheduler.ExponentialLR",
         .params = {{.name = "gamma",
@@ -54,6 +55,7 @@ const ScheduleSpec kSchedules[] = {
     },
     {
         .name = "cosine",
+        .aliases = {},
         .formula = "lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2, T_max = 0 meaning the "
                    "run's epochs after warm-up (torch's closed form, so periodic past T_max)",
         .torch = "torch.optim.lr_scheduler.CosineAnnealingLR",
@@ -80,37 +82,13 @@ const ScheduleSpec kSchedules[] = {
 
 }  // namespace
 
-std::span<const ScheduleSpec> schedules() { return kSchedules; }
-
-const ScheduleSpec* find_schedule(std::string_view name) {
-  for (const ScheduleSpec& spec : schedules()) {
-    if (spec.name == name) return &spec;
-  }
-  return nullptr;
-}
-
-std::string schedule_names() {
-  std::string names;
-  for (const ScheduleSpec& spec : schedules()) {
-    if (!names.empty()) names += ", ";
-    names += spec.name;
-  }
-  return names;
-}
-
-Schedule Schedule::with_defaults(std::string_view name) {
-  const ScheduleSpec* spec = find_schedule(name);
-  if (spec == nullptr) {
-    throw InputError("unknown schedule \"" + std::string(name) + "\"; valid: " + schedule_names());
-  }
-  return {spec, default_values(spec->param_specs()), 0};
+const Registry<ScheduleSpec>& schedules() {
+  static const Registry<ScheduleSpec> registry(kSchedules);
+  return registry;
 }
 
 std::string Schedule::describe() const {
-  std::string args = format_values(spec->param_specs(), params);
-  if (warmup_epochs > 0)
-    args += (args.empty() ? "" : ", ") + std::string("warmup_epochs=") + std::to_string(warmup_epochs);
-  return args.empty() ? std::string(spec->name) : std::string(spec->name) + "(" + args + ")";
+  return describe_with(warmup_epochs > 0 ? "warmup_epochs=" + std::to_string(warmup_epochs) : "");
 }
 
 double Schedule::lr_at(double base_lr, int epoch, int epochs) const {

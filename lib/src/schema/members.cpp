@@ -131,7 +131,11 @@ json resolve_member(const Family& family, const json& value, const std::string& 
       if (defaulted != nullptr) defaulted->push_back(join_path(path, key));
     }
   }
-  if (family.check != nullptr) family.check(out, path);
+  const ParamValues values = param_values(member->params, out);
+  if (const ParamRule* rule = broken_rule(member->rules, values)) {
+    throw PathError(join_path(path, rule->param),
+                    explain(*rule, [&](std::string_view param) { return shown(out.at(std::string(param))); }));
+  }
   return out;
 }
 

@@ -41,6 +41,7 @@ struct Member {
   std::string_view name;
   std::span<const std::string_view> aliases;
   std::span<const ParamSpec> params;
+  std::span<const ParamRule> rules;  // checked once every parameter has its value
   std::string_view formula;
   std::string_view torch;
 };
@@ -53,9 +54,6 @@ struct Family {
   std::vector<Member> (*members)();
   // Parameters every member takes besides its own (a schedule's warmup_epochs).
   std::initializer_list<ParamSpec> common = {};
-  // Checks spanning several parameters (hardtanh: min_val < max_val) on a resolved value;
-  // throws PathError. May be null.
-  void (*check)(const nlohmann::json& resolved, const std::string& path) = nullptr;
 
   std::span<const ParamSpec> common_specs() const { return {common.begin(), common.size()}; }
 };
@@ -144,8 +142,9 @@ void resolve_object(std::span<const Key> keys, const nlohmann::json& raw, const 
 nlohmann::json call_or_name(const std::string& text, const std::string& path);
 
 // Resolves a member of `family` written as a name, "name(param=value, ...)" or an object; every parameter gets its
-// value (given or default) and the name becomes the canonical one. `defaulted`, when given, receives the paths of
-// parameters left at their defaults.
+// value (given or default), the member's rules between parameters are checked (the message at the
+// path of the parameter a rule names, quoting values as resolved) and the name becomes the canonical one. `defaulted`,
+// when given, receives the paths of parameters left at their defaults.
 nlohmann::json resolve_member(const Family& family, const nlohmann::json& value, const std::string& path,
                               std::vector<std::string>* defaulted = nullptr);
 

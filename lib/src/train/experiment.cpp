@@ -20,12 +20,33 @@ double data_bytes(const TrainingData& data) {
 
 Loss default_loss(Task task) { return Loss::with_defaults(task == Task::kClassification ? "cross_entropy" : "mse"); }
 
+namespace {
+
+bool suits(const LossSpec& spec, Task task) {
+  return (spec.target == TargetKind::kClassIndex) == (task == Task::kClassification);
+}
+
+// The losses of the table that suit `task`, its default first: "mse, l1 or huber".
+std::string losses_for(Task task) {
+  const LossSpec* first = default_loss(task).spec;
+  std::vector<std::string_view> names = {first->name};
+  for (const LossSpec& spec : losses()) {
+    if (suits(spec, task) && &spec != first) names.push_back(spec.name);
+  }
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    text += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + std::string(names[i]);
+  }
+  return text;
+}
+
+}  // namespace
+
 Index output_size_for(const Loss& loss, Task task, Index classes, Index targets) {
   const bool class_loss = loss.spec->target == TargetKind::kClassIndex;
-  if (class_loss != (task == Task::kClassification)) {
+  if (!suits(*loss.spec, task)) {
     throw InputError("train.loss: " + std::string(loss.spec->name) + " does not suit a " + task_name(task) +
-                     " task; use " +
-                     (task == Task::kClassification ? "cross_entropy or bce_with_logits" : "mse, l1 or huber"));
+                     " task; use " + losses_for(task));
   }
   if (!class_loss) return targets;
   if (loss.spec->transform == OutputTransform::kSigmoid) {

@@ -19,14 +19,14 @@ TEST_CASE("config: type, range and name errors give the JSON path and the reason
        "configs/x.json: model.activaton: unknown key; did you mean \"activation\"?"},
       {with_train(R"j(, "model": {"activation": "rleu"})j"),
        "configs/x.json: model.activation: unknown activation \"rleu\"; did you mean \"relu\"? valid: " +
-           activation_names()},
+           activations().names()},
       {with_train(R"j(, "model": {"activation": {"name": "rleu"}})j"),
        "configs/x.json: model.activation: unknown activation \"rleu\"; did you mean \"relu\"? valid: " +
-           activation_names()},
+           activations().names()},
       {with_train(R"j(, "model": {"activation": "zzzzzz"})j"),
-       "configs/x.json: model.activation: unknown activation \"zzzzzz\"; valid: " + activation_names()},
+       "configs/x.json: model.activation: unknown activation \"zzzzzz\"; valid: " + activations().names()},
       {with_train(R"j(, "model": {"activation": {"negative_slope": 0.1}})j"),
-       "configs/x.json: model.activation: missing \"name\" (one of " + activation_names() + ")"},
+       "configs/x.json: model.activation: missing \"name\" (one of " + activations().names() + ")"},
       {with_train(R"j(, "model": {"activation": 3})j"),
        "configs/x.json: model.activation: must be a name or an object with \"name\" and parameters, got 3"},
       {with_train(R"j(, "model": {"activation": {"name": "leaky_relu", "negative_slop": 0.1}})j"),
@@ -57,7 +57,7 @@ TEST_CASE("config: type, range and name errors give the JSON path and the reason
        "configs/x.json: train.optimizer.nesterov: must be true or false, got \"yes\""},
       {with_train(R"j(, "train": {"loss": "cross_entropi"})j"),
        "configs/x.json: train.loss: unknown loss \"cross_entropi\"; did you mean \"cross_entropy\"? valid: " +
-           loss_names()},
+           losses().names()},
       {with_train(R"j(, "train": {"schedule": {"name": "cosine", "warmup_epochs": -2}})j"),
        "configs/x.json: train.schedule.warmup_epochs: must be in [0, 1000000], got -2"},
       {with_train(R"j(, "model": {"init": {"name": "kaiming_uniform", "mode": "fan_ot"}})j"),
@@ -105,7 +105,7 @@ TEST_CASE("config: type, range and name errors give the JSON path and the reason
       {with_train(R"j(, "compare": {"lr_grid": [0.1, 0]})j"), "configs/x.json: compare.lr_grid[1]: must be > 0, got 0"},
       {with_train(R"j(, "compare": {"baseline": "tahn"})j"),
        "configs/x.json: compare.baseline: unknown activation \"tahn\"; did you mean \"tanh\"? valid: " +
-           activation_names()},
+           activations().names()},
       {with_train(R"j(, "compare": {"init": "xavier"})j"),
        "configs/x.json: compare.init: unknown value \"xavier\"; valid: same, auto"},
       {"[1, 2]", "configs/x.json: a config must be a JSON object ({\"data\": ...}), got [1,2]"},
@@ -238,49 +238,5 @@ TEST_CASE("config: JSON syntax errors give line and column") {
     CHECK(error_of(
               R"j({"data": {"train": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[.csv"}})j") ==
           "no error");
-  }
-}
-
-TEST_CASE("config: parse_activation") {
-  CHECK(parse_activation("relu").describe() == "relu");
-  CHECK(parse_activation("  leaky_relu ( negative_slope = 0.2 ) ").describe() == "leaky_relu(negative_slope=0.2)");
-  CHECK(parse_activation("gelu(approximate=tanh)").describe() == "gelu(approximate=tanh)");
-  CHECK(parse_activation("gelu(approximate=\"tanh\")").describe() == "gelu(approximate=tanh)");
-  CHECK(parse_activation("prelu(num_parameters=4, init=0.1)").describe() == "prelu(num_parameters=4, init=0.1)");
-  CHECK(parse_activation("leaky_relu()").describe() == "leaky_relu(negative_slope=0.01)");
-  CHECK(parse_activation("logistic").spec->name == "sigmoid");  // aliases name the same entry
-  // describe() gives text that parses back to the same activation.
-  for (const ActivationSpec& spec : activations()) {
-    const Activation a = Activation::with_defaults(spec.name);
-    CAPTURE(a.describe());
-    CHECK(parse_activation(a.describe()).params == a.params);
-  }
-
-  const auto error = [](std::string_view text) {
-    try {
-      parse_activation(text);
-    } catch (const InputError& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
-  CHECK(error("rleu") ==
-        "activation \"rleu\": unknown activation \"rleu\"; did you mean \"relu\"? valid: " + activation_names());
-  CHECK(error("leaky_relu(negtive_slope=0.2)") ==
-        "activation \"leaky_relu(negtive_slope=0.2)\": negtive_slope: unknown parameter of leaky_relu; did you mean "
-        "\"negative_slope\"? valid: negative_slope");
-  CHECK(error("leaky_relu(negative_slope=x)") ==
-        "activation \"leaky_relu(negative_slope=x)\": negative_slope: must be a number, got \"x\"");
-  CHECK(error("gelu(approximate=tanhh)") ==
-        "activation \"gelu(approximate=tanhh)\": approximate: unknown value \"tanhh\"; did you mean \"tanh\"? valid: "
-        "none, tanh");
-  CHECK(error("hardtanh(min_val=2)") ==
-        "activation \"hardtanh(min_val=2)\": max_val: must be > min_val (2.0), got 1.0");
-  CHECK(error("leaky_relu(negative_slope=0.1, negative_slope=0.2)") ==
-        "activation \"leaky_relu(negative_slope=0.1, negative_slope=0.2)\": negative_slope: given twice");
-  for (const char* bad : {"", "relu(", "relu)", "leaky_relu(0.2)", "leaky_relu(negative_slope=)", "(x=1)", "re lu"}) {
-    CAPTURE(bad);
-    CHECK(error(bad) == "activation \"" + std::string(bad) +
-                            "\": must be written name or name(param=value, ...), got \"" + std::string(bad) + "\"");
   }
 }

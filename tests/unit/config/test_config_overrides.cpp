@@ -62,7 +62,7 @@ TEST_CASE("config: --set overrides") {
     CHECK(s.train.optimizer.lr() == 0.01);  // the file's lr stays
     CHECK(error_of(kSample, {{"train.optimizer.name", "adamm"}}) ==
           "configs/x.json: train.optimizer: unknown optimizer \"adamm\"; did you mean \"adam\"? valid: " +
-              optimizer_names() + " (with --set train.optimizer.name=adamm)");
+              optimizers().names() + " (with --set train.optimizer.name=adamm)");
   }
   SUBCASE("sections missing from the file are created") {
     const Settings s = parse(R"j({"data": {"train": "a.csv"}})j", {{"train.early_stopping.patience", "3"}});

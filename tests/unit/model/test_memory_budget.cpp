@@ -30,8 +30,7 @@ std::string error_of_action(Action&& action) {
 }
 
 std::vector<LayerSpec> specs_with_prelu() {
-  Activation prelu = Activation::with_defaults("prelu");
-  prelu.params[static_cast<std::size_t>(slot_of(prelu.spec->param_specs(), "num_parameters"))] = 16;
+  const Activation prelu = Activation::with("prelu", {{"num_parameters", 16}});
   return {LayerSpec::linear(16), LayerSpec::activation_of(prelu), LayerSpec::dropout(0.5), LayerSpec::linear(8),
           LayerSpec::activation_of(Activation::with_defaults("tanh"))};
 }
@@ -96,25 +95,21 @@ TEST_CASE("optimizer_state_slots matches the state each optimizer keeps") {
   const std::vector<LayerSpec> specs = specs_with_prelu();
   const Network network = Network::build(4, specs, 3, Initializer::pytorch_default(), 1);
   struct Case {
-    const char* name;
-    std::vector<std::pair<const char*, double>> params;
+    OptimizerConfig config;
     int slots;
   };
-  const Case cases[] = {{"sgd", {}, 0},
-                        {"sgd", {{"momentum", 0.9}}, 1},
-                        {"adam", {}, 2},
-                        {"adam", {{"amsgrad", 1}}, 3},
-                        {"adamw", {}, 2},
-                        {"rmsprop", {}, 1},
-                        {"rmsprop", {{"momentum", 0.9}, {"centered", 1}}, 3},
-                        {"adagrad", {}, 1}};
+  const Case cases[] = {{OptimizerConfig::with("sgd", {}), 0},
+                        {OptimizerConfig::with("sgd", {{"momentum", 0.9}}), 1},
+                        {OptimizerConfig::with("adam", {}), 2},
+                        {OptimizerConfig::with("adam", {{"amsgrad", true}}), 3},
+                        {OptimizerConfig::with("adamw", {}), 2},
+                        {OptimizerConfig::with("rmsprop", {}), 1},
+                        {OptimizerConfig::with("rmsprop", {{"momentum", 0.9}, {"centered", true}}), 3},
+                        {OptimizerConfig::with("adagrad", {}), 1}};
   for (const Case& c : cases) {
-    CAPTURE(c.name);
+    const OptimizerConfig& config = c.config;
+    CAPTURE(config.describe());
     CAPTURE(c.slots);
-    OptimizerConfig config = OptimizerConfig::with_defaults(c.name);
-    for (const auto& [name, value] : c.params) {
-      config.params[static_cast<std::size_t>(slot_of(config.spec->param_specs(), name))] = value;
-    }
     CHECK(optimizer_state_slots(config) == c.slots);
     // The same count as the optimizer of a real network keeps, value for value.
     const auto optimizer = config.create(network.parameters());

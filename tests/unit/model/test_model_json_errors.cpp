@@ -31,7 +31,7 @@ struct ErrorCase {
 };
 
 // small_model(): layers[0] linear 4 -> 3, [1] prelu with 3 slopes, [2] dropout, [3] linear 3 -> 3.
-// (A function, not a global table: activation_names() must not run during static initialisation.)
+// (A function, not a global table: activations().names() must not run during static initialisation.)
 std::vector<ErrorCase> error_cases() {
   return {
       {"not an object", [](Json& j) { j = Json::array(); }, "expected a JSON object, got array"},
@@ -88,7 +88,7 @@ std::vector<ErrorCase> error_cases() {
       {"infinite", [](Json& j) { j["features"]["mean"][0] = INFINITY; },
        "features.mean[0]: must be a finite number, got inf"},
       {"activation name", [](Json& j) { j["layers"][1]["name"] = "swishy"; },
-       "layers[1].name: unknown activation \"swishy\"; valid: " + activation_names()},
+       "layers[1].name: unknown activation \"swishy\"; valid: " + activations().names()},
       {"learned values", [](Json& j) { j["layers"][1]["weight"].erase(0); },
        "layers[1].weight: expected 3 values (num_parameters), got 2"},
       {"learned count", [](Json& j) { j["layers"][1]["params"]["num_parameters"] = 2; },
@@ -123,7 +123,7 @@ TEST_CASE("every activation parameter is required and type-checked, whatever its
   for (std::size_t i = 0; i < valid["layers"].size(); ++i) {
     const Json& layer = valid["layers"][i];
     if (layer["type"] != "activation") continue;
-    const ActivationSpec* spec = find_activation(layer["name"].get<std::string>());
+    const ActivationSpec* spec = activations().find(layer["name"].get<std::string>());
     REQUIRE(spec != nullptr);
     for (const ParamSpec& param : spec->param_specs()) {
       const std::string path = "m.json: layers[" + std::to_string(i) + "].params." + std::string(param.name);
@@ -153,4 +153,17 @@ TEST_CASE("an activation alias loads, and is written back under the table's name
       CHECK(model_to_json(model_from_json(json, "m.json")) == model_to_json(model));
     }
   }
+}
+
+TEST_CASE("a model file that breaks a rule between activation parameters fails at the parameter the rule names") {
+  // Each of min_val and max_val is in its range; hardtanh's table entry requires min_val < max_val.
+  const LayerSpec specs[] = {LayerSpec::linear(3), LayerSpec::activation_of(Activation::with_defaults("hardtanh"))};
+  const Model model{classification_schema(), Network::build(4, specs, 3, Initializer::pytorch_default(), 1)};
+  Json json = model_to_json(model);
+  json["layers"][1]["params"]["min_val"] = 2;
+  CHECK(load_error(json) == "m.json: layers[1].params.max_val: must be > min_val (2), got 1.0");
+  json["layers"][1]["params"]["max_val"] = 2;
+  CHECK(load_error(json) == "m.json: layers[1].params.max_val: must be > min_val (2), got 2");
+  json["layers"][1]["params"]["max_val"] = 2.5;
+  CHECK(load_error(json) == "no error");
 }

@@ -76,13 +76,13 @@ TEST_CASE("warm-up rises linearly, then the main schedule starts at its epoch 0"
 }
 
 TEST_CASE("schedules are found by name; unknown names list the valid ones") {
-  CHECK(schedule_names() == "constant, step, exponential, cosine");
+  CHECK(schedules().names() == "constant, step, exponential, cosine");
   for (const ScheduleSpec& spec : schedules()) {
     CAPTURE(spec.name);
-    CHECK(find_schedule(spec.name) == &spec);
+    CHECK(schedules().find(spec.name) == &spec);
     CHECK(spec.formula.starts_with("lr = "));
   }
-  CHECK(find_schedule("linear") == nullptr);
+  CHECK(schedules().find("linear") == nullptr);
   CHECK_THROWS_WITH_AS(Schedule::with_defaults("cosin"),
                        "unknown schedule \"cosin\"; valid: constant, step, exponential, cosine", InputError);
   CHECK(Schedule::with_defaults("constant").describe() == "constant");

@@ -13,17 +13,17 @@
 #include <vector>
 
 using namespace mlp;
-using test::optimizer_with;
 using test::TestParams;
 
 namespace {
 
 // A variant of every optimizer with all its state vectors in use.
 std::vector<OptimizerConfig> stateful_variants() {
-  return {optimizer_with("sgd", {{"momentum", 0.9}, {"nesterov", 1}}),
-          optimizer_with("adam", {{"amsgrad", 1}, {"weight_decay", 0.1}}), optimizer_with("adamw", {{"amsgrad", 1}}),
-          optimizer_with("rmsprop", {{"momentum", 0.9}, {"centered", 1}}),
-          optimizer_with("adagrad", {{"lr_decay", 0.1}, {"initial_accumulator_value", 0.2}})};
+  return {OptimizerConfig::with("sgd", {{"momentum", 0.9}, {"nesterov", 1}}),
+          OptimizerConfig::with("adam", {{"amsgrad", 1}, {"weight_decay", 0.1}}),
+          OptimizerConfig::with("adamw", {{"amsgrad", 1}}),
+          OptimizerConfig::with("rmsprop", {{"momentum", 0.9}, {"centered", 1}}),
+          OptimizerConfig::with("adagrad", {{"lr_decay", 0.1}, {"initial_accumulator_value", 0.2}})};
 }
 
 // Gradients that change with the step and the values: (p - 0.3 step) * (1 + block).
@@ -76,7 +76,7 @@ TEST_CASE("a step reports a weight that is no longer finite, in any part of a sp
     CAPTURE(bad);
     TestParams p({Vector::Zero(100000)});
     p.grads[0][bad] = Scalar(-3e38);
-    auto sgd = optimizer_with("sgd", {}).create(p.blocks);
+    auto sgd = OptimizerConfig::with("sgd", {}).create(p.blocks);
     CHECK_FALSE(sgd->step(p.blocks, 10.0, &pool));  // 3e39 overflows float
     p.grads[0].setZero();
     p.values[0].setZero();
@@ -88,7 +88,7 @@ TEST_CASE("a step reports a weight that is no longer finite, in any part of a sp
   for (const Index bad : {Index{0}, Index{4}}) {
     TestParams p({Vector::Zero(5)});
     p.grads[0][bad] = std::numeric_limits<Scalar>::quiet_NaN();
-    CHECK_FALSE(optimizer_with("adam", {}).create(p.blocks)->step(p.blocks, 0.1));
+    CHECK_FALSE(OptimizerConfig::with("adam", {}).create(p.blocks)->step(p.blocks, 0.1));
   }
 }
 
@@ -99,7 +99,7 @@ TEST_CASE("adam's step counter advances once per step, not once per block") {
   // step: m/(1 - 0.81) = 0.526 g, v/(1 - 0.998001) = 0.50025 g^2, a move of 0.0744 instead.
   TestParams p({{1.0, 2.0, 3.0}, {-1.0}, {0.5, 0.25}});
   for (auto& g : p.grads) g.setConstant(Scalar(0.5));
-  const OptimizerConfig config = optimizer_with("adam", {{"lr", 0.1}});
+  const OptimizerConfig config = OptimizerConfig::with("adam", {{"lr", 0.1}});
   auto optimizer = config.create(p.blocks);
   const std::vector<Vector> start = p.values;
   for (int step = 1; step <= 4; ++step) {
@@ -175,17 +175,17 @@ TEST_CASE("state buffer counts and order follow each optimizer's documentation")
   };
   // Two blocks: sgd's momentum_buffer only with momentum; Adam's exp_avg, exp_avg_sq (and
   // max_exp_avg_sq with amsgrad); RMSprop's square_avg (and momentum_buffer, grad_avg); Adagrad's sum.
-  CHECK(counts(optimizer_with("sgd", {})) == 0);
-  CHECK(counts(optimizer_with("sgd", {{"momentum", 0.5}})) == 2);
-  CHECK(counts(optimizer_with("adam", {})) == 4);
-  CHECK(counts(optimizer_with("adamw", {{"amsgrad", 1}})) == 6);
-  CHECK(counts(optimizer_with("rmsprop", {})) == 2);
-  CHECK(counts(optimizer_with("rmsprop", {{"momentum", 0.5}, {"centered", 1}})) == 6);
-  CHECK(counts(optimizer_with("adagrad", {})) == 2);
+  CHECK(counts(OptimizerConfig::with("sgd", {})) == 0);
+  CHECK(counts(OptimizerConfig::with("sgd", {{"momentum", 0.5}})) == 2);
+  CHECK(counts(OptimizerConfig::with("adam", {})) == 4);
+  CHECK(counts(OptimizerConfig::with("adamw", {{"amsgrad", 1}})) == 6);
+  CHECK(counts(OptimizerConfig::with("rmsprop", {})) == 2);
+  CHECK(counts(OptimizerConfig::with("rmsprop", {{"momentum", 0.5}, {"centered", 1}})) == 6);
+  CHECK(counts(OptimizerConfig::with("adagrad", {})) == 2);
 
   // Adam after one step with g = 2: exp_avg = 0.1 * 2 = 0.2 per block, then exp_avg_sq =
   // 0.001 * 4 = 0.004 per block, then max_exp_avg_sq = 0.004, each sized like its block.
-  auto adam = optimizer_with("adam", {{"amsgrad", 1}}).create(p.blocks);
+  auto adam = OptimizerConfig::with("adam", {{"amsgrad", 1}}).create(p.blocks);
   adam->step(p.blocks, 1e-3);
   const std::vector<Vector*> buffers = adam->state_buffers();
   const double expected[] = {0.2, 0.2, 0.004, 0.004, 0.004, 0.004};
@@ -224,15 +224,15 @@ TEST_CASE("clip_grad_norm scales by max_norm / (norm + 1e-6) only above max_norm
 }
 
 TEST_CASE("the optimizer table: lr first, torch's defaults, lookup and descriptions") {
-  CHECK(optimizer_names() == "sgd, adam, adamw, rmsprop, adagrad");
+  CHECK(optimizers().names() == "sgd, adam, adamw, rmsprop, adagrad");
   for (const OptimizerSpec& spec : optimizers()) {
     CAPTURE(spec.name);
     REQUIRE(spec.params.size() > 0);
     CHECK(spec.params.begin()->name == "lr");  // OptimizerConfig::lr() reads slot 0
     CHECK(spec.torch.starts_with("torch.optim."));
-    CHECK(find_optimizer(spec.name) == &spec);
+    CHECK(optimizers().find(spec.name) == &spec);
   }
-  CHECK(find_optimizer("lbfgs") == nullptr);
+  CHECK(optimizers().find("lbfgs") == nullptr);
   CHECK_THROWS_WITH_AS(OptimizerConfig::with_defaults("adamm"),
                        "unknown optimizer \"adamm\"; valid: sgd, adam, adamw, rmsprop, adagrad", InputError);
   CHECK(OptimizerConfig::with_defaults("sgd").describe() ==

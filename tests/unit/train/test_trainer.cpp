@@ -1,5 +1,6 @@
 #include "allocation_counter.hpp"
 
+#include "mlp/experiment.hpp"
 #include "mlp/layers.hpp"
 #include "mlp/trainer.hpp"
 
@@ -27,8 +28,7 @@ TrainSettings xor_settings() {
   s.epochs = 500;
   s.batch_size = 4;
   s.seed = 3;
-  s.optimizer = OptimizerConfig::with_defaults("adam");
-  s.optimizer.params[0] = 0.05;  // lr
+  s.optimizer = OptimizerConfig::with("adam", {{"lr", 0.05}});
   s.schedule = Schedule::with_defaults("constant");
   return s;
 }
@@ -75,8 +75,7 @@ TEST_CASE("train_loss is the mean of the minibatch losses weighted by batch size
   TrainSettings settings = xor_settings();
   settings.epochs = 1;
   settings.batch_size = 4;  // batches of 4, 4, 1
-  settings.optimizer = OptimizerConfig::with_defaults("sgd");
-  settings.optimizer.params[0] = 1e-30;
+  settings.optimizer = OptimizerConfig::with("sgd", {{"lr", 1e-30}});
   const LayerSpec specs[] = {LayerSpec::linear(4), LayerSpec::activation_of(Activation::with_defaults("tanh"))};
   Network net = Network::build(3, specs, 2, Initializer::pytorch_default(), 1);
   const Loss loss = Loss::with_defaults("cross_entropy");
@@ -90,8 +89,7 @@ TEST_CASE("train_loss is the mean of the minibatch losses weighted by batch size
 TEST_CASE("divergence is caught in the batch where it happens and the last good weights are kept") {
   const Dataset data = xor_data();
   TrainSettings settings = xor_settings();
-  settings.optimizer = OptimizerConfig::with_defaults("sgd");
-  settings.optimizer.params[0] = 1e30;
+  settings.optimizer = OptimizerConfig::with("sgd", {{"lr", 1e30}});
   Network net = xor_network(1, "relu");
   const std::vector<Scalar> initial = all_weights(net);
   Trainer trainer(settings, net, Loss::with_defaults("cross_entropy"), Task::kClassification, 2);
@@ -236,4 +234,12 @@ TEST_CASE("the training loop allocates nothing between minibatches") {
     CHECK(counts[7] == counts[0]);
     CHECK(counts[15] == counts[8]);
   }
+}
+
+TEST_CASE("a loss that does not suit the task names those that do, from the loss table, the task's default first") {
+  CHECK_THROWS_WITH_AS(output_size_for(Loss::with_defaults("mse"), Task::kClassification, 3, 1),
+                       "train.loss: mse does not suit a classification task; use cross_entropy or bce_with_logits",
+                       InputError);
+  CHECK_THROWS_WITH_AS(output_size_for(Loss::with_defaults("cross_entropy"), Task::kRegression, 0, 2),
+                       "train.loss: cross_entropy does not suit a regression task; use mse, l1 or huber", InputError);
 }
