@@ -54,6 +54,12 @@ TrainResult run_one(const Settings& settings, const Experiment& experiment, cons
 }  // namespace
 
 CompareResult run_compare(const Settings& settings, const CompareOptions& options) {
+  if (settings.train.init_from) {
+    // Weights trained with one activation are no start for another: each run starts from the
+    // seed's initial weights, the same for every activation.
+    throw InputError(settings.config_path.string() +
+                     ": train.init_from: compare starts every activation from the same initial weights; remove it");
+  }
   const CompareSettings& compare = settings.compare;
   CompareResult result;
   result.activations = compare.activations;

@@ -254,7 +254,9 @@ const Key kKeys[] = {
     {.path = "train.init_from",
      .type = Type::kPath,
      .default_json = "null",
-     .description = "start from this model file's weights (same architecture) instead of model.init",
+     .description = "start from this model file's weights instead of model.init (fine-tuning): the model must have "
+                    "the config's architecture and the data's columns and classes; its standardisation is kept, "
+                    "not refitted. Not with compare",
      .nullable = true,
      .store = [](const json& v, Settings& s) { s.train.init_from = optional_path(v); }},
     {.path = "train.checkpoint_every",
