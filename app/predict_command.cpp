@@ -4,10 +4,10 @@
 #include "mlp/csv.hpp"
 #include "mlp/error.hpp"
 #include "mlp/files.hpp"
-#include "mlp/loss.hpp"
 #include "mlp/memory_budget.hpp"
 #include "mlp/metrics.hpp"
 #include "mlp/model_file.hpp"
+#include "mlp/predict.hpp"
 #include "mlp/records.hpp"
 #include "mlp/text.hpp"
 
@@ -16,25 +16,6 @@
 #include <cstdio>
 
 namespace mlp::app {
-namespace {
-
-// The loss whose output transform matches the model's head: softmax over several class
-// outputs, sigmoid over one, identity for regression.
-OutputTransform transform_for(const DataSchema& schema, Index outputs) {
-  if (schema.task == Task::kRegression) return OutputTransform::kIdentity;
-  return outputs == 1 ? OutputTransform::kSigmoid : OutputTransform::kSoftmax;
-}
-
-// Probabilities (classification) or values (regression), outputs x n.
-Matrix predict_all(Model& model, const Dataset& data) {
-  Matrix raw(model.network.output_size(), data.size());
-  model.network.predict(cview(data.features), view(raw));
-  Matrix result(raw.rows(), raw.cols());
-  apply_output_transform(transform_for(model.schema, raw.rows()), cview(raw), view(result));
-  return result;
-}
-
-}  // namespace
 
 int run_predict(const PredictOptions& options) {
   Model model = load_model(options.model, memory_limit_or_default(options.memory_limit));
@@ -43,7 +24,7 @@ int run_predict(const PredictOptions& options) {
       options.id_column.empty() ? std::nullopt : std::optional<std::string>(options.id_column);
   const ModelInput input =
       load_model_input(options.input, schema, false, CsvOptions{options.delimiter, MissingPolicy::kError}, id_column);
-  const Matrix predicted = predict_all(model, input.data);
+  const Matrix predicted = predict(model, input.data);
   const bool classification = schema.task == Task::kClassification;
 
   // Columns: [id,] [prediction (the class label),] then numbers: prob_<class> per class, or the
@@ -105,13 +86,7 @@ int run_evaluate(const EvaluateOptions& options) {
   Model model = load_model(options.model, memory_limit_or_default(options.memory_limit));
   const ModelInput input =
       load_model_input(options.data, model.schema, true, CsvOptions{options.delimiter, MissingPolicy::kError});
-  // The loss the model was trained with is not stored; evaluate reports the task's standard
-  // loss on the model's head: cross-entropy (softmax or sigmoid) or MSE.
-  const bool classification = model.schema.task == Task::kClassification;
-  const Loss loss = Loss::with_defaults(
-      !classification ? "mse" : (model.network.output_size() == 1 ? "bce_with_logits" : "cross_entropy"));
-  const Evaluation evaluation =
-      evaluate(model.network, loss, model.schema.task, static_cast<Index>(model.schema.classes.size()), input.data);
+  const Evaluation evaluation = evaluate_model(model, input.data);
   if (options.format == "json") {
     std::printf("%s\n", evaluation_json(evaluation, model.schema).dump(2).c_str());
   } else {

@@ -13,7 +13,8 @@ Needs PyTorch (the Debian python3-torch package provides /usr/bin/python3 with i
   to_torch.py runs/iris/model.json --csv data/iris.csv    print its outputs, one row per sample
   to_torch.py runs/iris/model.json --save iris.pt         save the state_dict
 
-Outputs are the network's raw outputs (logits for classification, values for regression), or
+Outputs are the network's raw outputs (logits for classification; for regression, values in the
+data's units: the model's target scaling, targets.mean and targets.scale, is undone), or
 probabilities with --probabilities (softmax, or sigmoid for a single logit), printed with 9
 significant digits, enough to tell float32 values apart.
 """
@@ -27,7 +28,7 @@ import sys
 import torch
 
 MODEL_FORMAT = "mlptrain-model"
-MODEL_FORMAT_VERSION = 1
+MODEL_FORMAT_VERSIONS = (1, 2)  # 2: "targets" is an object with names and regression scaling
 ACTIVATION_KEYS = {"type", "name", "torch", "units", "params"}
 
 # Activations whose table entry names no torch.nn module taking their parameters: the name in
@@ -78,8 +79,8 @@ def build_sequential(model):
     """The model's layers as a torch.nn.Sequential in evaluation mode, weights loaded."""
     if model.get("format") != MODEL_FORMAT:
         fail(f"not an mlptrain model file (format {model.get('format')!r})")
-    if model.get("version") != MODEL_FORMAT_VERSION:
-        fail(f"model format version {model.get('version')} is not supported (reads {MODEL_FORMAT_VERSION})")
+    if model.get("version") not in MODEL_FORMAT_VERSIONS:
+        fail(f"model format version {model.get('version')} is not supported (reads {MODEL_FORMAT_VERSIONS})")
     modules, state = [], {}
     for i, layer in enumerate(model["layers"]):
         kind = layer["type"]
@@ -125,9 +126,24 @@ def read_features(path, model, delimiter):
     return (x - as_tensor(features["mean"])) / as_tensor(features["scale"])
 
 
+def target_names(model):
+    targets = model["targets"]
+    return targets if isinstance(targets, list) else targets["names"]
+
+
+def in_target_units(model, y):
+    """Regression outputs in the data's units: y * scale + mean (version 2 files), in double."""
+    targets = model["targets"]
+    if model["task"] != "regression" or isinstance(targets, list):
+        return y
+    mean = torch.tensor(targets["mean"], dtype=torch.float32).double()
+    scale = torch.tensor(targets["scale"], dtype=torch.float32).double()
+    return (y.double() * scale + mean).float()
+
+
 def output_names(model, outputs):
     if model["task"] == "regression":
-        return model["targets"]
+        return target_names(model)
     classes = model["classes"]
     # A single logit (bce_with_logits) is the score of the second class.
     return classes if outputs == len(classes) else classes[1:]
@@ -152,7 +168,7 @@ def main():
         print(sequential)
         return
     with torch.no_grad():
-        y = sequential(read_features(args.csv, model, args.delimiter))
+        y = in_target_units(model, sequential(read_features(args.csv, model, args.delimiter)))
     if args.probabilities and model["task"] == "classification":
         y = torch.sigmoid(y) if y.shape[1] == 1 else torch.softmax(y, dim=1)
     writer = csv.writer(sys.stdout, lineterminator="\n")

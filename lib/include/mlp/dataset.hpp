@@ -37,6 +37,9 @@ struct Standardizer {
   static Standardizer fit(ConstMatrixView features);  // features: d x n, n >= 1
   static Standardizer identity(Index features);
   void apply(MatrixView features) const;
+  // The inverse, x = x' * scale + mean: a prediction of standardised targets in the data's units.
+  // An empty standardizer (none recorded) leaves the values as they are.
+  void undo(MatrixView values) const;
 };
 
 // What a model knows about its data: the columns it reads, the task, the classes in order, and
@@ -47,6 +50,10 @@ struct DataSchema {
   std::vector<std::string> target_names;  // one for classification; one or more for regression
   std::vector<std::string> classes;       // classification: labels in index order (sorted)
   Standardizer standardizer;
+  // Regression: what the network's outputs are, (y - mean) / scale per target, so that a
+  // prediction in the data's units is output * scale + mean. Identity (mean 0, scale 1) unless
+  // data.standardize_target; empty for classification (and, for regression, read as identity).
+  Standardizer target_scaling;
 };
 
 // Samples as columns: features d x n (standardised once the schema's standardizer is applied);
@@ -72,7 +79,8 @@ struct DataSettings {
   std::optional<std::filesystem::path> val;
   std::optional<std::filesystem::path> test;
   bool standardize = true;
-  bool stratify = true;  // classification splits keep each class's share
+  bool standardize_target = false;  // regression: targets standardised like the features
+  bool stratify = true;             // classification splits keep each class's share
   CsvOptions csv;
 };
 
@@ -101,13 +109,20 @@ struct TrainingFiles {
 // and classes. Throws InputError naming the file and line:column for anything wrong in the data.
 TrainingFiles read_training_files(const DataSettings& settings);
 
+// The standardisations a run takes as they are instead of fitting them: a warm start keeps the
+// ones its weights were trained with.
+struct KeptScaling {
+  const Standardizer* features = nullptr;
+  const Standardizer* targets = nullptr;
+};
+
 // Splits off the validation set (seeded by `seed`, stratified for classification) unless a
-// validation file was read, fits the standardisation on the training split (or takes `fixed`,
-// when given: a warm start keeps the one its weights were trained with) and applies it to every
-// split. Throws InputError when there are too few rows to split or a value standardises beyond
-// float32.
+// validation file was read, fits the standardisation of the features (and, for regression with
+// settings.standardize_target, of the targets) on the training split, unless `kept` gives them,
+// and applies it to every split. Throws InputError when there are too few rows to split or a
+// value standardises beyond float32.
 TrainingData prepare_training_data(TrainingFiles files, const DataSettings& settings, std::uint64_t seed,
-                                   const Standardizer* fixed = nullptr);
+                                   const KeptScaling& kept = {});
 
 // read_training_files, then prepare_training_data.
 TrainingData load_training_data(const DataSettings& settings, std::uint64_t seed);

@@ -55,8 +55,10 @@ Index predicted_class(const Loss& loss, ConstMatrixView output, Index column);
 
 // Evaluates `network` on a whole dataset, in evaluation mode, in chunks of its reserved batch
 // size; `after_forward`, when given, sees the network after each chunk's forward pass (the
-// diagnostics read the layer outputs there).
+// diagnostics read the layer outputs there). With `output_units`, regression outputs are taken
+// back to the targets' units (Standardizer::undo) before they are compared with the targets.
 Evaluation evaluate(Network& network, const Loss& loss, Task task, Index classes, const Dataset& data,
-                    const std::function<void(const Network&)>& after_forward = {});
+                    const std::function<void(const Network&)>& after_forward = {},
+                    const Standardizer* output_units = nullptr);
 
 }  // namespace mlp

@@ -21,7 +21,10 @@ struct Model {
 };
 
 inline constexpr const char* kModelFormat = "mlptrain-model";
-inline constexpr int kModelFormatVersion = 1;
+// Version 2: "targets" is an object with the target names and, for regression, the targets'
+// standardisation (data.standardize_target). Version 1 files (targets a list of names, no
+// scaling) are still read.
+inline constexpr int kModelFormatVersion = 2;
 
 // The model as JSON, keys in a fixed order ("format" and "version" first). Every float is
 // written as the shortest decimal that reads back as the same float, and nothing depends on

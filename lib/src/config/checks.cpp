@@ -36,6 +36,14 @@ void check_early_stopping_keys(const schema::Context& context) {
   }
 }
 
+// Class labels have no mean to subtract: target standardisation is for regression.
+void check_target_scaling(const schema::Context& context) {
+  const json& data = context.resolved["data"];
+  if (data["standardize_target"].get<bool>() && data["task"] == "classification") {
+    throw PathError("data.standardize_target", "applies to regression targets; data.task is classification");
+  }
+}
+
 void check_columns(const schema::Context& context) {
   const json& data = context.resolved["data"];
   if (!data["features"].empty() && !data["exclude"].empty()) {
@@ -91,6 +99,7 @@ void check_compare_activations(const schema::Context& context) {
 void check_consistency(const schema::Context& context) {
   check_validation_source(context);
   check_early_stopping_keys(context);
+  check_target_scaling(context);
   check_columns(context);
   check_loss_fits_task(context);
   check_compare_activations(context);

@@ -89,6 +89,14 @@ const Key kKeys[] = {
      .default_json = "true",
      .description = "standardise features with the training split's mean and standard deviation",
      .store = [](const json& v, Settings& s) { s.data.standardize = v.get<bool>(); }},
+    {.path = "data.standardize_target",
+     .type = Type::kBoolean,
+     .default_json = "false",
+     .description = "regression: standardise the targets with the training split's mean and standard deviation, as "
+                    "scikit-learn's TransformedTargetRegressor with a StandardScaler: the network learns targets of "
+                    "about unit scale (losses and validation metrics are on that scale), the model file keeps the "
+                    "scaling, and predict and evaluate give values in the data's units",
+     .store = [](const json& v, Settings& s) { s.data.standardize_target = v.get<bool>(); }},
     {.path = "data.stratify",
      .type = Type::kBoolean,
      .default_json = "true",

@@ -47,6 +47,16 @@ Standardizer Standardizer::identity(Index features) { return {Vector::Zero(featu
 
 // In double, sample by sample: in float, x - mean overflows when both are near 3.4e38 with
 // opposite signs, while the training split's own standardised values stay within sqrt(n).
+void Standardizer::undo(MatrixView values) const {
+  if (mean.size() == 0) return;  // no scaling recorded: identity
+  assert(values.rows() == mean.size() && values.rows() == scale.size());
+  const Eigen::VectorXd m = mean.cast<double>();
+  const Eigen::VectorXd s = scale.cast<double>();
+  for (Index j = 0; j < values.cols(); ++j) {
+    values.col(j) = (values.col(j).cast<double>().cwiseProduct(s) + m).cast<Scalar>();
+  }
+}
+
 void Standardizer::apply(MatrixView features) const {
   assert(features.rows() == mean.size() && features.rows() == scale.size());
   const Eigen::VectorXd m = mean.cast<double>();
@@ -76,19 +86,35 @@ namespace {
 
 // Standardises `data` (read from `source`). A value so far from the training data that it
 // standardises beyond float32 is an error naming it, rather than an infinite input.
-void standardize(const DataSchema& schema, Dataset& data, const std::string& source) {
-  const Standardizer& standardizer = schema.standardizer;
-  standardizer.apply(view(data.features));
-  if (data.features.allFinite()) return;
-  for (Index j = 0; j < data.features.cols(); ++j) {
-    for (Index i = 0; i < data.features.rows(); ++i) {
-      if (std::isfinite(data.features(i, j))) continue;
+// Applies `standardizer` to `values` (rows named by `names`, samples of `data`, read from
+// `source`). A value so far from the training data that it standardises beyond float32 is an
+// error naming it, rather than an infinite input.
+void apply_checked(const Standardizer& standardizer, Matrix& values, const std::vector<std::string>& names,
+                   const Dataset& data, const std::string& source) {
+  standardizer.apply(view(values));
+  if (values.allFinite()) return;
+  for (Index j = 0; j < values.cols(); ++j) {
+    for (Index i = 0; i < values.rows(); ++i) {
+      if (std::isfinite(values(i, j))) continue;
       throw InputError(source + ":" + std::to_string(data.lines[static_cast<std::size_t>(j)]) + ": column " +
-                       quote_text(schema.feature_names[static_cast<std::size_t>(i)]) +
+                       quote_text(names[static_cast<std::size_t>(i)]) +
                        ": too far from the training data to standardise (mean " + format_number(standardizer.mean(i)) +
                        ", scale " + format_number(standardizer.scale(i)) + ")");
     }
   }
+}
+
+// Standardises the features of `data` (read from `source`).
+void standardize(const DataSchema& schema, Dataset& data, const std::string& source) {
+  apply_checked(schema.standardizer, data.features, schema.feature_names, data, source);
+}
+
+// Standardises the features of a training split, and its regression targets to what the
+// network's outputs are (target_scaling).
+void standardize_split(const DataSchema& schema, Dataset& data, const std::string& source) {
+  standardize(schema, data, source);
+  if (schema.task == Task::kRegression)
+    apply_checked(schema.target_scaling, data.targets, schema.target_names, data, source);
 }
 
 // Reads all data rows; a file without any is an error.
@@ -178,7 +204,7 @@ TrainingFiles read_training_files(const DataSettings& settings) {
 }
 
 TrainingData prepare_training_data(TrainingFiles files, const DataSettings& settings, std::uint64_t seed,
-                                   const Standardizer* fixed) {
+                                   const KeptScaling& kept) {
   TrainingData out;
   out.schema = std::move(files.schema);
   out.notes = std::move(files.train_notes);
@@ -194,15 +220,24 @@ TrainingData prepare_training_data(TrainingFiles files, const DataSettings& sett
 
   DataSchema& schema = out.schema;
   const Index d = out.train.features.rows();
-  if (fixed != nullptr) {
-    schema.standardizer = *fixed;
+  if (kept.features != nullptr) {
+    schema.standardizer = *kept.features;
   } else {
     schema.standardizer =
         settings.standardize ? Standardizer::fit(cview(out.train.features)) : Standardizer::identity(d);
   }
-  standardize(schema, out.train, settings.train.string());
-  if (out.val) standardize(schema, *out.val, settings.val ? settings.val->string() : settings.train.string());
-  if (out.test) standardize(schema, *out.test, settings.test->string());
+  if (schema.task == Task::kRegression) {
+    const Index t = out.train.targets.rows();
+    if (kept.targets != nullptr) {
+      schema.target_scaling = *kept.targets;
+    } else {
+      schema.target_scaling =
+          settings.standardize_target ? Standardizer::fit(cview(out.train.targets)) : Standardizer::identity(t);
+    }
+  }
+  standardize_split(schema, out.train, settings.train.string());
+  if (out.val) standardize_split(schema, *out.val, settings.val ? settings.val->string() : settings.train.string());
+  if (out.test) standardize_split(schema, *out.test, settings.test->string());
   return out;
 }
 

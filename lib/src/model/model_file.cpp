@@ -2,8 +2,8 @@
 // the JSON back into a model (with every check) is model_from_json.cpp.
 #include "mlp/model_file.hpp"
 
-#include "mlp/files.hpp"
 #include "mlp/error.hpp"
+#include "mlp/files.hpp"
 #include "mlp/layers.hpp"
 
 #include "io/json_node.hpp"
@@ -160,6 +160,19 @@ void append_text(std::string& text, const Json& json, int indent) {
   text += object ? '}' : ']';
 }
 
+// {"names"}, and for regression the standardisation the network's outputs are in.
+Json targets_json(const DataSchema& schema) {
+  Json targets = {{"names", schema.target_names}};
+  if (schema.task == Task::kRegression) {
+    const auto t = static_cast<Index>(schema.target_names.size());
+    const Standardizer scaling =
+        schema.target_scaling.mean.size() == 0 ? Standardizer::identity(t) : schema.target_scaling;
+    targets["mean"] = scalars_json(scaling.mean.data(), scaling.mean.size(), "targets.mean");
+    targets["scale"] = scalars_json(scaling.scale.data(), scaling.scale.size(), "targets.scale");
+  }
+  return targets;
+}
+
 }  // namespace
 
 Json model_to_json(const Model& model) {
@@ -176,7 +189,7 @@ Json model_to_json(const Model& model) {
            {{"names", schema.feature_names},
             {"mean", scalars_json(standardizer.mean.data(), standardizer.mean.size(), "features.mean")},
             {"scale", scalars_json(standardizer.scale.data(), standardizer.scale.size(), "features.scale")}}},
-          {"targets", schema.target_names},
+          {"targets", targets_json(schema)},
           {"classes", schema.classes},
           {"layers", std::move(layers)}};
 }

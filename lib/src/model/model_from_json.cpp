@@ -47,23 +47,48 @@ Vector read_vector(const JsonNode& node, Index n, const std::string& what) {
   return values;
 }
 
-DataSchema read_schema(const JsonNode& root) {
+// A standardisation's mean and scale, one per name: `node` holds "mean" and "scale".
+Standardizer read_scaling(const JsonNode& node, Index n, const std::string& what) {
+  Standardizer s;
+  s.mean = read_vector(node["mean"], n, what);
+  s.scale = read_vector(node["scale"], n, what);
+  const JsonNode scale = node["scale"];
+  for (Index i = 0; i < n; ++i) {
+    if (!(s.scale[i] > 0)) scale[static_cast<std::size_t>(i)].fail("must be > 0 (it divides)");
+  }
+  return s;
+}
+
+// "targets": version 1, a list of names; version 2, {"names"} for classification and {"names",
+// "mean", "scale"} for regression.
+void read_targets(const JsonNode& targets, std::int64_t version, DataSchema& schema) {
+  const bool classification = schema.task == Task::kClassification;
+  const JsonNode names = version == 1 ? targets : targets["names"];
+  if (version > 1) {
+    if (classification) {
+      targets.check_keys({"names"});
+    } else {
+      targets.check_keys({"names", "mean", "scale"});
+    }
+  }
+  schema.target_names = read_names(names, 1, "target names");
+  if (classification && schema.target_names.size() != 1) names.fail("a classification model has one target");
+  if (classification) return;
+  const auto t = static_cast<Index>(schema.target_names.size());
+  schema.target_scaling =
+      version == 1 ? Standardizer::identity(t) : read_scaling(targets, t, "values (one per target)");
+}
+
+DataSchema read_schema(const JsonNode& root, std::int64_t version) {
   DataSchema schema;
   schema.task = read_task(root["task"]);
   const JsonNode features = root["features"];
   features.check_keys({"names", "mean", "scale"});
   schema.feature_names = read_names(features["names"], 1, "feature names");
-  const auto d = static_cast<Index>(schema.feature_names.size());
-  schema.standardizer.mean = read_vector(features["mean"], d, "values (one per feature)");
-  schema.standardizer.scale = read_vector(features["scale"], d, "values (one per feature)");
-  const JsonNode scale = features["scale"];
-  for (Index i = 0; i < d; ++i) {
-    if (!(schema.standardizer.scale[i] > 0)) scale[static_cast<std::size_t>(i)].fail("must be > 0 (it divides)");
-  }
+  schema.standardizer =
+      read_scaling(features, static_cast<Index>(schema.feature_names.size()), "values (one per feature)");
+  read_targets(root["targets"], version, schema);
   const bool classification = schema.task == Task::kClassification;
-  const JsonNode targets = root["targets"];
-  schema.target_names = read_names(targets, 1, "target names");
-  if (classification && schema.target_names.size() != 1) targets.fail("a classification model has one target");
   const JsonNode classes = root["classes"];
   schema.classes = read_names(classes, classification ? 1 : 0, "class labels");
   if (!classification && !schema.classes.empty()) classes.fail("a regression model has no classes");
@@ -257,12 +282,12 @@ Model model_from_json(const Json& json, const std::string& source, std::uint64_t
                 ": not an mlptrain model file");
   }
   const JsonNode version = root["version"];
-  if (version.integer() != kModelFormatVersion) {
+  if (version.integer() != kModelFormatVersion && version.integer() != 1) {
     version.fail("model format version " + json_text(version.json()) +
-                 " is not supported by this build (reads version " + std::to_string(kModelFormatVersion) + ")");
+                 " is not supported by this build (reads versions 1 to " + std::to_string(kModelFormatVersion) + ")");
   }
   root.check_keys({"format", "version", "task", "features", "targets", "classes", "layers"});
-  DataSchema schema = read_schema(root);
+  DataSchema schema = read_schema(root, version.integer());
   const JsonNode layers = root["layers"];
   const auto inputs = static_cast<Index>(schema.feature_names.size());
   check_memory(prediction_memory(read_shape(layers, inputs)), memory_limit, source + ": layers");

@@ -16,10 +16,11 @@ namespace {
 // A resumed run must see the data it started with (same columns, classes and standardisation,
 // bit for bit), or it could not match the run it continues.
 void check_same_data(const DataSchema& now, const DataSchema& before, const std::filesystem::path& dir) {
-  const bool same = now.task == before.task && now.feature_names == before.feature_names &&
-                    now.target_names == before.target_names && now.classes == before.classes &&
-                    now.standardizer.mean == before.standardizer.mean &&
-                    now.standardizer.scale == before.standardizer.scale;
+  const bool same =
+      now.task == before.task && now.feature_names == before.feature_names && now.target_names == before.target_names &&
+      now.classes == before.classes && now.standardizer.mean == before.standardizer.mean &&
+      now.standardizer.scale == before.standardizer.scale && now.target_scaling.mean == before.target_scaling.mean &&
+      now.target_scaling.scale == before.target_scaling.scale;
   if (!same) {
     throw InputError((dir / "checkpoint.json").string() +
                      ": the training data has changed since this checkpoint was written; a resumed run must see "
@@ -76,11 +77,12 @@ RunStart start_from_checkpoint(const std::filesystem::path& dir) {
 
 namespace {
 
-// The standardisation a run must use rather than fit: a warm start keeps its init model's (the
-// weights were trained on inputs standardised that way), and so does its resumption.
-const Standardizer* kept_standardizer(const RunStart& start, const std::optional<Model>& init) {
-  if (!start.settings.train.init_from) return nullptr;
-  return start.checkpoint ? &start.checkpoint->model.schema.standardizer : &init->schema.standardizer;
+// The standardisations a run must use rather than fit: a warm start keeps its init model's (the
+// weights were trained on data scaled that way), and so does its resumption.
+KeptScaling kept_scaling(const RunStart& start, const std::optional<Model>& init) {
+  if (!start.settings.train.init_from) return {};
+  const DataSchema& schema = start.checkpoint ? start.checkpoint->model.schema : init->schema;
+  return {&schema.standardizer, schema.task == Task::kRegression ? &schema.target_scaling : nullptr};
 }
 
 }  // namespace
@@ -95,7 +97,7 @@ RunOutcome run_training(RunStart start, const RunOptions& options) {
   if (init) check_init_data(settings, init->schema, data_files.schema);
   const Experiment experiment = make_experiment(
       settings,
-      prepare_training_data(std::move(data_files), settings.data, settings.train.seed, kept_standardizer(start, init)));
+      prepare_training_data(std::move(data_files), settings.data, settings.train.seed, kept_scaling(start, init)));
   check_training_memory(settings, experiment, options.memory_limit);
   Model model = start.checkpoint ? std::move(start.checkpoint->model)
                                  : Model{experiment.data.schema, build_network(settings.model, settings.model.init,

@@ -63,6 +63,11 @@ Experiment make_experiment(const Settings& settings, TrainingData data) {
   Experiment experiment;
   experiment.data = std::move(data);
   const Task task = experiment.task();
+  if (settings.data.standardize_target && task == Task::kClassification) {
+    // The task was detected (an explicit one is checked with the config).
+    throw InputError(settings.config_path.string() +
+                     ": data.standardize_target: applies to regression targets; the data is a classification task");
+  }
   experiment.loss = settings.train.loss ? *settings.train.loss : default_loss(task);
   try {
     experiment.outputs = output_size_for(experiment.loss, task, experiment.classes(),

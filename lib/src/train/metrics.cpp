@@ -99,16 +99,23 @@ Evaluation MetricsAccumulator::finish() const {
 }
 
 Evaluation evaluate(Network& network, const Loss& loss, Task task, Index classes, const Dataset& data,
-                    const std::function<void(const Network&)>& after_forward) {
+                    const std::function<void(const Network&)>& after_forward, const Standardizer* output_units) {
   MetricsAccumulator metrics(task, loss, classes, data.targets.rows());
   const Index chunk = std::max<Index>(network.reserved_batch(), 1);
+  Matrix in_units;  // the outputs in the targets' units, when they are not already
   for (Index first = 0; first < data.size(); first += chunk) {
     const Index count = std::min(chunk, data.size() - first);
     const ConstMatrixView x(data.features.data() + first * data.features.rows(), data.features.rows(), count);
     const ConstMatrixView y(data.targets.data() + first * data.targets.rows(), data.targets.rows(), count);
     const ConstMatrixView output = network.forward(x, Mode::kEval);
     if (after_forward) after_forward(network);
-    metrics.add(output, y);
+    if (output_units != nullptr && task == Task::kRegression) {
+      in_units = output;
+      output_units->undo(view(in_units));
+      metrics.add(cview(in_units), y);
+    } else {
+      metrics.add(output, y);
+    }
   }
   return metrics.finish();
 }

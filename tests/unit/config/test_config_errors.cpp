@@ -155,6 +155,8 @@ TEST_CASE("config: checks across keys") {
       {with_train(R"j(, "model": {"dropout": 0.2, "layers": []})j"),
        "configs/x.json: model.dropout: applies to model.hidden only; with model.layers, add {\"type\": \"dropout\", "
        "\"p\": ...} entries"},
+      {R"j({"data": {"train": "a.csv", "task": "classification", "standardize_target": true}})j",
+       "configs/x.json: data.standardize_target: applies to regression targets; data.task is classification"},
       {with_train(R"j(, "train": {"early_stopping": {"restore_best": false}})j"),
        "configs/x.json: train.early_stopping.restore_best: has no effect without early stopping; set "
        "train.early_stopping.patience > 0"},

@@ -99,7 +99,7 @@ TEST_CASE("the file depends only on the weights: re-saving a loaded model gives 
   CHECK(model_text(every_layer_model(3)) == text);
   CHECK(model_text(every_layer_model(4)) != text);
   CHECK(text.back() == '\n');
-  CHECK(text.rfind("{\n  \"format\": \"mlptrain-model\",\n  \"version\": 1,\n", 0) == 0);
+  CHECK(text.rfind("{\n  \"format\": \"mlptrain-model\",\n  \"version\": 2,\n", 0) == 0);
 }
 
 TEST_CASE("every finite float32 round-trips exactly, written as its shortest decimal") {
@@ -198,10 +198,10 @@ TEST_CASE("model files that cannot be read or parsed name the path and the reaso
         path.string() + ":1:30: comments are not allowed (a model file is plain JSON, so any JSON tool can read it)");
 
   Json json = model_to_json(small_model());
-  json["version"] = 2;
+  json["version"] = 3;
   write_text(path, json.dump());
   CHECK(load_error(path) ==
-        path.string() + ": version: model format version 2 is not supported by this build (reads version 1)");
+        path.string() + ": version: model format version 3 is not supported by this build (reads versions 1 to 2)");
 }
 
 TEST_CASE("scripts/to_torch.py builds a torch.nn.Sequential that predicts what mlptrain predicts") {

@@ -38,8 +38,8 @@ std::vector<ErrorCase> error_cases() {
       {"format", [](Json& j) { j["format"] = "other"; },
        "format: expected \"mlptrain-model\", got \"other\": not an mlptrain model file"},
       {"no format", [](Json& j) { j.erase("format"); }, "format: missing"},
-      {"version", [](Json& j) { j["version"] = 2; },
-       "version: model format version 2 is not supported by this build (reads version 1)"},
+      {"version", [](Json& j) { j["version"] = 3; },
+       "version: model format version 3 is not supported by this build (reads versions 1 to 2)"},
       {"version type", [](Json& j) { j["version"] = "1"; }, "version: expected an integer, got a string"},
       {"unknown key", [](Json& j) { j["created"] = "today"; },
        "created: unknown key; valid: format, version, task, features, targets, classes, layers"},
@@ -55,8 +55,25 @@ std::vector<ErrorCase> error_cases() {
       {"mean size", [](Json& j) { j["features"]["mean"].push_back(1.0); },
        "features.mean: expected 4 values (one per feature), got 5"},
       {"scale", [](Json& j) { j["features"]["scale"][1] = 0; }, "features.scale[1]: must be > 0 (it divides)"},
-      {"targets", [](Json& j) { j["targets"].push_back("other"); }, "targets: a classification model has one target"},
-      {"regression classes", [](Json& j) { j["task"] = "regression"; }, "classes: a regression model has no classes"},
+      {"targets", [](Json& j) { j["targets"]["names"].push_back("other"); },
+       "targets.names: a classification model has one target"},
+      {"target scaling of a classification model", [](Json& j) { j["targets"]["mean"] = Json::array({0.0}); },
+       "targets.mean: unknown key; valid: names"},
+      {"regression classes",
+       [](Json& j) {
+         j["task"] = "regression";
+         j["targets"]["mean"] = Json::array({0.0});
+         j["targets"]["scale"] = Json::array({1.0});
+       },
+       "classes: a regression model has no classes"},
+      {"regression without target scaling", [](Json& j) { j["task"] = "regression"; }, "targets.mean: missing"},
+      {"target scale of 0",
+       [](Json& j) {
+         j["task"] = "regression";
+         j["targets"]["mean"] = Json::array({0.0});
+         j["targets"]["scale"] = Json::array({0.0});
+       },
+       "targets.scale[0]: must be > 0 (it divides)"},
       {"classes vs outputs", [](Json& j) { j["classes"].push_back("d"); },
        "layers[3]: gives 3 outputs, but 4 classes need 4"},
       {"no layers", [](Json& j) { j["layers"] = Json::array(); }, "layers: expected at least one layer"},
