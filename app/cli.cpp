@@ -25,8 +25,8 @@ void add_memory_limit_option(CLI::App& command, std::string& limit) {
       });
 }
 
-// The options of every command that reads a config: train and compare.
-void add_run_options(CLI::App& command, RunOptions& run) {
+// The options of every command that reads a config: train and compare. Returns them.
+std::vector<const CLI::Option*> add_run_options(CLI::App& command, RunOptions& run) {
   command.add_option("-c,--config", run.config, "JSON config file (see docs/config.md)");
   command.add_option("--set", run.sets, "Override a config value by its JSON path: PATH=VALUE (repeatable)")
       ->type_name("PATH=VALUE");
@@ -35,6 +35,11 @@ void add_run_options(CLI::App& command, RunOptions& run) {
   command.add_option("--print-every", run.print_every, "Epochs between progress lines (default: ~20 lines)")
       ->check(CLI::NonNegativeNumber);
   add_memory_limit_option(command, run.memory_limit);
+  std::vector<const CLI::Option*> options;
+  for (const char* name : {"--config", "--set", "--out", "--threads", "--print-every", "--memory-limit"}) {
+    options.push_back(command.get_option(name));
+  }
+  return options;
 }
 
 void add_global_options(CLI::App& command, GlobalOptions& global) {
@@ -57,7 +62,7 @@ CommandLine::CommandLine()
       "  mlptrain compare --config configs/iris.json --seeds 3\n"
       "  mlptrain activations");
   add_global_options(app_, global);
-  add_run_options(app_, top_train_.run);
+  top_run_options_ = add_run_options(app_, top_train_.run);
   add_train();
   add_predict();
   add_evaluate();
@@ -150,7 +155,32 @@ void CommandLine::add_activations() {
 
 void CommandLine::parse(int argc, const char* const* argv) {
   app_.parse(argc, argv);
+  check_option_places();
   if (app_.get_subcommands().empty()) train = top_train_;
+}
+
+// CLI11 hands the run options written before a command's name to the top level, where they mean
+// `train` without its name; with a command named they would be dropped, so they are refused.
+void CommandLine::check_option_places() const {
+  const std::vector<CLI::App*> chosen = app_.get_subcommands();
+  if (chosen.empty()) return;
+  const CLI::App& command = *chosen.front();
+  const std::string name = command.get_name();
+  std::string flags;
+  std::string usage;
+  int count = 0;
+  for (const CLI::Option* option : top_run_options_) {
+    if (option->count() == 0) continue;
+    const std::string flag = option->get_name();
+    if (command.get_option_no_throw(flag) == nullptr) {
+      throw InputError(flag + " is not an option of " + name + " (see mlptrain " + name + " --help)");
+    }
+    flags += (count++ > 0 ? ", " : "") + flag;
+    usage += " " + flag + " ...";
+  }
+  if (count == 0) return;
+  throw InputError(flags + (count == 1 ? " is an option of " : " are options of ") + name + "; write " +
+                   (count == 1 ? "it" : "them") + " after the subcommand: mlptrain " + name + usage);
 }
 
 Command CommandLine::command() const {

@@ -60,9 +60,11 @@ class CommandLine {
   void add_evaluate();
   void add_compare();
   void add_activations();
+  void check_option_places() const;
 
   CLI::App app_;
-  TrainOptions top_train_;  // options given without a command name
+  TrainOptions top_train_;                           // options given without a command name
+  std::vector<const CLI::Option*> top_run_options_;  // their CLI11 options (not the global ones)
   std::vector<std::pair<const CLI::App*, Command>> subcommands_;
 };
 

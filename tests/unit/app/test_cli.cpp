@@ -2,6 +2,8 @@
 // a command.
 #include "cli.hpp"
 
+#include "mlp/error.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
@@ -83,6 +85,42 @@ TEST_CASE("every option of every command has a description") {
     for (const CLI::Option* option : command->get_options()) {
       INFO(command->get_name(), " ", option->get_name());
       CHECK_FALSE(option->get_description().empty());
+    }
+  }
+}
+
+TEST_CASE("a run option written before the command's name is refused, saying where it goes") {
+  CommandLine train;
+  CHECK_THROWS_WITH_AS(parse(train, {"--out", "x", "--set", "train.epochs=2", "train", "--config", "c.json"}),
+                       "--set, --out are options of train; write them after the subcommand: "
+                       "mlptrain train --set ... --out ...",
+                       mlp::InputError);
+  CommandLine compare;
+  CHECK_THROWS_WITH_AS(parse(compare, {"--config", "c.json", "compare"}),
+                       "--config is an option of compare; write it after the subcommand: mlptrain compare --config ...",
+                       mlp::InputError);
+  CommandLine predict;
+  CHECK_THROWS_WITH_AS(parse(predict, {"--threads", "2", "predict", "-m", "m.json", "-i", "in.csv", "-o", "-"}),
+                       "--threads is not an option of predict (see mlptrain predict --help)", mlp::InputError);
+  CommandLine activations;
+  CHECK_THROWS_WITH_AS(parse(activations, {"--config", "c.json", "activations"}),
+                       "--config is not an option of activations (see mlptrain activations --help)", mlp::InputError);
+}
+
+TEST_CASE("--quiet and --log-level are taken before and after the command's name") {
+  for (const bool before : {true, false}) {
+    for (const std::vector<std::string>& command : {std::vector<std::string>{"train", "--config", "c.json"},
+                                                    {"compare", "--config", "c.json"},
+                                                    {"predict", "-m", "m.json", "-i", "in.csv", "-o", "-"},
+                                                    {"evaluate", "-m", "m.json", "-d", "d.csv"}}) {
+      std::vector<std::string> args = command;
+      const std::vector<std::string> global = {"--quiet", "--log-level", "debug"};
+      args.insert(before ? args.begin() : args.end(), global.begin(), global.end());
+      CommandLine cli;
+      INFO(command.front(), before ? ": before" : ": after");
+      REQUIRE_NOTHROW(parse(cli, args));
+      CHECK(cli.global.quiet);
+      CHECK(cli.global.log_level == "debug");
     }
   }
 }
