@@ -78,7 +78,7 @@ void EpochPrinter::print(const EpochMetrics& m, double elapsed_seconds) const {
   std::fflush(stdout);
 }
 
-ProgressBar::ProgressBar() : enabled_(isatty(STDERR_FILENO) != 0) {}
+ProgressBar::ProgressBar() : enabled_(isatty(STDERR_FILENO) != 0 && spdlog::should_log(spdlog::level::info)) {}
 
 void ProgressBar::start_epoch(int epoch) {
   epoch_ = epoch;

@@ -28,8 +28,9 @@ class EpochPrinter {
   int every_;
 };
 
-// A one-line progress bar for long epochs, on stderr, only when stderr is a terminal and the
-// epoch has already taken more than a second (so short runs stay clean).
+// A one-line progress bar for long epochs, on stderr, only when stderr is a terminal, info
+// messages are shown (not with --quiet or --log-level warn) and the epoch has already taken more
+// than a second (so short runs stay clean). Made after setup_logging, which sets the level.
 class ProgressBar {
  public:
   ProgressBar();

@@ -1,10 +1,12 @@
 #include "cli_runner.hpp"
 
 #include <fcntl.h>
+#include <pty.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <stdexcept>
 
@@ -13,14 +15,12 @@ extern char** environ;
 namespace mlp::test {
 namespace {
 
-// Spawns mlptrain with stdin, stdout and stderr on the given files.
-pid_t spawn_mlptrain(const std::vector<std::string>& args, const std::string& in_path, const std::string& out_path,
-                     const std::string& err_path) {
+// Spawns mlptrain with the file actions `setup` adds (stdin, stdout and stderr).
+template <class Setup>
+pid_t spawn_mlptrain(const std::vector<std::string>& args, Setup setup) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  setup(actions);
   std::vector<std::string> argv_strings = {MLPTRAIN_BINARY};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -31,6 +31,16 @@ pid_t spawn_mlptrain(const std::vector<std::string>& args, const std::string& in
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) throw std::runtime_error("cannot run " + std::string(MLPTRAIN_BINARY));
   return pid;
+}
+
+// Spawns mlptrain with stdin, stdout and stderr on the given files.
+pid_t spawn_mlptrain(const std::vector<std::string>& args, const std::string& in_path, const std::string& out_path,
+                     const std::string& err_path) {
+  return spawn_mlptrain(args, [&](posix_spawn_file_actions_t& actions) {
+    posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  });
 }
 
 int wait_for(pid_t pid) {
@@ -52,6 +62,38 @@ CliResult run_mlptrain(const std::vector<std::string>& args, const std::optional
   result.exit_code = wait_for(spawn_mlptrain(args, in_path, out_path, err_path));
   result.out = read_text(out_path);
   result.err = read_text(err_path);
+  return result;
+}
+
+CliResult run_mlptrain_on_terminal(const std::vector<std::string>& args) {
+  int terminal = -1;  // the pseudo-terminal's side this process reads
+  int child_side = -1;
+  if (openpty(&terminal, &child_side, nullptr, nullptr, nullptr) != 0) throw std::runtime_error("openpty failed");
+  const TempDir io;
+  const std::string out_path = (io / "stdout").string();
+  const pid_t pid = spawn_mlptrain(args, [&](posix_spawn_file_actions_t& actions) {
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&actions, child_side, 2);
+    posix_spawn_file_actions_addclose(&actions, child_side);
+    posix_spawn_file_actions_addclose(&actions, terminal);
+  });
+  close(child_side);
+  // Read while it runs (a full terminal buffer would block it); once the process has ended and
+  // no one holds the other side, read() fails with EIO.
+  CliResult result;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t got = read(terminal, buffer, sizeof buffer);
+    if (got > 0) {
+      result.err.append(buffer, static_cast<std::size_t>(got));
+    } else if (got == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  close(terminal);
+  result.exit_code = wait_for(pid);
+  result.out = read_text(out_path);
   return result;
 }
 

@@ -20,6 +20,10 @@ struct CliResult {
 // stdin when given.
 CliResult run_mlptrain(const std::vector<std::string>& args, const std::optional<std::string>& input = std::nullopt);
 
+// Runs mlptrain with its stderr on a pseudo-terminal, as in an interactive shell (stdout goes to a
+// file, stdin is empty); `err` holds what the terminal received, with its \r\n line ends.
+CliResult run_mlptrain_on_terminal(const std::vector<std::string>& args);
+
 // A running mlptrain process, for tests that interrupt or kill it.
 class RunningMlptrain {
  public:
