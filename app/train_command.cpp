@@ -7,6 +7,7 @@
 #include "mlp/error.hpp"
 #include "mlp/memory_budget.hpp"
 #include "mlp/run.hpp"
+#include "mlp/text.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -63,8 +64,9 @@ int report_outcome(const RunOutcome& outcome, const std::filesystem::path& dir) 
   spdlog::info("{}: {} epochs in {:.3f} s ({:.0f} samples/s); model from epoch {}", stop_reason_name(result.reason),
                result.history.size(), result.train_seconds, result.samples_per_second, result.best_epoch);
   if (const auto& test = outcome.test) {
-    const std::optional<double> metric = test->accuracy ? test->accuracy : test->r2;
-    spdlog::info("test: loss {:.6f}, {} {:.4f}", test->loss, test->accuracy ? "accuracy" : "r2", metric.value_or(NAN));
+    const std::string metric = test->accuracy ? "accuracy " + format_table_fraction(*test->accuracy)
+                                              : "r2 " + format_table_number(test->r2.value_or(NAN));
+    spdlog::info("test: loss {}, {}", format_table_number(test->loss), metric);
   }
   spdlog::info("wrote {}/{{model.json, metrics.csv, summary.json}}", dir.string());
   switch (result.reason) {

@@ -1,10 +1,14 @@
-// What an interactive terminal shows, through the real binary with its stderr on a
-// pseudo-terminal: progress displays appear there, and --quiet removes them.
+// What the terminal shows, through the real binary: numbers in the tables people read, and (with
+// stderr on a pseudo-terminal) progress displays, which --quiet removes.
 #include "cli_runner.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <cstdlib>
+#include <sstream>
 #include <string>
 
 using namespace mlp::test;
@@ -30,7 +34,54 @@ std::vector<std::string> slow_epoch_args(const TempDir& dir) {
   return {"train", "--config", (dir / "config.json").string(), "--out", (dir / "run").string(), "--threads", "1"};
 }
 
+// The most significant digits a number among the blank-separated words of `text` is written with
+// (6 for "1.63173e+14", 21 for "163173128842498.250000"); a word may end in ',' or 's'.
+int most_significant_digits(const std::string& text) {
+  int most = 0;
+  std::istringstream words(text);
+  for (std::string word; words >> word;) {
+    while (!word.empty() && (word.back() == ',' || word.back() == 's')) word.pop_back();
+    char* end = nullptr;
+    std::strtod(word.c_str(), &end);
+    if (word.empty() || *end != '\0') continue;
+    int digits = 0;
+    for (const char c : word.substr(0, word.find_first_of("eE"))) {
+      if (std::isdigit(static_cast<unsigned char>(c)) && (digits > 0 || c != '0')) ++digits;
+    }
+    most = std::max(most, digits);
+  }
+  return most;
+}
+
 }  // namespace
+
+TEST_CASE("a huge loss is shown with 6 significant digits in the epoch table, the test line and evaluate") {
+  TempDir dir;
+  std::string csv = "a,b,y\n";
+  for (int i = 0; i < 100; ++i) {
+    const double a = (i % 7) - 3.0, b = (i % 11) - 5.0;
+    csv += std::to_string(a) + "," + std::to_string(b) + "," + std::to_string(1.3e7 * (a + b) + 2.1e7) + "\n";
+  }
+  dir.write("data.csv", csv);
+  dir.write("config.json", R"({"data": {"train": "data.csv", "task": "regression"}, "train": {"epochs": 3}})");
+  const CliResult r = run_mlptrain({"train", "--config", (dir / "config.json").string(), "--set",
+                                    "data.train=" + (dir / "data.csv").string(), "--set",
+                                    "data.test=" + (dir / "data.csv").string(), "--out", (dir / "run").string()});
+  INFO(r.out, r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(has(r.out, "e+15"));  // the losses are about 3e15 (MSE of targets about 5e7)
+  CHECK(most_significant_digits(r.out) <= 6);
+  const std::string test_line = r.err.substr(r.err.find("test: "));
+  CHECK(has(test_line, "e+15"));
+  CHECK(most_significant_digits(test_line.substr(0, test_line.find('\n'))) <= 6);
+
+  const CliResult e = run_mlptrain(
+      {"evaluate", "--model", (dir / "run" / "model.json").string(), "--data", (dir / "data.csv").string()});
+  INFO(e.out, e.err);
+  REQUIRE(e.exit_code == 0);
+  CHECK(has(e.out, "e+15"));
+  CHECK(most_significant_digits(e.out) <= 6);
+}
 
 TEST_CASE("train draws its progress bar on a terminal, and not with --quiet") {
   TempDir dir;

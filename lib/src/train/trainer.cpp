@@ -2,6 +2,7 @@
 
 #include "mlp/error.hpp"
 #include "mlp/layers.hpp"
+#include "mlp/text.hpp"
 
 #include "core/parallel_parts.hpp"
 
@@ -218,7 +219,7 @@ std::optional<double> Trainer::run_epoch(const Dataset& train, double lr, const 
   auto diverged = [&](const std::string& what, Index first) {
     result.reason = StopReason::kDiverged;
     result.message = what + " in epoch " + std::to_string(epoch) + ", batch " + std::to_string(first / batch + 1) +
-                     " (lr " + std::to_string(lr) +
+                     " (lr " + format_number(lr) +
                      "); the last good weights are kept. Try a smaller learning "
                      "rate (train.optimizer.lr) or gradient clipping (train.clip_grad_norm).";
     return std::nullopt;
@@ -239,7 +240,7 @@ std::optional<double> Trainer::run_epoch(const Dataset& train, double lr, const 
     const ConstMatrixView output = network_.forward(columns(std::as_const(batch_features_), count), Mode::kTrain);
     const MatrixView grad = columns(grad_output_, count);
     const double loss = loss_.value_and_grad(output, columns(std::as_const(batch_targets_), count), grad);
-    if (!std::isfinite(loss)) return diverged("the loss became " + std::to_string(loss), first);
+    if (!std::isfinite(loss)) return diverged("the loss became " + format_number(loss), first);
     network_.backward(columns(std::as_const(grad_output_), count));
 
     double total_sq = 0;
