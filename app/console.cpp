@@ -67,8 +67,22 @@ void EpochPrinter::print_header() const {
   std::fflush(stdout);
 }
 
-void EpochPrinter::print(const EpochMetrics& m, double elapsed_seconds) const {
-  if (m.epoch % every_ != 0 && m.epoch != epochs_ && m.epoch != 1) return;
+void EpochPrinter::print(const EpochMetrics& m, double elapsed_seconds) {
+  if (m.epoch % every_ != 0 && m.epoch != epochs_ && m.epoch != 1) {
+    skipped_ = m;
+    skipped_seconds_ = elapsed_seconds;
+    return;
+  }
+  skipped_.reset();
+  print_line(m, elapsed_seconds);
+}
+
+void EpochPrinter::finish() {
+  if (skipped_) print_line(*skipped_, skipped_seconds_);
+  skipped_.reset();
+}
+
+void EpochPrinter::print_line(const EpochMetrics& m, double elapsed_seconds) const {
   std::string val_loss = "-";
   std::string val_metric = "-";
   if (m.val) {

@@ -6,6 +6,7 @@
 #include "mlp/trainer.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace mlp::app {
@@ -14,18 +15,27 @@ namespace mlp::app {
 // from --log-level (trace, debug, info, warn, error, off); --quiet means warn.
 void setup_logging(const std::string& level, bool quiet);
 
-// The epoch table printed while training: a header, then a line every `every` epochs (and for
-// the last one), each with epoch, train loss, val loss, val accuracy or R^2, lr and time.
+// The epoch table printed while training: a header, then a line every `every` epochs, for the
+// first and for the last epoch that ran, each with epoch, train loss, val loss, val accuracy or
+// R^2, lr and time.
 class EpochPrinter {
  public:
   EpochPrinter(Task task, int epochs, int every);
   void print_header() const;
-  void print(const EpochMetrics& metrics, double elapsed_seconds) const;
+  // After each epoch: prints its line every `every` epochs, for the first and the configured last.
+  void print(const EpochMetrics& metrics, double elapsed_seconds);
+  // When the run has ended: prints the last epoch's line if print() skipped it (a run that
+  // stopped early, was interrupted or diverged ends before the configured last epoch).
+  void finish();
 
  private:
+  void print_line(const EpochMetrics& metrics, double elapsed_seconds) const;
+
   Task task_;
   int epochs_;
   int every_;
+  std::optional<EpochMetrics> skipped_;  // the last epoch given to print(), when not printed
+  double skipped_seconds_ = 0;
 };
 
 // A one-line progress bar for long epochs, on stderr, only when stderr is a terminal, info

@@ -125,6 +125,7 @@ int run_train(const TrainOptions& options, const std::string& command_line) {
   };
   const RunOutcome outcome = run_training(std::move(start), run);
   progress.clear();
+  if (printer && spdlog::should_log(spdlog::level::info)) printer->finish();
   return report_outcome(outcome, dir);
 }
 

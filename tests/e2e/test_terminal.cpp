@@ -3,6 +3,7 @@
 #include "cli_runner.hpp"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -53,7 +54,37 @@ int most_significant_digits(const std::string& text) {
   return most;
 }
 
+// The rows of the epoch table that `out` (train's stdout) holds: the lines after its header.
+std::vector<std::string> table_rows(const std::string& out) {
+  std::vector<std::string> rows;
+  std::istringstream lines(out.substr(out.find('\n') + 1));
+  for (std::string line; std::getline(lines, line);) rows.push_back(line);
+  return rows;
+}
+
+std::string first_word(const std::string& line) {
+  std::istringstream words(line);
+  std::string word;
+  words >> word;
+  return word;
+}
+
 }  // namespace
+
+TEST_CASE("the epoch table ends with the last epoch that ran, also when the run stopped early") {
+  TempDir dir;
+  // iris stops early (after 36 of 100 epochs); every 1000 epochs prints the first and the last.
+  const CliResult r = run_mlptrain(
+      {"train", "--config", "configs/iris.json", "--out", (dir / "run").string(), "--print-every", "1000"});
+  INFO(r.out, r.err);
+  REQUIRE(r.exit_code == 0);
+  const nlohmann::json summary = nlohmann::json::parse(read_text(dir / "run" / "summary.json"));
+  REQUIRE(summary["stop_reason"] == "early_stopped");
+  const std::vector<std::string> rows = table_rows(r.out);
+  REQUIRE(rows.size() == 2);
+  CHECK(first_word(rows.front()) == "1");
+  CHECK(first_word(rows.back()) == std::to_string(summary["epochs_run"].get<int>()));
+}
 
 TEST_CASE("a huge loss is shown with 6 significant digits in the epoch table, the test line and evaluate") {
   TempDir dir;
