@@ -67,14 +67,16 @@ void EpochPrinter::print_header() const {
   std::fflush(stdout);
 }
 
-void EpochPrinter::print(const EpochMetrics& m, double elapsed_seconds) {
+void EpochPrinter::print(const EpochMetrics& m) {
+  // Added in the trainer's order, so the total is bit for bit its train_seconds.
+  train_seconds_ += m.seconds;
   if (m.epoch % every_ != 0 && m.epoch != epochs_ && m.epoch != 1) {
     skipped_ = m;
-    skipped_seconds_ = elapsed_seconds;
+    skipped_seconds_ = train_seconds_;
     return;
   }
   skipped_.reset();
-  print_line(m, elapsed_seconds);
+  print_line(m, train_seconds_);
 }
 
 void EpochPrinter::finish() {
@@ -90,7 +92,7 @@ void EpochPrinter::print_line(const EpochMetrics& m, double elapsed_seconds) con
     if (task_ == Task::kClassification && m.val->accuracy) val_metric = format_table_fraction(*m.val->accuracy);
     if (task_ == Task::kRegression && m.val->r2) val_metric = format_table_number(*m.val->r2);
   }
-  std::printf("%7d  %12s  %12s  %12s  %10.3g  %8.2fs\n", m.epoch, format_table_number(m.train_loss).c_str(),
+  std::printf("%7d  %12s  %12s  %12s  %10.3g  %8.3fs\n", m.epoch, format_table_number(m.train_loss).c_str(),
               val_loss.c_str(), val_metric.c_str(), m.lr, elapsed_seconds);
   std::fflush(stdout);
 }

@@ -86,6 +86,23 @@ TEST_CASE("the epoch table ends with the last epoch that ran, also when the run 
   CHECK(first_word(rows.back()) == std::to_string(summary["epochs_run"].get<int>()));
 }
 
+TEST_CASE("the epoch table's time and the summary line's are the same clock: the training time") {
+  TempDir dir;
+  // A checkpoint after every epoch: time spent writing files, which is not training time.
+  const CliResult r = run_mlptrain(
+      {"train", "--config", "configs/iris.json", "--out", (dir / "run").string(), "--set", "train.checkpoint_every=1"});
+  INFO(r.out, r.err);
+  REQUIRE(r.exit_code == 0);
+  std::string last_time = table_rows(r.out).back();
+  last_time = last_time.substr(last_time.find_last_of(' ') + 1);
+  REQUIRE(last_time.back() == 's');
+  last_time.pop_back();
+  const std::size_t in = r.err.find(" epochs in ");  // "early_stopped: 36 epochs in 0.002 s (...)"
+  REQUIRE(in != std::string::npos);
+  const std::string summary_time = first_word(r.err.substr(in + 11));
+  CHECK(last_time == summary_time);
+}
+
 TEST_CASE("a huge loss is shown with 6 significant digits in the epoch table, the test line and evaluate") {
   TempDir dir;
   std::string csv = "a,b,y\n";

@@ -146,8 +146,6 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const Trainer
   batch_targets_.resize(train.targets.rows(), batch);
   grad_output_.resize(network_.output_size(), batch);
   order_.resize(static_cast<std::size_t>(train.size()));
-  const auto loop_start = Clock::now();
-  double callback_seconds = 0;
   Index samples_seen = 0;
 
   while (epochs_done_ < settings_.epochs) {
@@ -173,17 +171,16 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const Trainer
       diagnostics.learned = learned_stats(network_);
       metrics.diagnostics = std::move(diagnostics);
     }
+    const bool stop = update_early_stopping(metrics);
+    // The epoch's time ends here: the callbacks print and write files, which is not training.
     metrics.seconds = seconds_since(epoch_start);
+    result.train_seconds += metrics.seconds;
     ++epochs_done_;
     history_.push_back(metrics);
-    const bool stop = update_early_stopping(metrics);
-    // The callbacks print and write files: their time is not training time.
-    const auto callbacks_start = Clock::now();
     if (options.on_epoch) options.on_epoch(metrics);
     if (options.on_checkpoint && settings_.checkpoint_every > 0 && epochs_done_ % settings_.checkpoint_every == 0) {
       options.on_checkpoint(state());
     }
-    callback_seconds += seconds_since(callbacks_start);
     if (stop) {
       result.reason = StopReason::kEarlyStopped;
       break;
@@ -192,7 +189,6 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const Trainer
   restore_weights();
   result.history = history_;
   result.best_epoch = best_epoch_;
-  result.train_seconds = seconds_since(loop_start) - callback_seconds;
   result.samples_per_second = result.train_seconds > 0 ? static_cast<double>(samples_seen) / result.train_seconds : 0.0;
   return result;
 }
