@@ -150,6 +150,7 @@ void CommandLine::add_activations() {
       app_.add_subcommand("activations", "List every activation with its formula, parameters and defaults");
   subcommands_.emplace_back(command, Command::kActivations);
   command->add_option("--format", activations.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  add_global_options(*command, global);
   command->footer("Examples:\n  mlptrain activations\n  mlptrain activations --format json");
 }
 

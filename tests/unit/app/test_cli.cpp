@@ -112,7 +112,8 @@ TEST_CASE("--quiet and --log-level are taken before and after the command's name
     for (const std::vector<std::string>& command : {std::vector<std::string>{"train", "--config", "c.json"},
                                                     {"compare", "--config", "c.json"},
                                                     {"predict", "-m", "m.json", "-i", "in.csv", "-o", "-"},
-                                                    {"evaluate", "-m", "m.json", "-d", "d.csv"}}) {
+                                                    {"evaluate", "-m", "m.json", "-d", "d.csv"},
+                                                    {"activations"}}) {
       std::vector<std::string> args = command;
       const std::vector<std::string> global = {"--quiet", "--log-level", "debug"};
       args.insert(before ? args.begin() : args.end(), global.begin(), global.end());
