@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -18,11 +20,12 @@ namespace {
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-// A run of one epoch that takes more than the second after which the progress bar is drawn:
-// 2000 training rows one at a time through two layers of 1024 units (about 2 s).
+// A run whose one epoch takes far longer than the second after which the progress bar is drawn
+// (16000 training rows one at a time through two layers of 512 units: seconds, or minutes under
+// sanitizers); the tests interrupt it.
 std::vector<std::string> slow_epoch_args(const TempDir& dir) {
   std::string csv = "a,b,c,d,y\n";
-  for (int i = 0; i < 2500; ++i) {
+  for (int i = 0; i < 20000; ++i) {
     char row[96];
     const double a = (i % 97) / 48.5 - 1, b = (i % 89) / 44.5 - 1;
     std::snprintf(row, sizeof row, "%.3f,%.3f,%.3f,%.3f,%s\n", a, b, a * b, a - b, a * b > 0 ? "p" : "q");
@@ -30,7 +33,7 @@ std::vector<std::string> slow_epoch_args(const TempDir& dir) {
   }
   dir.write("data.csv", csv);
   dir.write("config.json", R"({"data": {"train": ")" + (dir / "data.csv").string() +
-                               R"("}, "model": {"hidden": [1024, 1024]},
+                               R"("}, "model": {"hidden": [512, 512]},
   "train": {"epochs": 1, "batch_size": 1, "optimizer": {"name": "sgd", "lr": 0.01}}})");
   return {"train", "--config", (dir / "config.json").string(), "--out", (dir / "run").string(), "--threads", "1"};
 }
@@ -134,16 +137,23 @@ TEST_CASE("a huge loss is shown with 6 significant digits in the epoch table, th
 TEST_CASE("train draws its progress bar on a terminal, and not with --quiet") {
   TempDir dir;
   std::vector<std::string> args = slow_epoch_args(dir);
-  const CliResult shown = run_mlptrain_on_terminal(args);
-  REQUIRE(shown.exit_code == 0);
-  // Without it, the check below could not fail: the epoch must last long enough for the bar.
-  REQUIRE_MESSAGE(has(shown.err, "epoch 1 ["), "no progress bar: the epoch took under a second? ", shown.err);
+  const auto start = std::chrono::steady_clock::now();
+  TerminalMlptrain shown(args);
+  // Without the bar here, the check below could not fail.
+  REQUIRE_MESSAGE(shown.read_until("epoch 1 [", 120), "no progress bar: ", shown.finish().err);
+  const double drawn_after = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  shown.signal(SIGINT);
+  CHECK(shown.finish().exit_code == 130);
 
+  // The same run with --quiet, given a second longer than the bar took to appear above.
   args.push_back("--quiet");
-  const CliResult quiet = run_mlptrain_on_terminal(args);
-  REQUIRE(quiet.exit_code == 0);
-  CHECK_MESSAGE(quiet.err.empty(), quiet.err);
-  CHECK(quiet.out.empty());
+  TerminalMlptrain quiet(args);
+  CHECK_FALSE(quiet.read_until("epoch 1 [", drawn_after + 1));
+  quiet.signal(SIGINT);
+  const CliResult result = quiet.finish();
+  CHECK(result.exit_code == 130);
+  CHECK_MESSAGE(!has(result.err, "epoch 1 ["), result.err);
+  CHECK(result.out.empty());
 }
 
 TEST_CASE("compare shows its runs on a terminal, and not with --quiet") {
@@ -151,12 +161,12 @@ TEST_CASE("compare shows its runs on a terminal, and not with --quiet") {
   std::vector<std::string> args = {
       "compare",        "--config", "configs/iris.json",    "--activations", "relu,tanh", "--set",
       "train.epochs=2", "--out",    (dir / "out").string(), "--format",      "csv"};
-  const CliResult shown = run_mlptrain_on_terminal(args);
+  const CliResult shown = TerminalMlptrain(args).finish();
   REQUIRE(shown.exit_code == 0);
   CHECK(has(shown.err, "runs 2/2"));
 
   args.push_back("--quiet");
-  const CliResult quiet = run_mlptrain_on_terminal(args);
+  const CliResult quiet = TerminalMlptrain(args).finish();
   REQUIRE(quiet.exit_code == 0);
   CHECK_MESSAGE(quiet.err.empty(), quiet.err);
 }
