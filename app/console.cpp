@@ -1,6 +1,7 @@
 #include "console.hpp"
 
 #include "mlp/error.hpp"
+#include "mlp/text.hpp"
 
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -58,27 +59,45 @@ EpochPrinter::EpochPrinter(Task task, int epochs, int every) : task_(task), epoc
   }
 }
 
+// Losses and R² with significant digits (format_table_number: a loss of 1e15 is not 21 digits
+// wide), wide enough for "-1.23457e+15"; accuracy as a fraction.
 void EpochPrinter::print_header() const {
-  std::printf("%7s  %12s  %12s  %10s  %10s  %9s\n", "epoch", "train_loss", "val_loss",
+  std::printf("%7s  %12s  %12s  %12s  %10s  %9s\n", "epoch", "train_loss", "val_loss",
               task_ == Task::kClassification ? "val_acc" : "val_r2", "lr", "time");
   std::fflush(stdout);
 }
 
-void EpochPrinter::print(const EpochMetrics& m, double elapsed_seconds) const {
-  if (m.epoch % every_ != 0 && m.epoch != epochs_ && m.epoch != 1) return;
-  char val_loss[32] = "-";
-  char val_metric[32] = "-";
-  if (m.val) {
-    std::snprintf(val_loss, sizeof val_loss, "%.6f", m.val->loss);
-    const std::optional<double> metric = task_ == Task::kClassification ? m.val->accuracy : m.val->r2;
-    if (metric) std::snprintf(val_metric, sizeof val_metric, "%.4f", *metric);
+void EpochPrinter::print(const EpochMetrics& m) {
+  // Added in the trainer's order, so the total is bit for bit its train_seconds.
+  train_seconds_ += m.seconds;
+  if (m.epoch % every_ != 0 && m.epoch != epochs_ && m.epoch != 1) {
+    skipped_ = m;
+    skipped_seconds_ = train_seconds_;
+    return;
   }
-  std::printf("%7d  %12.6f  %12s  %10s  %10.3g  %8.2fs\n", m.epoch, m.train_loss, val_loss, val_metric, m.lr,
-              elapsed_seconds);
+  skipped_.reset();
+  print_line(m, train_seconds_);
+}
+
+void EpochPrinter::finish() {
+  if (skipped_) print_line(*skipped_, skipped_seconds_);
+  skipped_.reset();
+}
+
+void EpochPrinter::print_line(const EpochMetrics& m, double elapsed_seconds) const {
+  std::string val_loss = "-";
+  std::string val_metric = "-";
+  if (m.val) {
+    val_loss = format_table_number(m.val->loss);
+    if (task_ == Task::kClassification && m.val->accuracy) val_metric = format_table_fraction(*m.val->accuracy);
+    if (task_ == Task::kRegression && m.val->r2) val_metric = format_table_number(*m.val->r2);
+  }
+  std::printf("%7d  %12s  %12s  %12s  %10.3g  %8.3fs\n", m.epoch, format_table_number(m.train_loss).c_str(),
+              val_loss.c_str(), val_metric.c_str(), m.lr, elapsed_seconds);
   std::fflush(stdout);
 }
 
-ProgressBar::ProgressBar() : enabled_(isatty(STDERR_FILENO) != 0) {}
+ProgressBar::ProgressBar() : enabled_(isatty(STDERR_FILENO) != 0 && spdlog::should_log(spdlog::level::info)) {}
 
 void ProgressBar::start_epoch(int epoch) {
   epoch_ = epoch;

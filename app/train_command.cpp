@@ -7,10 +7,10 @@
 #include "mlp/error.hpp"
 #include "mlp/memory_budget.hpp"
 #include "mlp/run.hpp"
+#include "mlp/text.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <cmath>
 #include <optional>
 #include <thread>
@@ -58,13 +58,18 @@ void log_plan(const RunPlan& plan) {
 }
 
 // Says how the run ended and returns the exit code (a diverged run is an error, exit code 3).
-int report_outcome(const RunOutcome& outcome, const std::filesystem::path& dir) {
+// The epochs and seconds are this run's, after `resumed_after` epochs done before (from a
+// checkpoint): the same as the epoch table's time column.
+int report_outcome(const RunOutcome& outcome, int resumed_after, const std::filesystem::path& dir) {
   const TrainResult& result = outcome.result;
-  spdlog::info("{}: {} epochs in {:.3f} s ({:.0f} samples/s); model from epoch {}", stop_reason_name(result.reason),
-               result.history.size(), result.train_seconds, result.samples_per_second, result.best_epoch);
+  const std::string resumed = resumed_after > 0 ? " after resuming at epoch " + std::to_string(resumed_after) : "";
+  spdlog::info("{}: {} epochs in {:.3f} s ({:.0f} samples/s){}; model from epoch {}", stop_reason_name(result.reason),
+               result.history.size() - static_cast<std::size_t>(resumed_after), result.train_seconds,
+               result.samples_per_second, resumed, result.best_epoch);
   if (const auto& test = outcome.test) {
-    const std::optional<double> metric = test->accuracy ? test->accuracy : test->r2;
-    spdlog::info("test: loss {:.6f}, {} {:.4f}", test->loss, test->accuracy ? "accuracy" : "r2", metric.value_or(NAN));
+    const std::string metric = test->accuracy ? "accuracy " + format_table_fraction(*test->accuracy)
+                                              : "r2 " + format_table_number(test->r2.value_or(NAN));
+    spdlog::info("test: loss {}, {}", format_table_number(test->loss), metric);
   }
   spdlog::info("wrote {}/{{model.json, metrics.csv, summary.json}}", dir.string());
   switch (result.reason) {
@@ -99,7 +104,7 @@ int run_train(const TrainOptions& options, const std::string& command_line) {
   const std::filesystem::path dir = start.settings.output.dir;
   std::optional<EpochPrinter> printer;  // once the plan (and so the task) is known
   ProgressBar progress;
-  std::chrono::steady_clock::time_point started;
+  int resumed_after = 0;
 
   mlp::RunOptions run;
   run.threads = options.run.resolved_threads();
@@ -108,22 +113,21 @@ int run_train(const TrainOptions& options, const std::string& command_line) {
   run.stop = &install_stop_handlers();
   run.on_plan = [&](const RunPlan& plan) {
     log_plan(plan);
+    resumed_after = plan.epochs_done;
     printer.emplace(plan.experiment.task(), plan.settings.train.epochs, options.run.print_every);
     if (spdlog::should_log(spdlog::level::info)) printer->print_header();
-    started = std::chrono::steady_clock::now();
     progress.start_epoch(plan.epochs_done + 1);
   };
   run.on_batch = [&](Index done, Index total) { progress.update(done, total); };
   run.on_epoch = [&](const EpochMetrics& metrics) {
     progress.clear();
-    if (spdlog::should_log(spdlog::level::info)) {
-      printer->print(metrics, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    }
+    if (spdlog::should_log(spdlog::level::info)) printer->print(metrics);
     progress.start_epoch(metrics.epoch + 1);
   };
   const RunOutcome outcome = run_training(std::move(start), run);
   progress.clear();
-  return report_outcome(outcome, dir);
+  if (printer && spdlog::should_log(spdlog::level::info)) printer->finish();
+  return report_outcome(outcome, resumed_after, dir);
 }
 
 }  // namespace mlp::app

@@ -129,9 +129,15 @@ TEST_CASE("SIGKILL at random moments leaves whole files, and resuming ends byte-
       run.wait();
     }
     check_files_whole(out);
-    const CliResult resumed = run_mlptrain({"train", "--resume", out.string(), "--quiet"});
+    const CliResult resumed = run_mlptrain({"train", "--resume", out.string()});
     INFO(resumed.err);
     REQUIRE(resumed.exit_code == 0);
+    // The summary line counts the epochs of this run, as its time does: "completed: 270 epochs in
+    // 1.234 s (...) after resuming at epoch 30".
+    const std::size_t at = resumed.err.find("after resuming at epoch ");
+    REQUIRE(at != std::string::npos);
+    const int resumed_after = std::stoi(resumed.err.substr(at + 24));
+    CHECK(resumed.err.find("completed: " + std::to_string(300 - resumed_after) + " epochs in ") != std::string::npos);
     CHECK(read_text(out / "model.json") == reference_model);
     CHECK(without_seconds(read_text(out / "metrics.csv")) == reference_metrics);
     check_no_temporaries(out);

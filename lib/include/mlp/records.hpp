@@ -33,7 +33,7 @@ struct RunInfo {
 
 // summary.json: version, resolved config and the values that were defaulted, what the data
 // loader decided, the stop reason, final and best metrics, the test evaluation, and timings
-// (train_seconds: the epoch loop only; samples_per_second).
+// (train_seconds: the finished epochs' training time, see TrainResult; samples_per_second).
 nlohmann::json summary_json(const Settings& settings, const Experiment& experiment, const Network& network,
                             const TrainResult& result, const std::optional<Evaluation>& test, const RunInfo& info);
 

@@ -15,6 +15,15 @@ namespace mlp {
 // parameter values in descriptions, ranges in messages), so a value reads the same everywhere.
 std::string format_number(double x);
 
+// A measured value in a table people read (a loss, R², MSE): 6 significant digits, as PyTorch
+// and Keras print them ("0.693147", "2.98445e+15", "-0.105"); "nan", "inf", "-inf". Fixed-point
+// would print a large loss with 20 digits and a small one as 0.000000. The epoch table, train's
+// test line and evaluate's report all use it, so a value looks the same in each.
+std::string format_table_number(double x);
+
+// A fraction in [0, 1] in such a table (accuracy, precision, recall, F1): 4 decimals ("0.9333").
+std::string format_table_fraction(double x);
+
 // The offset of the first byte of `text` that is not part of well-formed UTF-8 (RFC 3629: no
 // overlong forms, surrogates or code points above U+10FFFF), or std::string_view::npos.
 std::size_t invalid_utf8_offset(std::string_view text);

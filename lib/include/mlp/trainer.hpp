@@ -26,7 +26,9 @@ struct EpochMetrics {
   double train_loss = 0;  // mean of the epoch's minibatch losses, weighted by batch size
   std::optional<Evaluation> val;
   double lr = 0;
-  double seconds = 0;  // wall time of the epoch (never part of a determinism comparison)
+  // Wall time of the epoch: its training steps, validation, diagnostics and early-stopping
+  // bookkeeping; not the callbacks (never part of a determinism comparison).
+  double seconds = 0;
   std::optional<EpochDiagnostics> diagnostics;
 };
 
@@ -38,10 +40,11 @@ struct TrainResult {
   StopReason reason = StopReason::kCompleted;
   int best_epoch = 0;   // epoch whose weights the network holds at the end (0: the initial ones)
   std::string message;  // for kDiverged: where and why
-  // The epoch loop (training steps and validation), without data loading and without the time
-  // the callbacks take to print and write files.
+  // The finished epochs of this fit(): the sum of their EpochMetrics::seconds, in order (so a
+  // running total of those gives the same number). Not data loading, not the time the callbacks
+  // take to print and write files, not an epoch cut short by a stop or divergence.
   double train_seconds = 0;
-  double samples_per_second = 0;
+  double samples_per_second = 0;  // the samples of those epochs over train_seconds
 };
 
 // Everything besides the network's weights that a run needs to continue exactly where it was:

@@ -57,6 +57,17 @@ bool append_escaped(std::string& out, std::string_view text, char quote, std::si
   return true;
 }
 
+// The words for the values without digits, the same on every platform (printf may write "-nan").
+const char* nonfinite_name(double x) { return std::isnan(x) ? "nan" : x > 0 ? "inf" : "-inf"; }
+
+// x with printf's `format` (one conversion of a double), or nonfinite_name(x).
+std::string format_finite(const char* format, double x) {
+  if (!std::isfinite(x)) return nonfinite_name(x);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, format, x);
+  return buffer;
+}
+
 }  // namespace
 
 std::string_view trim(std::string_view text) {
@@ -66,8 +77,7 @@ std::string_view trim(std::string_view text) {
 }
 
 std::string format_number(double x) {
-  if (std::isnan(x)) return "nan";
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  if (!std::isfinite(x)) return nonfinite_name(x);
   char buffer[32];
   if (std::abs(x) < 1e15 && x == std::trunc(x)) {
     std::snprintf(buffer, sizeof buffer, "%.0f", x);
@@ -79,6 +89,10 @@ std::string format_number(double x) {
   }
   return buffer;
 }
+
+std::string format_table_number(double x) { return format_finite("%.6g", x); }
+
+std::string format_table_fraction(double x) { return format_finite("%.4f", x); }
 
 std::size_t invalid_utf8_offset(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {

@@ -58,18 +58,18 @@ nlohmann::json evaluation_json(const Evaluation& e, const DataSchema& schema) {
   return j;
 }
 
+// In the terminal's formats (format_table_number, format_table_fraction): a value reads the same
+// here as in train's epoch table and test line.
 std::string evaluation_text(const Evaluation& e, const DataSchema& schema) {
   char line[256];
-  std::string text;
-  std::snprintf(line, sizeof line, "samples  %lld\nloss     %.6g\n", static_cast<long long>(e.samples), e.loss);
-  text += line;
+  std::string text = "samples  " + std::to_string(e.samples) + "\nloss     " + format_table_number(e.loss) + "\n";
   if (schema.task == Task::kRegression) {
-    std::snprintf(line, sizeof line, "mse      %.6g\nrmse     %.6g\nmae      %.6g\nr2       %.6g\n",
-                  e.mse.value_or(NAN), e.rmse.value_or(NAN), e.mae.value_or(NAN), e.r2.value_or(NAN));
-    return text + line;
+    text += "mse      " + format_table_number(e.mse.value_or(NAN)) + "\n";
+    text += "rmse     " + format_table_number(e.rmse.value_or(NAN)) + "\n";
+    text += "mae      " + format_table_number(e.mae.value_or(NAN)) + "\n";
+    return text + "r2       " + format_table_number(e.r2.value_or(NAN)) + "\n";
   }
-  std::snprintf(line, sizeof line, "accuracy %.4f\n\n", e.accuracy.value_or(NAN));
-  text += line;
+  text += "accuracy " + format_table_fraction(e.accuracy.value_or(NAN)) + "\n\n";
   std::size_t width = 9;  // "precision"
   for (const std::string& label : schema.classes) width = std::max(width, label.size());
   const int w = static_cast<int>(width);
@@ -77,8 +77,9 @@ std::string evaluation_text(const Evaluation& e, const DataSchema& schema) {
   text += line;
   for (std::size_t c = 0; c < e.per_class.size(); ++c) {
     const ClassMetrics& m = e.per_class[c];
-    std::snprintf(line, sizeof line, "%-*s  %9.4f  %9.4f  %9.4f  %9lld\n", w, schema.classes[c].c_str(), m.precision,
-                  m.recall, m.f1, static_cast<long long>(m.support));
+    std::snprintf(line, sizeof line, "%-*s  %9s  %9s  %9s  %9lld\n", w, schema.classes[c].c_str(),
+                  format_table_fraction(m.precision).c_str(), format_table_fraction(m.recall).c_str(),
+                  format_table_fraction(m.f1).c_str(), static_cast<long long>(m.support));
     text += line;
   }
   text += "\nconfusion matrix (rows: true class, columns: predicted)\n";

@@ -2,6 +2,7 @@
 
 #include "mlp/error.hpp"
 #include "mlp/layers.hpp"
+#include "mlp/text.hpp"
 
 #include "core/parallel_parts.hpp"
 
@@ -142,8 +143,6 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const Trainer
   batch_targets_.resize(train.targets.rows(), batch);
   grad_output_.resize(network_.output_size(), batch);
   order_.resize(static_cast<std::size_t>(train.size()));
-  const auto loop_start = Clock::now();
-  double callback_seconds = 0;
   Index samples_seen = 0;
 
   while (epochs_done_ < settings_.epochs) {
@@ -169,17 +168,16 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const Trainer
       diagnostics.learned = learned_stats(network_);
       metrics.diagnostics = std::move(diagnostics);
     }
+    const bool stop = update_early_stopping(metrics);
+    // The epoch's time ends here: the callbacks print and write files, which is not training.
     metrics.seconds = seconds_since(epoch_start);
+    result.train_seconds += metrics.seconds;
     ++epochs_done_;
     history_.push_back(metrics);
-    const bool stop = update_early_stopping(metrics);
-    // The callbacks print and write files: their time is not training time.
-    const auto callbacks_start = Clock::now();
     if (options.on_epoch) options.on_epoch(metrics);
     if (options.on_checkpoint && settings_.checkpoint_every > 0 && epochs_done_ % settings_.checkpoint_every == 0) {
       options.on_checkpoint(state());
     }
-    callback_seconds += seconds_since(callbacks_start);
     if (stop) {
       result.reason = StopReason::kEarlyStopped;
       break;
@@ -188,7 +186,6 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const Trainer
   restore_weights();
   result.history = history_;
   result.best_epoch = best_epoch_;
-  result.train_seconds = seconds_since(loop_start) - callback_seconds;
   result.samples_per_second = result.train_seconds > 0 ? static_cast<double>(samples_seen) / result.train_seconds : 0.0;
   return result;
 }
@@ -215,7 +212,7 @@ std::optional<double> Trainer::run_epoch(const Dataset& train, double lr, const 
   auto diverged = [&](const std::string& what, Index first) {
     result.reason = StopReason::kDiverged;
     result.message = what + " in epoch " + std::to_string(epoch) + ", batch " + std::to_string(first / batch + 1) +
-                     " (lr " + std::to_string(lr) +
+                     " (lr " + format_number(lr) +
                      "); the last good weights are kept. Try a smaller learning "
                      "rate (train.optimizer.lr) or gradient clipping (train.clip_grad_norm).";
     return std::nullopt;
@@ -236,7 +233,7 @@ std::optional<double> Trainer::run_epoch(const Dataset& train, double lr, const 
     const ConstMatrixView output = network_.forward(columns(std::as_const(batch_features_), count), Mode::kTrain);
     const MatrixView grad = columns(grad_output_, count);
     const double loss = loss_.value_and_grad(output, columns(std::as_const(batch_targets_), count), grad);
-    if (!std::isfinite(loss)) return diverged("the loss became " + std::to_string(loss), first);
+    if (!std::isfinite(loss)) return diverged("the loss became " + format_number(loss), first);
     network_.backward(columns(std::as_const(grad_output_), count));
 
     // The diagnostics see the gradients before clipping, as they came out of backward.

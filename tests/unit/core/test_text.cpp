@@ -63,3 +63,16 @@ TEST_CASE("split_top_level: separators inside brackets do not split") {
   CHECK(split_top_level("1;2", ';') == Parts{"1", "2"});
   CHECK(trim(" \t x y \r\n") == "x y");
 }
+
+TEST_CASE("numbers in the tables people read: 6 significant digits, fractions with 4 decimals") {
+  CHECK(format_table_number(163173128842498.25) == "1.63173e+14");
+  CHECK(format_table_number(0.69314718) == "0.693147");
+  CHECK(format_table_number(2.5e-7) == "2.5e-07");
+  CHECK(format_table_number(-0.105) == "-0.105");
+  CHECK(format_table_number(3) == "3");
+  CHECK(format_table_number(-std::numeric_limits<double>::infinity()) == "-inf");
+  CHECK(format_table_number(-std::nan("")) == "nan");
+  CHECK(format_table_fraction(14.0 / 15) == "0.9333");
+  CHECK(format_table_fraction(1) == "1.0000");
+  CHECK(format_table_fraction(std::nan("")) == "nan");
+}

@@ -96,6 +96,7 @@ TEST_CASE("divergence is caught in the batch where it happens and the last good 
   const TrainResult result = trainer.fit(data, &data, {});
   CHECK(result.reason == StopReason::kDiverged);
   CHECK(result.message.find("epoch") != std::string::npos);
+  CHECK(result.message.find("(lr 1e+30)") != std::string::npos);  // as the user wrote it, not fixed-point
   for (const Scalar w : all_weights(net)) CHECK(std::isfinite(w));
   // It diverged in the first epochs: the weights kept are finite ones from before it.
   CHECK(result.history.size() < 3);
