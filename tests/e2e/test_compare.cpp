@@ -116,7 +116,7 @@ void check_cell(const std::string& header, const std::string& shown, const std::
 
 }  // namespace
 
-TEST_CASE("compare: the terminal table and compare.csv show the same numbers; --format csv prints compare.csv") {
+TEST_CASE("compare: the terminal table and compare.csv show the same numbers, and --format csv prints compare.csv") {
   TempDir dir;
   const std::vector<std::string> args = {"compare",
                                          "--config",

@@ -99,7 +99,7 @@ TEST_CASE("the learning-rate grid reports each activation at its best rate") {
   for (const ActivationSummary& s : result.summary) CHECK(s.lr == 0.01);  // 1e-6 learns nothing in 4 epochs
 }
 
-TEST_CASE("summaries: the loss target is reached by every run; paired wins against the baseline") {
+TEST_CASE("summaries: the loss target is reached by every run, and paired wins against the baseline") {
   CompareResult result;
   result.task = Task::kClassification;
   result.activations = {Activation::with_defaults("relu"), Activation::with_defaults("tanh")};
@@ -136,7 +136,7 @@ TEST_CASE("summaries: the loss target is reached by every run; paired wins again
   CHECK(tanh.metric.mean == doctest::Approx(0.85));
 }
 
-TEST_CASE("diagnostics: all-negative pre-activations make every ReLU unit dead; +-50 saturates a sigmoid") {
+TEST_CASE("diagnostics: all-negative pre-activations make every ReLU unit dead, and +-50 saturates a sigmoid") {
   std::vector<std::unique_ptr<Layer>> layers;
   auto dense = std::make_unique<DenseLayer>(3, 4);
   dense->weight().setZero();

@@ -138,7 +138,7 @@ TEST_CASE("value() leaves no gradient and equals value_and_grad()") {
   }
 }
 
-TEST_CASE("losses are found by name and alias; unknown names list the valid ones") {
+TEST_CASE("losses are found by name and alias, and unknown names list the valid ones") {
   CHECK(find_loss("mae") == find_loss("l1"));
   CHECK(find_loss("binary_cross_entropy") == find_loss("bce_with_logits"));
   CHECK(find_loss("nll") == nullptr);
