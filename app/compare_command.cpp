@@ -16,8 +16,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <thread>
+#include <utility>
 
 namespace mlp::app {
 namespace {
@@ -88,6 +90,19 @@ int run_bench(const CompareCommandOptions& options) {
   return 0;
 }
 
+// How the runs share the cores: --jobs runs at a time, each on --threads threads. What is not
+// given shares out what the other leaves (by default a thread per run and a run per core; with
+// fewer runs than cores, the spare cores go to each run's threads), so that jobs x threads stays
+// within the cores unless both are given.
+std::pair<int, int> jobs_and_threads(const CompareCommandOptions& options, std::size_t runs) {
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int given_threads = options.run.threads;
+  int jobs = options.jobs > 0 ? options.jobs : std::max(1, cores / std::max(1, given_threads));
+  jobs = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(jobs), std::max<std::size_t>(runs, 1)));
+  const int threads = given_threads > 0 ? given_threads : std::max(1, cores / jobs);
+  return {jobs, threads};
+}
+
 }  // namespace
 
 int run_compare(const CompareCommandOptions& options) {
@@ -95,18 +110,20 @@ int run_compare(const CompareCommandOptions& options) {
   if (options.run.config.empty()) throw InputError("compare: --config FILE is required (see mlptrain compare --help)");
   Settings settings = parse_config(options.run.config, compare_overrides(options));
   if (!options.run.out.empty()) settings.output.dir = options.run.out;
-  const int jobs = options.jobs > 0 ? options.jobs : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   ensure_writable_directory(settings.output.dir);
 
   const std::size_t runs = settings.compare.activations.size() *
                            std::max<std::size_t>(settings.compare.seeds.size(), 1) *
                            std::max<std::size_t>(settings.compare.lr_grid.size(), 1);
-  spdlog::info("compare: {} activations, {} seed(s), {} rate(s): {} runs of {} epochs on {} job(s)",
-               settings.compare.activations.size(), std::max<std::size_t>(settings.compare.seeds.size(), 1),
-               std::max<std::size_t>(settings.compare.lr_grid.size(), 1), runs, settings.train.epochs, jobs);
+  const auto [jobs, threads] = jobs_and_threads(options, runs);
+  spdlog::info(
+      "compare: {} activations, {} seed(s), {} rate(s): {} runs of {} epochs, {} at a time on {} thread(s) each",
+      settings.compare.activations.size(), std::max<std::size_t>(settings.compare.seeds.size(), 1),
+      std::max<std::size_t>(settings.compare.lr_grid.size(), 1), runs, settings.train.epochs, jobs, threads);
   const bool show_progress = isatty(STDERR_FILENO) != 0 && spdlog::should_log(spdlog::level::info);
   CompareOptions compare_options;
   compare_options.jobs = jobs;
+  compare_options.threads = threads;
   compare_options.memory_limit = memory_limit_or_default(options.run.memory_limit);
   compare_options.on_run_done = [&](int done, int total) {
     if (show_progress) std::fprintf(stderr, "\r  runs %d/%d", done, total);

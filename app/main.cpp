@@ -132,6 +132,8 @@ int run(int argc, char** argv) {
   CLI::App* compare_cmd = app.add_subcommand(
       "compare", "Train one network per activation (and seed) on the same data and weights; compare them");
   add_run_options(*compare_cmd, compare.run);
+  compare_cmd->get_option("--threads")
+      ->description("Threads of each run (default: the cores --jobs leaves, at least 1)");
   add_global_options(*compare_cmd, global);
   compare_cmd->add_option("--activations", compare.activations,
                           "Comma-separated activations, e.g. relu,tanh,leaky_relu(negative_slope=0.2)");
@@ -143,7 +145,8 @@ int run(int argc, char** argv) {
   compare_cmd->add_option("--init", compare.init, "same: the config's init for all; auto: each activation's own")
       ->check(CLI::IsMember({"same", "auto"}));
   compare_cmd->add_option("--baseline", compare.baseline, "Activation the others are paired against (default relu)");
-  compare_cmd->add_option("--jobs", compare.jobs, "Runs in parallel (default: every core)")->check(CLI::Range(1, 1024));
+  compare_cmd->add_option("--jobs", compare.jobs, "Runs at a time (default: every core, divided by --threads)")
+      ->check(CLI::Range(1, 1024));
   compare_cmd->add_option("--format", compare.format, "What to print: table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));
   compare_cmd->add_flag("--bench-activations", compare.bench_activations,

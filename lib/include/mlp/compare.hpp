@@ -1,7 +1,8 @@
 // `mlptrain compare`: one training run per activation (and per seed, and per learning rate of a
 // grid), each on the same data split, standardisation, batch order and initial weights for a
 // given seed; then the runs summarised per activation, with the diagnostics that make the
-// textbook claims measurable. Runs execute in parallel; results do not depend on how many.
+// textbook claims measurable. Runs execute in parallel, each on its own threads; results do not
+// depend on how many of either.
 #pragma once
 
 #include "mlp/config.hpp"
@@ -61,12 +62,14 @@ struct CompareResult {
   std::vector<CompareRun> runs;            // in grid order: activation, then lr, then seed
   double loss_target = 0;                  // the best validation loss every activation reaches
   std::vector<ActivationSummary> summary;  // sorted by metric, best first
+  int jobs = 1, threads = 1;               // how the runs were spread (see CompareOptions): timing only
 };
 
 struct CompareOptions {
-  int jobs = 1;
-  // Bytes the runs in parallel may need together (see check_training_memory); checked before
-  // any network is built.
+  int jobs = 1;     // runs at a time
+  int threads = 1;  // threads of each run's network (its matrix products and optimizer steps)
+  // Bytes the runs in parallel may need together (see check_training_memory: one network per
+  // job; a run's threads share its network); checked before any network is built.
   std::uint64_t memory_limit = UINT64_MAX;
   std::function<void(int done, int total)> on_run_done;  // called from worker threads, serialised
 };
@@ -84,8 +87,8 @@ void summarize_compare(CompareResult& result);
 Initializer recommended_initializer(const Activation& activation, BiasInit bias);
 
 // Everything (settings, summary, per-epoch curves and diagnostics of every run). Wall-clock
-// figures live only under keys named "timing", so two comparisons of the same config are
-// byte-identical once those are removed.
+// figures, and the jobs and threads per run that the runs were spread over, live only under keys
+// named "timing", so two comparisons of the same config are byte-identical once those are removed.
 nlohmann::json compare_json(const CompareResult& result, const Settings& settings);
 // The summary table as CSV, from compare_json's document: the terminal table's columns and
 // init and diverged, whatever the comparison (one field per number: <key>_mean and <key>_std of

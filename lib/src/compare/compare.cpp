@@ -1,4 +1,5 @@
-// The comparison grid: planning the runs, running them in parallel, and collecting results.
+// The comparison grid: planning the runs, running them in parallel (each on its own threads), and
+// collecting results.
 // Summaries are in summary.cpp, compare.json in output.cpp.
 #include "mlp/compare.hpp"
 
@@ -39,13 +40,16 @@ ModelSettings with_activation(const ModelSettings& model, const Activation& acti
   return replaced;
 }
 
+// One run on its own pool of `threads` threads (results do not depend on how many).
 TrainResult run_one(const Settings& settings, const Experiment& experiment, const CompareRun& run,
-                    const Activation& activation) {
+                    const Activation& activation, int threads) {
   TrainSettings train = settings.train;
   train.seed = run.seed;
   train.optimizer.params[0] = run.lr;
   const ModelSettings model = with_activation(settings.model, activation);
+  ThreadPool pool(threads);
   Network network = build_network(model, run.init, experiment, run.seed);
+  network.set_thread_pool(&pool);
   Trainer trainer(train, network, experiment.loss, experiment.task(), experiment.classes());
   TrainerOptions options;
   options.diagnostics = true;
@@ -92,12 +96,14 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
   std::mutex progress_mutex;
   int done = 0;
   const int total = static_cast<int>(result.runs.size());
-  check_training_memory(settings, experiments, options.memory_limit, std::min(options.jobs, total));
-  ThreadPool pool(std::min(options.jobs, total));
+  result.jobs = std::min(options.jobs, total);
+  result.threads = options.threads;
+  check_training_memory(settings, experiments, options.memory_limit, result.jobs);
+  ThreadPool pool(result.jobs);
   pool.run(total, [&](std::int64_t i) {
     CompareRun& run = result.runs[static_cast<std::size_t>(i)];
     const auto seed_index = static_cast<std::size_t>(i) % result.seeds.size();
-    run.result = run_one(settings, experiments[seed_index], run, result.activations[run.activation]);
+    run.result = run_one(settings, experiments[seed_index], run, result.activations[run.activation], options.threads);
     if (options.on_run_done) {
       std::lock_guard lock(progress_mutex);
       options.on_run_done(++done, total);

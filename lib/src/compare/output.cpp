@@ -111,6 +111,8 @@ nlohmann::json compare_json(const CompareResult& result, const Settings& setting
                     {"timing", {{"train_seconds", run.result.train_seconds}, {"epoch_seconds", seconds}}}});
   }
   j["runs"] = runs;
+  // Spreading the runs over more or fewer threads changes their wall time only.
+  j["timing"] = {{"jobs", result.jobs}, {"threads_per_run", result.threads}};
   return j;
 }
 

@@ -90,6 +90,26 @@ TEST_CASE("results do not depend on the number of jobs") {
   CHECK(a["runs"][0]["timing"]["train_seconds"].get<double>() > 0);
 }
 
+TEST_CASE("results do not depend on the threads of each run, nor on how they combine with jobs") {
+  // Layers wide enough that each run's weight-gradient products and optimizer steps are split
+  // over its threads (see core/parallel_parts.hpp).
+  const Settings settings = small_compare(
+      {{"model.hidden", "[256, 256]"}, {"train.epochs", "2"}, {"compare.activations", R"(["relu", "prelu"])"}});
+  std::string first;
+  for (const auto& [jobs, threads] : {std::pair{1, 1}, std::pair{1, 3}, std::pair{2, 2}}) {
+    CAPTURE(jobs);
+    CAPTURE(threads);
+    CompareOptions options;
+    options.jobs = jobs;
+    options.threads = threads;
+    const nlohmann::json j = compare_json(run_compare(settings, options), settings);
+    CHECK(j["timing"]["jobs"] == jobs);
+    CHECK(j["timing"]["threads_per_run"] == threads);
+    if (first.empty()) first = without_timing(j).dump();
+    CHECK(without_timing(j).dump() == first);
+  }
+}
+
 TEST_CASE("the learning-rate grid reports each activation at its best rate") {
   const Settings settings = small_compare({{"compare.lr_grid", "[1e-6, 0.01]"}});
   CompareOptions options;

@@ -1,0 +1,34 @@
+// End to end through the real binary: every option and key that compare accepts changes what it
+// does (the refused ones are in tests/bad_inputs).
+#include "cli_runner.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using namespace mlp::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A comparison of `activations` on iris, two epochs: `more` arguments added.
+std::vector<std::string> tiny_compare(const fs::path& out, const std::vector<std::string>& more = {},
+                                      const std::string& activations = "relu,tanh") {
+  std::vector<std::string> args = {"compare",       "--config",  "configs/iris.json", "--set", "train.epochs=2",
+                                   "--activations", activations, "--quiet",           "--out", out.string()};
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+nlohmann::json read_json(const fs::path& path) { return nlohmann::json::parse(read_text(path)); }
+
+}  // namespace
+
+TEST_CASE("compare --threads is each run's threads, and compare.json records it with --jobs under timing") {
+  TempDir dir;
+  const CliResult r = run_mlptrain(tiny_compare(dir / "a", {"--threads", "2", "--jobs", "1"}));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const nlohmann::json timing = read_json(dir / "a" / "compare.json")["timing"];
+  CHECK(timing["jobs"] == 1);
+  CHECK(timing["threads_per_run"] == 2);
+}
