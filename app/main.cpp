@@ -134,6 +134,8 @@ int run(int argc, char** argv) {
   add_run_options(*compare_cmd, compare.run);
   compare_cmd->get_option("--threads")
       ->description("Threads of each run (default: the cores --jobs leaves, at least 1)");
+  // compare prints no epoch table, so it has no --print-every (which it would accept and ignore).
+  compare_cmd->remove_option(compare_cmd->get_option("--print-every"));
   add_global_options(*compare_cmd, global);
   compare_cmd->add_option("--activations", compare.activations,
                           "Comma-separated activations, e.g. relu,tanh,leaky_relu(negative_slope=0.2)");
