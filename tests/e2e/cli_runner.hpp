@@ -20,6 +20,9 @@ struct CliResult {
 // stdin when given.
 CliResult run_mlptrain(const std::vector<std::string>& args, const std::optional<std::string>& input = std::nullopt);
 
+// The lines of a command's output (or of a file), without their line breaks.
+std::vector<std::string> lines_of(const std::string& text);
+
 // A running mlptrain process, for tests that interrupt or kill it.
 class RunningMlptrain {
  public:

@@ -32,3 +32,25 @@ TEST_CASE("compare --threads is each run's threads, and compare.json records it 
   CHECK(timing["jobs"] == 1);
   CHECK(timing["threads_per_run"] == 2);
 }
+
+TEST_CASE("compare evaluates data.test: per run, in the summary, the table and compare.csv") {
+  TempDir dir;
+  const CliResult r = run_mlptrain(tiny_compare(dir / "a", {"--set", "data.test=data/iris.csv", "--seeds", "2"}));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const nlohmann::json compare = read_json(dir / "a" / "compare.json");
+  for (const nlohmann::json& run : compare["runs"]) {
+    CHECK(run["test"]["samples"] == 150);
+    CHECK(run["test"]["accuracy"].get<double>() > 0);
+    CHECK(run["test"]["loss"].get<double>() > 0);
+  }
+  for (const nlohmann::json& s : compare["summary"]) CHECK(s["test_accuracy"]["count"] == 2);
+  CHECK(lines_of(r.out).at(0).find("test_acc") != std::string::npos);
+  CHECK(read_text(dir / "a" / "compare.csv").find(",test_accuracy_mean,test_accuracy_std,") != std::string::npos);
+
+  // Without a test set the table has no such column; compare.csv keeps its fields, empty.
+  const CliResult without = run_mlptrain(tiny_compare(dir / "b"));
+  REQUIRE(without.exit_code == 0);
+  CHECK(lines_of(without.out).at(0).find("test_acc") == std::string::npos);
+  CHECK(read_json(dir / "b" / "compare.json")["runs"][0]["test"].is_null());
+}

@@ -7,6 +7,7 @@
 
 #include "mlp/config.hpp"
 #include "mlp/experiment.hpp"
+#include "mlp/metrics.hpp"
 #include "mlp/trainer.hpp"
 
 #include <nlohmann/json.hpp>
@@ -26,6 +27,9 @@ struct CompareRun {
   double lr = 0;
   Initializer init;
   TrainResult result;  // history with diagnostics
+  // The final model on data.test, when there is one; none for a diverged run, whose weights are
+  // its last good ones rather than a result.
+  std::optional<Evaluation> test;
 };
 
 // Mean, spread and order statistics of one quantity over seeds.
@@ -45,8 +49,9 @@ struct ActivationSummary {
   std::size_t activation = 0;
   double lr = 0;  // the rate reported (the best of the grid, on mean final validation loss)
   std::string init;
-  Stat final_val_loss, best_val_loss, metric;                         // metric: val accuracy or val R^2 at the end
-  std::optional<Stat> epochs_to_target;                               // epochs to reach the shared loss target
+  Stat final_val_loss, best_val_loss, metric;  // metric: val accuracy or val R^2 at the end
+  std::optional<Stat> test_metric;             // the metric on data.test (the runs that have CompareRun::test)
+  std::optional<Stat> epochs_to_target;        // epochs to reach the shared loss target
   std::optional<Stat> dead_fraction, saturated_fraction, grad_ratio;  // at the end / over the run
   std::optional<PairedComparison> vs_baseline;
   int diverged = 0;        // seeds whose run diverged (left out of the statistics above)
@@ -58,6 +63,7 @@ struct CompareResult {
   std::vector<Activation> activations;
   std::vector<std::uint64_t> seeds;
   std::vector<double> lr_grid;             // the rates tried (the config's lr when no grid)
+  std::vector<std::string> classes;        // classification: the labels, as the test evaluations name them
   std::size_t baseline = 0;                // index of the baseline activation, or activations.size() if absent
   std::vector<CompareRun> runs;            // in grid order: activation, then lr, then seed
   double loss_target = 0;                  // the best validation loss every activation reaches
@@ -74,8 +80,9 @@ struct CompareOptions {
   std::function<void(int done, int total)> on_run_done;  // called from worker threads, serialised
 };
 
-// Runs the grid described by settings.compare on the experiment's data. Throws InputError when
-// there is no validation data to compare on, or when the runs would need more memory than
+// Runs the grid described by settings.compare on the experiment's data, and evaluates each run's
+// final model on data.test when the config gives one. Throws InputError when there is no
+// validation data to compare on, or when the runs would need more memory than
 // options.memory_limit.
 CompareResult run_compare(const Settings& settings, const CompareOptions& options);
 

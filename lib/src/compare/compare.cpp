@@ -1,5 +1,5 @@
-// The comparison grid: planning the runs, running them in parallel (each on its own threads), and
-// collecting results.
+// The comparison grid: planning the runs, running them in parallel (each on its own threads),
+// evaluating the final models on the test set, and collecting results.
 // Summaries are in summary.cpp, compare.json in output.cpp.
 #include "mlp/compare.hpp"
 
@@ -40,9 +40,10 @@ ModelSettings with_activation(const ModelSettings& model, const Activation& acti
   return replaced;
 }
 
-// One run on its own pool of `threads` threads (results do not depend on how many).
-TrainResult run_one(const Settings& settings, const Experiment& experiment, const CompareRun& run,
-                    const Activation& activation, int threads) {
+// One run on its own pool of `threads` threads (results do not depend on how many), then its
+// final model on the test set.
+void run_one(const Settings& settings, const Experiment& experiment, CompareRun& run, const Activation& activation,
+             int threads) {
   TrainSettings train = settings.train;
   train.seed = run.seed;
   train.optimizer.params[0] = run.lr;
@@ -53,7 +54,24 @@ TrainResult run_one(const Settings& settings, const Experiment& experiment, cons
   Trainer trainer(train, network, experiment.loss, experiment.task(), experiment.classes());
   TrainerOptions options;
   options.diagnostics = true;
-  return trainer.fit(experiment.data.train, &*experiment.data.val, options);
+  run.result = trainer.fit(experiment.data.train, &*experiment.data.val, options);
+  if (experiment.data.test && run.result.reason != StopReason::kDiverged) {
+    run.test = evaluate(network, experiment.loss, experiment.task(), experiment.classes(), *experiment.data.test);
+  }
+}
+
+// The runs in grid order (activation, then rate, then seed), with each activation's initialisation.
+std::vector<CompareRun> plan_runs(const Settings& settings, const CompareResult& result) {
+  std::vector<CompareRun> runs;
+  for (std::size_t a = 0; a < result.activations.size(); ++a) {
+    const Initializer init = settings.compare.init == CompareInit::kSame
+                                 ? settings.model.init
+                                 : recommended_initializer(result.activations[a], settings.model.init.bias);
+    for (const double lr : result.lr_grid) {
+      for (const std::uint64_t seed : result.seeds) runs.push_back({a, seed, lr, init, {}, {}});
+    }
+  }
+  return runs;
 }
 
 }  // namespace
@@ -83,15 +101,8 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
     }
   }
   result.task = experiments.front().task();
-
-  for (std::size_t a = 0; a < result.activations.size(); ++a) {
-    const Initializer init = compare.init == CompareInit::kSame
-                                 ? settings.model.init
-                                 : recommended_initializer(result.activations[a], settings.model.init.bias);
-    for (const double lr : result.lr_grid) {
-      for (const std::uint64_t seed : result.seeds) result.runs.push_back({a, seed, lr, init, {}});
-    }
-  }
+  result.classes = experiments.front().data.schema.classes;
+  result.runs = plan_runs(settings, result);
 
   std::mutex progress_mutex;
   int done = 0;
@@ -103,7 +114,7 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
   pool.run(total, [&](std::int64_t i) {
     CompareRun& run = result.runs[static_cast<std::size_t>(i)];
     const auto seed_index = static_cast<std::size_t>(i) % result.seeds.size();
-    run.result = run_one(settings, experiments[seed_index], run, result.activations[run.activation], options.threads);
+    run_one(settings, experiments[seed_index], run, result.activations[run.activation], options.threads);
     if (options.on_run_done) {
       std::lock_guard lock(progress_mutex);
       options.on_run_done(++done, total);

@@ -81,7 +81,7 @@ const Key kKeys[] = {
     {.path = "data.test",
      .type = Type::kPath,
      .default_json = "null",
-     .description = "a test CSV file, evaluated once after training",
+     .description = "a test CSV file, evaluated once after training (by compare, after each run)",
      .nullable = true,
      .store = [](const json& v, Settings& s) { s.data.test = optional_path(v); }},
     {.path = "data.standardize",

@@ -110,6 +110,26 @@ TEST_CASE("results do not depend on the threads of each run, nor on how they com
   }
 }
 
+TEST_CASE("data.test: each run's final model is evaluated on it, and the summary has its metric over seeds") {
+  const Settings settings = small_compare({{"data.test", "\"data/iris.csv\""}});
+  const CompareResult result = run_compare(settings, {});
+  for (const CompareRun& run : result.runs) {
+    REQUIRE(run.test);
+    CHECK(run.test->samples == 150);
+  }
+  for (const ActivationSummary& s : result.summary) {
+    REQUIRE(s.test_metric);
+    double sum = 0;
+    for (const CompareRun& run : result.runs) sum += run.activation == s.activation ? *run.test->accuracy : 0;
+    CHECK(s.test_metric->count == 2);
+    CHECK(s.test_metric->mean == doctest::Approx(sum / 2));
+  }
+  // Without a test set, nothing is evaluated.
+  const CompareResult without = run_compare(small_compare(), {});
+  CHECK_FALSE(without.runs.front().test);
+  CHECK_FALSE(without.summary.front().test_metric);
+}
+
 TEST_CASE("the learning-rate grid reports each activation at its best rate") {
   const Settings settings = small_compare({{"compare.lr_grid", "[1e-6, 0.01]"}});
   CompareOptions options;
@@ -129,7 +149,7 @@ TEST_CASE("summaries: the loss target is reached by every run, and paired wins a
   // relu: best val losses 0.5 and 0.4; tanh: 0.3 and 0.6. Accuracies at the end: relu 0.8, 0.9;
   // tanh 0.85, 0.85.
   auto run = [](std::size_t activation, std::uint64_t seed, std::vector<double> losses, double accuracy) {
-    CompareRun r{activation, seed, 0.1, Initializer::pytorch_default(), {}};
+    CompareRun r{activation, seed, 0.1, Initializer::pytorch_default(), {}, {}};
     for (std::size_t e = 0; e < losses.size(); ++e) {
       EpochMetrics m;
       m.epoch = static_cast<int>(e) + 1;
