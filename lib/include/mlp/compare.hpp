@@ -82,8 +82,9 @@ struct CompareOptions {
 
 // Runs the grid described by settings.compare on the experiment's data, and evaluates each run's
 // final model on data.test when the config gives one. Throws InputError when there is no
-// validation data to compare on, or when the runs would need more memory than
-// options.memory_limit.
+// validation data to compare on, when the runs would need more memory than
+// options.memory_limit, or for train.checkpoint_every > 0 (a comparison cannot be resumed, so
+// its checkpoints would be written for nothing).
 CompareResult run_compare(const Settings& settings, const CompareOptions& options);
 
 // Fills result.loss_target and result.summary from result.runs (run_compare calls it).

@@ -78,6 +78,11 @@ std::vector<CompareRun> plan_runs(const Settings& settings, const CompareResult&
 
 CompareResult run_compare(const Settings& settings, const CompareOptions& options) {
   const CompareSettings& compare = settings.compare;
+  if (settings.train.checkpoint_every != 0) {
+    throw InputError(settings.config_path.string() +
+                     ": train.checkpoint_every: compare writes no checkpoints (a comparison cannot be resumed); "
+                     "set it to 0");
+  }
   CompareResult result;
   result.activations = compare.activations;
   result.seeds = compare.seeds.empty() ? std::vector<std::uint64_t>{settings.train.seed} : compare.seeds;

@@ -258,7 +258,7 @@ const Key kKeys[] = {
     {.path = "train.checkpoint_every",
      .type = Type::kInteger,
      .default_json = "0",
-     .description = "write a checkpoint every this many epochs; 0: none",
+     .description = "write a checkpoint every this many epochs, for train --resume; 0: none (compare refuses more)",
      .range = Range::closed(0, kMaxEpochs),
      .store = [](const json& v, Settings& s) { s.train.checkpoint_every = v.get<int>(); }},
     // output

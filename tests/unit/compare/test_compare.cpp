@@ -4,6 +4,8 @@
 #include "mlp/experiment.hpp"
 #include "mlp/layers.hpp"
 
+#include "temp_dir.hpp"
+
 #include <doctest/doctest.h>
 
 using namespace mlp;
@@ -128,6 +130,13 @@ TEST_CASE("data.test: each run's final model is evaluated on it, and the summary
   const CompareResult without = run_compare(small_compare(), {});
   CHECK_FALSE(without.runs.front().test);
   CHECK_FALSE(without.summary.front().test_metric);
+}
+
+TEST_CASE("train.checkpoint_every is refused: a comparison cannot be resumed") {
+  const Settings settings = small_compare({{"train.checkpoint_every", "2"}});
+  CHECK(test::input_error([&] { run_compare(settings, {}); }) ==
+        "configs/iris.json: train.checkpoint_every: compare writes no checkpoints (a comparison cannot be resumed); "
+        "set it to 0");
 }
 
 TEST_CASE("the learning-rate grid reports each activation at its best rate") {
