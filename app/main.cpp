@@ -146,7 +146,9 @@ int run(int argc, char** argv) {
                           "Learning rates to try per activation; each is reported at its best, e.g. 0.1,0.01");
   compare_cmd->add_option("--init", compare.init, "same: the config's init for all; auto: each activation's own")
       ->check(CLI::IsMember({"same", "auto"}));
-  compare_cmd->add_option("--baseline", compare.baseline, "Activation the others are paired against (default relu)");
+  compare_cmd->add_option("--baseline", compare.baseline,
+                          "Activation the others are paired against: a name, or the whole spec when two entries share "
+                          "the name (default relu)");
   compare_cmd->add_option("--jobs", compare.jobs, "Runs at a time (default: every core, divided by --threads)")
       ->check(CLI::Range(1, 1024));
   compare_cmd->add_option("--format", compare.format, "What to print: table, json or csv")

@@ -54,3 +54,19 @@ TEST_CASE("compare evaluates data.test: per run, in the summary, the table and c
   CHECK(lines_of(without.out).at(0).find("test_acc") == std::string::npos);
   CHECK(read_json(dir / "b" / "compare.json")["runs"][0]["test"].is_null());
 }
+
+TEST_CASE("compare --baseline takes a full spec and picks that entry among two of one name") {
+  TempDir dir;
+  const CliResult r =
+      run_mlptrain(tiny_compare(dir / "a", {"--baseline", "leaky_relu(negative_slope=0.2)", "--seeds", "2"},
+                                "relu,leaky_relu,leaky_relu(negative_slope=0.2)"));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const nlohmann::json compare = read_json(dir / "a" / "compare.json");
+  CHECK(compare["baseline"] == "leaky_relu(negative_slope=0.2)");
+  for (const nlohmann::json& s : compare["summary"]) {
+    CHECK(s["vs_baseline"].is_null() == (s["activation"] == "leaky_relu(negative_slope=0.2)"));
+  }
+  // Two entries are called leaky_relu, so the column names the baseline in full.
+  CHECK(r.out.find(" vs leaky_relu(negative_slope=0.2)\n") != std::string::npos);
+}

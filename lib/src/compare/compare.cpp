@@ -87,13 +87,7 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
   result.activations = compare.activations;
   result.seeds = compare.seeds.empty() ? std::vector<std::uint64_t>{settings.train.seed} : compare.seeds;
   result.lr_grid = compare.lr_grid.empty() ? std::vector<double>{settings.train.optimizer.lr()} : compare.lr_grid;
-  result.baseline = result.activations.size();
-  for (std::size_t a = 0; a < result.activations.size(); ++a) {
-    if (result.activations[a].spec->name == compare.baseline) {
-      result.baseline = a;
-      break;
-    }
-  }
+  result.baseline = compare.baseline.value_or(result.activations.size());
 
   // The split and standardisation depend on the seed, so each seed has its own data; every
   // activation and rate shares it. The files are read once.

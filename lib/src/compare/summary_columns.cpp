@@ -18,13 +18,17 @@ std::function<const Json&(const Json&)> field(std::string key) {
 // Wall time lives under "timing" only, so that compare.json minus timing is reproducible.
 const Json& seconds_per_epoch(const Json& entry) { return member(member(entry, "timing"), "seconds_per_epoch"); }
 
-// The baseline's short name ("leaky_relu" for "leaky_relu(negative_slope=0.01)").
+// The baseline's short name ("leaky_relu" for "leaky_relu(negative_slope=0.01)") when no other
+// activation of the comparison has that name; else its whole description.
 std::string baseline_name(const Json& compare) {
   const std::string baseline = text(compare, "baseline");
+  std::string name;
   for (const Json& s : compare_view::array(compare, "summary")) {
-    if (text(s, "activation") == baseline && !text(s, "name").empty()) return text(s, "name");
+    if (text(s, "activation") == baseline) name = text(s, "name");
   }
-  return baseline;
+  int same_name = 0;
+  for (const Json& s : compare_view::array(compare, "summary")) same_name += !name.empty() && text(s, "name") == name;
+  return same_name == 1 ? name : baseline;
 }
 
 }  // namespace

@@ -294,11 +294,20 @@ const Key kKeys[] = {
      .range = Range::greater_than(0),
      .store = [](const json& v, Settings& s) { s.compare.lr_grid = v.get<std::vector<double>>(); }},
     {.path = "compare.baseline",
-     .type = Type::kFamilyName,
+     .type = Type::kCustom,
      .default_json = "\"relu\"",
-     .description = "the activation the others are compared against",
+     .description = "the entry of compare.activations the others are paired against: a name, when one entry has "
+                    "it, or the entry's whole spec, written like the entries; the default relu pairs nothing when "
+                    "the list has no relu",
      .family = &activation_family(),
-     .store = [](const json& v, Settings& s) { s.compare.baseline = v.get<std::string>(); }},
+     .custom = resolve_baseline,
+     .custom_type = "activation (name or object)",
+     // After compare.activations, whose store has filled the list this one points into.
+     .store =
+         [](const json& v, Settings& s) {
+           const std::vector<std::size_t> matches = baseline_matches(v, s.compare.activations);
+           if (!matches.empty()) s.compare.baseline = matches.front();
+         }},
     {.path = "compare.init",
      .type = Type::kChoice,
      .default_json = "\"same\"",

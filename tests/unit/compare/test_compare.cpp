@@ -139,6 +139,15 @@ TEST_CASE("train.checkpoint_every is refused: a comparison cannot be resumed") {
         "set it to 0");
 }
 
+TEST_CASE("a baseline given by its whole spec is paired against, among two of its name") {
+  const Settings settings =
+      small_compare({{"compare.activations", R"j(["leaky_relu", "leaky_relu(negative_slope=0.2)"])j"},
+                     {"compare.baseline", "leaky_relu(negative_slope=0.2)"}});
+  const CompareResult result = run_compare(settings, {});
+  CHECK(result.baseline == 1);
+  for (const ActivationSummary& s : result.summary) CHECK(s.vs_baseline.has_value() == (s.activation == 0));
+}
+
 TEST_CASE("the learning-rate grid reports each activation at its best rate") {
   const Settings settings = small_compare({{"compare.lr_grid", "[1e-6, 0.01]"}});
   CompareOptions options;
