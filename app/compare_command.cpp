@@ -67,26 +67,12 @@ int run_bench(const CompareCommandOptions& options) {
   spdlog::info("timing forward and backward of {} activations on a 256 x 4096 float32 batch, 1 thread", list.size());
   const std::vector<ActivationCost> costs = bench_activations(list);
   if (options.format == "json") {
-    nlohmann::json j = nlohmann::json::array();
-    for (const ActivationCost& c : costs) {
-      j.push_back({{"activation", c.activation},
-                   {"forward_ns", c.forward_ns},
-                   {"backward_ns", c.backward_ns},
-                   {"total_ns", c.total_ns()},
-                   {"passes_input_through", c.passes_input_through}});
-    }
-    std::printf("%s\n", j.dump(2).c_str());
-    return 0;
+    std::printf("%s\n", activation_costs_json(costs).dump(2).c_str());
+  } else if (options.format == "csv") {
+    std::printf("%s", activation_costs_csv(costs).c_str());
+  } else {
+    std::printf("%s", activation_costs_table(costs).c_str());
   }
-  const double copy = costs.front().forward_ns;
-  std::printf("%-36s %12s %12s %12s %9s\n", "activation", "forward ns", "backward ns", "total ns", "x copy");
-  for (const ActivationCost& c : costs) {
-    std::printf("%-36s %12.3f %12.3f %12.3f %9.1f%s\n", c.activation.c_str(), c.forward_ns, c.backward_ns, c.total_ns(),
-                c.total_ns() / copy, c.passes_input_through ? "  (passes its input through)" : "");
-  }
-  std::printf(
-      "(ns per element, median of 5; \"copy\" reads and writes the batch once; a network skips a layer\n"
-      " that passes its input through, as PyTorch's Sequential does with torch.nn.Identity)\n");
   return 0;
 }
 

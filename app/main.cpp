@@ -151,7 +151,7 @@ int run(int argc, char** argv) {
                           "the name (default relu)");
   compare_cmd->add_option("--jobs", compare.jobs, "Runs at a time (default: every core, divided by --threads)")
       ->check(CLI::Range(1, 1024));
-  compare_cmd->add_option("--format", compare.format, "What to print: table, json or csv")
+  compare_cmd->add_option("--format", compare.format, "What to print, the benchmark's too: table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));
   compare_cmd->add_flag("--bench-activations", compare.bench_activations,
                         "Time each activation's forward and backward pass (ns per element) instead");

@@ -70,3 +70,25 @@ TEST_CASE("compare --baseline takes a full spec and picks that entry among two o
   // Two entries are called leaky_relu, so the column names the baseline in full.
   CHECK(r.out.find(" vs leaky_relu(negative_slope=0.2)\n") != std::string::npos);
 }
+
+TEST_CASE("compare --bench-activations prints the format asked for") {
+  const std::vector<std::string> bench = {"compare", "--bench-activations", "--activations", "relu", "--quiet"};
+  std::vector<std::string> args = bench;
+  args.insert(args.end(), {"--format", "csv"});
+  CliResult r = run_mlptrain(args);
+  REQUIRE(r.exit_code == 0);
+  const std::vector<std::string> lines = lines_of(r.out);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0] == "activation,forward_ns,backward_ns,total_ns,passes_input_through");
+  CHECK(lines[1].starts_with("copy,"));
+  CHECK(lines[2].starts_with("relu,"));
+
+  args = bench;
+  args.insert(args.end(), {"--format", "json"});
+  r = run_mlptrain(args);
+  REQUIRE(r.exit_code == 0);
+  const nlohmann::json costs = nlohmann::json::parse(r.out);
+  REQUIRE(costs.size() == 2);
+  CHECK(costs[1]["activation"] == "relu");
+  CHECK(costs[1]["forward_ns"].get<double>() > 0);
+}
