@@ -122,6 +122,8 @@ int run_compare(const CompareCommandOptions& options) {
   write_file_atomically(dir / "compare.json", json.dump(2) + "\n");
   write_file_atomically(dir / "compare.csv", compare_csv(json));
   write_file_atomically(dir / "report.html", compare_report_html(json));
+  spdlog::info("wrote {}/{{compare.json, compare.csv, report.html}}", dir.string());
+  check_not_all_diverged(result);  // a table of nothing but "-" would say nothing
 
   if (options.format == "json") {
     std::printf("%s\n", json.dump(2).c_str());
@@ -132,7 +134,6 @@ int run_compare(const CompareCommandOptions& options) {
     std::printf("loss target (the best validation loss every activation reached): %.4g; '*' marks each column's best\n",
                 result.loss_target);
   }
-  spdlog::info("wrote {}/{{compare.json, compare.csv, report.html}}", dir.string());
   return 0;
 }
 

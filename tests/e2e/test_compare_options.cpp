@@ -92,3 +92,17 @@ TEST_CASE("compare --bench-activations prints the format asked for") {
   CHECK(costs[1]["activation"] == "relu");
   CHECK(costs[1]["forward_ns"].get<double>() > 0);
 }
+
+TEST_CASE("compare exits 3 when every run diverged, after writing its files") {
+  TempDir dir;
+  // At this rate the weights pass float32's largest value within a few steps.
+  const CliResult r =
+      run_mlptrain(tiny_compare(dir / "a", {"--set", "train.optimizer.name=sgd", "--set", "train.optimizer.lr=1e38"}));
+  CHECK(r.exit_code == 3);
+  CHECK(lines_of(r.err).size() == 1);
+  CHECK(r.err.starts_with("error: compare: every run diverged (2 of 2)"));
+  const nlohmann::json compare = read_json(dir / "a" / "compare.json");
+  for (const nlohmann::json& run : compare["runs"]) CHECK(run["stop_reason"] == "diverged");
+  CHECK(fs::exists(dir / "a" / "compare.csv"));
+  CHECK(fs::exists(dir / "a" / "report.html"));
+}

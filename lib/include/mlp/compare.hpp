@@ -87,6 +87,11 @@ struct CompareOptions {
 // its checkpoints would be written for nothing).
 CompareResult run_compare(const Settings& settings, const CompareOptions& options);
 
+// Throws DivergedError when every run diverged: then nothing was compared ("compare: every run
+// diverged (6 of 6); the first, relu with seed 42: <its reason>"). Some diverged runs are part of
+// the result (each activation's count of them is in its summary), not an error.
+void check_not_all_diverged(const CompareResult& result);
+
 // Fills result.loss_target and result.summary from result.runs (run_compare calls it).
 void summarize_compare(CompareResult& result);
 

@@ -123,4 +123,14 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
   return result;
 }
 
+void check_not_all_diverged(const CompareResult& result) {
+  const auto diverged = [](const CompareRun& run) { return run.result.reason == StopReason::kDiverged; };
+  if (result.runs.empty() || !std::ranges::all_of(result.runs, diverged)) return;
+  const std::string count = std::to_string(result.runs.size());
+  const CompareRun& first = result.runs.front();
+  throw DivergedError("compare: every run diverged (" + count + " of " + count + "); the first, " +
+                      result.activations[first.activation].describe() + " with seed " + std::to_string(first.seed) +
+                      ": " + first.result.message);
+}
+
 }  // namespace mlp

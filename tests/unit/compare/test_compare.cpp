@@ -1,6 +1,7 @@
 #include "mlp/compare.hpp"
 #include "mlp/config.hpp"
 #include "mlp/diagnostics.hpp"
+#include "mlp/error.hpp"
 #include "mlp/experiment.hpp"
 #include "mlp/layers.hpp"
 
@@ -146,6 +147,24 @@ TEST_CASE("a baseline given by its whole spec is paired against, among two of it
   const CompareResult result = run_compare(settings, {});
   CHECK(result.baseline == 1);
   for (const ActivationSummary& s : result.summary) CHECK(s.vs_baseline.has_value() == (s.activation == 0));
+}
+
+TEST_CASE("every run diverged: DivergedError with the first run's reason (some diverged: a result)") {
+  CompareResult result;
+  result.activations = {Activation::with_defaults("relu"), Activation::with_defaults("tanh")};
+  result.runs = {{0, 7, 0.1, Initializer::pytorch_default(), {}, {}},
+                 {1, 7, 0.1, Initializer::pytorch_default(), {}, {}}};
+  result.runs[0].result.reason = StopReason::kDiverged;
+  result.runs[0].result.message = "the loss became inf in epoch 1";
+  CHECK_NOTHROW(check_not_all_diverged(result));
+  result.runs[1].result.reason = StopReason::kDiverged;
+  try {
+    check_not_all_diverged(result);
+    FAIL("no DivergedError");
+  } catch (const DivergedError& e) {
+    CHECK(std::string(e.what()) ==
+          "compare: every run diverged (2 of 2); the first, relu with seed 7: the loss became inf in epoch 1");
+  }
 }
 
 TEST_CASE("the learning-rate grid reports each activation at its best rate") {
