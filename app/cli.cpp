@@ -121,6 +121,9 @@ void CommandLine::add_compare() {
       "compare", "Train one network per activation (and seed) on the same data and weights; compare them");
   subcommands_.emplace_back(command, Command::kCompare);
   add_run_options(*command, compare.run);
+  command->get_option("--threads")->description("Threads of each run (default: the cores --jobs leaves, at least 1)");
+  // compare prints no epoch table, so it has no --print-every (which it would accept and ignore).
+  command->remove_option(command->get_option("--print-every"));
   add_global_options(*command, global);
   command->add_option("--activations", compare.activations,
                       "Comma-separated activations, e.g. relu,tanh,leaky_relu(negative_slope=0.2)");
@@ -131,9 +134,12 @@ void CommandLine::add_compare() {
                       "Learning rates to try per activation; each is reported at its best, e.g. 0.1,0.01");
   command->add_option("--init", compare.init, "same: the config's init for all; auto: each activation's own")
       ->check(CLI::IsMember({"same", "auto"}));
-  command->add_option("--baseline", compare.baseline, "Activation the others are paired against (default relu)");
-  command->add_option("--jobs", compare.jobs, "Runs in parallel (default: every core)")->check(CLI::Range(1, 1024));
-  command->add_option("--format", compare.format, "What to print: table, json or csv")
+  command->add_option("--baseline", compare.baseline,
+                      "Activation the others are paired against: a name, or the whole spec when two entries share "
+                      "the name (default relu)");
+  command->add_option("--jobs", compare.jobs, "Runs at a time (default: every core, divided by --threads)")
+      ->check(CLI::Range(1, 1024));
+  command->add_option("--format", compare.format, "What to print, the benchmark's too: table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));
   command->add_flag("--bench-activations", compare.bench_activations,
                     "Time each activation's forward and backward pass (ns per element) instead");

@@ -16,8 +16,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <thread>
+#include <utility>
 
 namespace mlp::app {
 namespace {
@@ -65,27 +67,26 @@ int run_bench(const CompareCommandOptions& options) {
   spdlog::info("timing forward and backward of {} activations on a 256 x 4096 float32 batch, 1 thread", list.size());
   const std::vector<ActivationCost> costs = bench_activations(list);
   if (options.format == "json") {
-    nlohmann::json j = nlohmann::json::array();
-    for (const ActivationCost& c : costs) {
-      j.push_back({{"activation", c.activation},
-                   {"forward_ns", c.forward_ns},
-                   {"backward_ns", c.backward_ns},
-                   {"total_ns", c.total_ns()},
-                   {"passes_input_through", c.passes_input_through}});
-    }
-    std::printf("%s\n", j.dump(2).c_str());
-    return 0;
+    std::printf("%s\n", activation_costs_json(costs).dump(2).c_str());
+  } else if (options.format == "csv") {
+    std::printf("%s", activation_costs_csv(costs).c_str());
+  } else {
+    std::printf("%s", activation_costs_table(costs).c_str());
   }
-  const double copy = costs.front().forward_ns;
-  std::printf("%-36s %12s %12s %12s %9s\n", "activation", "forward ns", "backward ns", "total ns", "x copy");
-  for (const ActivationCost& c : costs) {
-    std::printf("%-36s %12.3f %12.3f %12.3f %9.1f%s\n", c.activation.c_str(), c.forward_ns, c.backward_ns, c.total_ns(),
-                c.total_ns() / copy, c.passes_input_through ? "  (passes its input through)" : "");
-  }
-  std::printf(
-      "(ns per element, median of 5; \"copy\" reads and writes the batch once; a network skips a layer\n"
-      " that passes its input through, as PyTorch's Sequential does with torch.nn.Identity)\n");
   return 0;
+}
+
+// How the runs share the cores: --jobs runs at a time, each on --threads threads. What is not
+// given shares out what the other leaves (by default a thread per run and a run per core; with
+// fewer runs than cores, the spare cores go to each run's threads), so that jobs x threads stays
+// within the cores unless both are given.
+std::pair<int, int> jobs_and_threads(const CompareCommandOptions& options, std::size_t runs) {
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int given_threads = options.run.threads;
+  int jobs = options.jobs > 0 ? options.jobs : std::max(1, cores / std::max(1, given_threads));
+  jobs = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(jobs), std::max<std::size_t>(runs, 1)));
+  const int threads = given_threads > 0 ? given_threads : std::max(1, cores / jobs);
+  return {jobs, threads};
 }
 
 }  // namespace
@@ -95,18 +96,20 @@ int run_compare(const CompareCommandOptions& options) {
   if (options.run.config.empty()) throw InputError("compare: --config FILE is required (see mlptrain compare --help)");
   Settings settings = parse_config(options.run.config, compare_overrides(options));
   if (!options.run.out.empty()) settings.output.dir = options.run.out;
-  const int jobs = options.jobs > 0 ? options.jobs : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   ensure_writable_directory(settings.output.dir);
 
   const std::size_t runs = settings.compare.activations.size() *
                            std::max<std::size_t>(settings.compare.seeds.size(), 1) *
                            std::max<std::size_t>(settings.compare.lr_grid.size(), 1);
-  spdlog::info("compare: {} activations, {} seed(s), {} rate(s): {} runs of {} epochs on {} job(s)",
-               settings.compare.activations.size(), std::max<std::size_t>(settings.compare.seeds.size(), 1),
-               std::max<std::size_t>(settings.compare.lr_grid.size(), 1), runs, settings.train.epochs, jobs);
+  const auto [jobs, threads] = jobs_and_threads(options, runs);
+  spdlog::info(
+      "compare: {} activations, {} seed(s), {} rate(s): {} runs of {} epochs, {} at a time on {} thread(s) each",
+      settings.compare.activations.size(), std::max<std::size_t>(settings.compare.seeds.size(), 1),
+      std::max<std::size_t>(settings.compare.lr_grid.size(), 1), runs, settings.train.epochs, jobs, threads);
   const bool show_progress = isatty(STDERR_FILENO) != 0 && spdlog::should_log(spdlog::level::info);
   CompareOptions compare_options;
   compare_options.jobs = jobs;
+  compare_options.threads = threads;
   compare_options.memory_limit = memory_limit_or_default(options.run.memory_limit);
   compare_options.on_run_done = [&](int done, int total) {
     if (show_progress) std::fprintf(stderr, "\r  runs %d/%d", done, total);
@@ -119,6 +122,8 @@ int run_compare(const CompareCommandOptions& options) {
   write_file_atomically(dir / "compare.json", json.dump(2) + "\n");
   write_file_atomically(dir / "compare.csv", compare_csv(json));
   write_file_atomically(dir / "report.html", compare_report_html(json));
+  spdlog::info("wrote {}/{{compare.json, compare.csv, report.html}}", dir.string());
+  check_not_all_diverged(result);  // a table of nothing but "-" would say nothing
 
   if (options.format == "json") {
     std::printf("%s\n", json.dump(2).c_str());
@@ -129,7 +134,6 @@ int run_compare(const CompareCommandOptions& options) {
     std::printf("loss target (the best validation loss every activation reached): %.4g; '*' marks each column's best\n",
                 result.loss_target);
   }
-  spdlog::info("wrote {}/{{compare.json, compare.csv, report.html}}", dir.string());
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <sstream>
 #include <stdexcept>
 
 extern char** environ;
@@ -52,6 +53,13 @@ int wait_for(pid_t pid) {
 }
 
 }  // namespace
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
 
 CliResult run_mlptrain(const std::vector<std::string>& args, const std::optional<std::string>& input) {
   // stdout and stderr go to files (no pipe to drain while waiting); stdin comes from a file.

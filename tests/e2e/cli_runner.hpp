@@ -47,6 +47,9 @@ class TerminalMlptrain {
   std::string received_;
 };
 
+// The lines of a command's output (or of a file), without their line breaks.
+std::vector<std::string> lines_of(const std::string& text);
+
 // A running mlptrain process, for tests that interrupt or kill it.
 class RunningMlptrain {
  public:

@@ -83,6 +83,7 @@ void check_mean_std(const std::string& shown, const std::map<std::string, std::s
 void check_cell(const std::string& header, const std::string& shown, const std::map<std::string, std::string>& csv) {
   CAPTURE(header);
   const std::map<std::string, std::pair<std::string, double>> stats = {{"val_acc", {"val_accuracy", 1}},
+                                                                       {"test_acc", {"test_accuracy", 1}},
                                                                        {"final_loss", {"final_val_loss", 1}},
                                                                        {"best_loss", {"best_val_loss", 1}},
                                                                        {"epochs_to_target", {"epochs_to_target", 1}},
@@ -116,13 +117,15 @@ void check_cell(const std::string& header, const std::string& shown, const std::
 
 }  // namespace
 
-TEST_CASE("compare: the terminal table and compare.csv show the same numbers; --format csv prints compare.csv") {
+TEST_CASE("compare: the terminal table and compare.csv show the same numbers, and --format csv prints compare.csv") {
   TempDir dir;
   const std::vector<std::string> args = {"compare",
                                          "--config",
                                          "configs/iris.json",
                                          "--set",
                                          "train.epochs=6",
+                                         "--set",
+                                         "data.test=data/iris.csv",
                                          "--activations",
                                          "relu,tanh,prelu(num_parameters=1, init=0.25)",
                                          "--seeds",
@@ -141,7 +144,7 @@ TEST_CASE("compare: the terminal table and compare.csv show the same numbers; --
   const std::vector<Row> csv = parse_csv(read_text(dir / "table" / "compare.csv"));
   REQUIRE(table.size() == 4);
   REQUIRE(csv.size() == table.size());
-  CHECK(table[0].size() == 12);  // every column, with a grid, several seeds and a baseline
+  CHECK(table[0].size() == 13);  // every column, with a grid, several seeds, a baseline and a test set
   for (std::size_t r = 1; r < table.size(); ++r) {
     REQUIRE(table[r].size() == table[0].size());
     REQUIRE(csv[r].size() == csv[0].size());

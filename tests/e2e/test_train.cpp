@@ -5,19 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
-#include <sstream>
 
 using namespace mlp::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 // Iris split 80/20 with every fifth sample of each class held out for testing.
 void split_iris(const fs::path& train, const fs::path& test) {

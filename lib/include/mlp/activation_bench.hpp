@@ -5,6 +5,8 @@
 
 #include "mlp/activation.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <span>
 #include <string>
 #include <vector>
@@ -24,5 +26,14 @@ struct ActivationCost {
 // floor any elementwise function pays for reading and writing memory.
 std::vector<ActivationCost> bench_activations(std::span<const Activation> activations, Index rows = 256,
                                               Index cols = 4096, double min_seconds = 0.1);
+
+// The costs in each format `compare --format` names, one layout each. The fields are activation,
+// forward_ns, backward_ns, total_ns and passes_input_through, one entry per cost in order:
+// - table: aligned, for people, with each total relative to the copy's and a note on the units;
+// - csv: a header row, then one row per cost, numbers to the last digit;
+// - json: an array of objects with those keys.
+std::string activation_costs_table(std::span<const ActivationCost> costs);
+std::string activation_costs_csv(std::span<const ActivationCost> costs);
+nlohmann::json activation_costs_json(std::span<const ActivationCost> costs);
 
 }  // namespace mlp

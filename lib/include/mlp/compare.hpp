@@ -1,11 +1,13 @@
 // `mlptrain compare`: one training run per activation (and per seed, and per learning rate of a
 // grid), each on the same data split, standardisation, batch order and initial weights for a
 // given seed; then the runs summarised per activation, with the diagnostics that make the
-// textbook claims measurable. Runs execute in parallel; results do not depend on how many.
+// textbook claims measurable. Runs execute in parallel, each on its own threads; results do not
+// depend on how many of either.
 #pragma once
 
 #include "mlp/config.hpp"
 #include "mlp/experiment.hpp"
+#include "mlp/metrics.hpp"
 #include "mlp/trainer.hpp"
 
 #include <nlohmann/json.hpp>
@@ -25,6 +27,9 @@ struct CompareRun {
   double lr = 0;
   Initializer init;
   TrainResult result;  // history with diagnostics
+  // The final model on data.test, when there is one; none for a diverged run, whose weights are
+  // its last good ones rather than a result.
+  std::optional<Evaluation> test;
 };
 
 // Mean, spread and order statistics of one quantity over seeds.
@@ -44,8 +49,9 @@ struct ActivationSummary {
   std::size_t activation = 0;
   double lr = 0;  // the rate reported (the best of the grid, on mean final validation loss)
   std::string init;
-  Stat final_val_loss, best_val_loss, metric;                         // metric: val accuracy or val R^2 at the end
-  std::optional<Stat> epochs_to_target;                               // epochs to reach the shared loss target
+  Stat final_val_loss, best_val_loss, metric;  // metric: val accuracy or val R^2 at the end
+  std::optional<Stat> test_metric;             // the metric on data.test (the runs that have CompareRun::test)
+  std::optional<Stat> epochs_to_target;        // epochs to reach the shared loss target
   std::optional<Stat> dead_fraction, saturated_fraction, grad_ratio;  // at the end / over the run
   std::optional<PairedComparison> vs_baseline;
   int diverged = 0;        // seeds whose run diverged (left out of the statistics above)
@@ -57,24 +63,34 @@ struct CompareResult {
   std::vector<Activation> activations;
   std::vector<std::uint64_t> seeds;
   std::vector<double> lr_grid;             // the rates tried (the config's lr when no grid)
+  std::vector<std::string> classes;        // classification: the labels, as the test evaluations name them
   std::size_t baseline = 0;                // index of the baseline activation, or activations.size() if absent
   std::vector<CompareRun> runs;            // in grid order: activation, then lr, then seed
   double loss_target = 0;                  // the best validation loss every activation reaches
   std::vector<ActivationSummary> summary;  // sorted by metric, best first
+  int jobs = 1, threads = 1;               // how the runs were spread (see CompareOptions): timing only
 };
 
 struct CompareOptions {
-  int jobs = 1;
-  // Bytes the runs in parallel may need together (see check_training_memory); checked before
-  // any network is built.
+  int jobs = 1;     // runs at a time
+  int threads = 1;  // threads of each run's network (its matrix products and optimizer steps)
+  // Bytes the runs in parallel may need together (see check_training_memory: one network per
+  // job; a run's threads share its network); checked before any network is built.
   std::uint64_t memory_limit = UINT64_MAX;
   std::function<void(int done, int total)> on_run_done;  // called from worker threads, serialised
 };
 
-// Runs the grid described by settings.compare on the experiment's data. Throws InputError when
-// there is no validation data to compare on, or when the runs would need more memory than
-// options.memory_limit.
+// Runs the grid described by settings.compare on the experiment's data, and evaluates each run's
+// final model on data.test when the config gives one. Throws InputError when there is no
+// validation data to compare on, when the runs would need more memory than
+// options.memory_limit, or for train.checkpoint_every > 0 (a comparison cannot be resumed, so
+// its checkpoints would be written for nothing).
 CompareResult run_compare(const Settings& settings, const CompareOptions& options);
+
+// Throws DivergedError when every run diverged: then nothing was compared ("compare: every run
+// diverged (6 of 6); the first, relu with seed 42: <its reason>"). Some diverged runs are part of
+// the result (each activation's count of them is in its summary), not an error.
+void check_not_all_diverged(const CompareResult& result);
 
 // Fills result.loss_target and result.summary from result.runs (run_compare calls it).
 void summarize_compare(CompareResult& result);
@@ -84,8 +100,8 @@ void summarize_compare(CompareResult& result);
 Initializer recommended_initializer(const Activation& activation, BiasInit bias);
 
 // Everything (settings, summary, per-epoch curves and diagnostics of every run). Wall-clock
-// figures live only under keys named "timing", so two comparisons of the same config are
-// byte-identical once those are removed.
+// figures, and the jobs and threads per run that the runs were spread over, live only under keys
+// named "timing", so two comparisons of the same config are byte-identical once those are removed.
 nlohmann::json compare_json(const CompareResult& result, const Settings& settings);
 // The summary table as CSV, from compare_json's document: the terminal table's columns and
 // init and diverged, whatever the comparison (one field per number: <key>_mean and <key>_std of

@@ -60,7 +60,9 @@ struct CompareSettings {
   std::vector<Activation> activations;  // default: identity, sigmoid, tanh, relu, leaky_relu, prelu, silu
   std::vector<std::uint64_t> seeds;     // default: train.seed
   std::vector<double> lr_grid;          // empty: the optimizer's lr only
-  std::string baseline = "relu";
+  // The entry of `activations` the others are paired against; none when compare.baseline was left
+  // at its default (relu) and the list has no relu.
+  std::optional<std::size_t> baseline;
   CompareInit init = CompareInit::kSame;
 };
 

@@ -1,10 +1,16 @@
+// The activation micro-benchmark: timing each function through its layer, and the costs laid out
+// for people (table), scripts (csv) and programs (json).
 #include "mlp/activation_bench.hpp"
 
+#include "mlp/csv.hpp"
 #include "mlp/layers.hpp"
 #include "mlp/rng.hpp"
+#include "mlp/text.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <utility>
 
 namespace mlp {
 namespace {
@@ -30,6 +36,23 @@ double time_per_element(Pass&& pass, double elements, double min_seconds) {
   }
   std::nth_element(samples.begin(), samples.begin() + 2, samples.end());
   return samples[2];
+}
+
+using Fields = std::vector<std::pair<std::string, nlohmann::json>>;  // name, value
+
+// One cost's fields, named once for the CSV header and the JSON keys, in the CSV's order.
+Fields fields(const ActivationCost& c) {
+  return {{"activation", c.activation},
+          {"forward_ns", c.forward_ns},
+          {"backward_ns", c.backward_ns},
+          {"total_ns", c.total_ns()},
+          {"passes_input_through", c.passes_input_through}};
+}
+
+std::string csv_text(const nlohmann::json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  return format_number(value.get<double>());
 }
 
 }  // namespace
@@ -62,6 +85,48 @@ std::vector<ActivationCost> bench_activations(std::span<const Activation> activa
     costs.push_back(cost);
   }
   return costs;
+}
+
+std::string activation_costs_table(std::span<const ActivationCost> costs) {
+  const double copy = costs.empty() ? 1 : costs.front().forward_ns;
+  // The name padded to 36 columns as printf's %-36s would, but never cut short.
+  auto name = [](const std::string& text) { return text + std::string(text.size() < 36 ? 36 - text.size() : 0, ' '); };
+  char numbers[128];
+  std::snprintf(numbers, sizeof numbers, " %12s %12s %12s %9s", "forward ns", "backward ns", "total ns", "x copy");
+  std::string text = name("activation") + numbers + "\n";
+  for (const ActivationCost& c : costs) {
+    std::snprintf(numbers, sizeof numbers, " %12.3f %12.3f %12.3f %9.1f", c.forward_ns, c.backward_ns, c.total_ns(),
+                  c.total_ns() / copy);
+    text += name(c.activation) + numbers + (c.passes_input_through ? "  (passes its input through)" : "") + "\n";
+  }
+  return text +
+         "(ns per element, median of 5; \"copy\" reads and writes the batch once; a network skips a layer\n"
+         " that passes its input through, as PyTorch's Sequential does with torch.nn.Identity)\n";
+}
+
+std::string activation_costs_csv(std::span<const ActivationCost> costs) {
+  auto line = [](const ActivationCost& c, bool header) {
+    std::string text;
+    bool first = true;
+    for (const auto& [name, value] : fields(c)) {
+      text += (first ? "" : ",") + csv_field(header ? name : csv_text(value));
+      first = false;
+    }
+    return text + "\n";
+  };
+  std::string text = line(ActivationCost{}, true);
+  for (const ActivationCost& c : costs) text += line(c, false);
+  return text;
+}
+
+nlohmann::json activation_costs_json(std::span<const ActivationCost> costs) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const ActivationCost& c : costs) {
+    nlohmann::json entry = nlohmann::json::object();
+    for (auto& [name, value] : fields(c)) entry[name] = std::move(value);
+    list.push_back(std::move(entry));
+  }
+  return list;
 }
 
 }  // namespace mlp

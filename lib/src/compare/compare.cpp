@@ -1,4 +1,5 @@
-// The comparison grid: planning the runs, running them in parallel, and collecting results.
+// The comparison grid: planning the runs, running them in parallel (each on its own threads),
+// evaluating the final models on the test set, and collecting results.
 // Summaries are in summary.cpp, compare.json in output.cpp.
 #include "mlp/compare.hpp"
 
@@ -38,17 +39,38 @@ ModelSettings with_activation(const ModelSettings& model, const Activation& acti
   return replaced;
 }
 
-TrainResult run_one(const Settings& settings, const Experiment& experiment, const CompareRun& run,
-                    const Activation& activation) {
+// One run on its own pool of `threads` threads (results do not depend on how many), then its
+// final model on the test set.
+void run_one(const Settings& settings, const Experiment& experiment, CompareRun& run, const Activation& activation,
+             int threads) {
   TrainSettings train = settings.train;
   train.seed = run.seed;
   train.optimizer.params[0] = run.lr;
   const ModelSettings model = with_activation(settings.model, activation);
+  ThreadPool pool(threads);
   Network network = build_network(model, run.init, experiment, run.seed);
+  network.set_thread_pool(&pool);
   Trainer trainer(train, network, experiment.loss, experiment.task(), experiment.classes());
   TrainerOptions options;
   options.diagnostics = true;
-  return trainer.fit(experiment.data.train, &*experiment.data.val, options);
+  run.result = trainer.fit(experiment.data.train, &*experiment.data.val, options);
+  if (experiment.data.test && run.result.reason != StopReason::kDiverged) {
+    run.test = evaluate(network, experiment.loss, experiment.task(), experiment.classes(), *experiment.data.test);
+  }
+}
+
+// The runs in grid order (activation, then rate, then seed), with each activation's initialisation.
+std::vector<CompareRun> plan_runs(const Settings& settings, const CompareResult& result) {
+  std::vector<CompareRun> runs;
+  for (std::size_t a = 0; a < result.activations.size(); ++a) {
+    const Initializer init = settings.compare.init == CompareInit::kSame
+                                 ? settings.model.init
+                                 : recommended_initializer(result.activations[a], settings.model.init.bias);
+    for (const double lr : result.lr_grid) {
+      for (const std::uint64_t seed : result.seeds) runs.push_back({a, seed, lr, init, {}, {}});
+    }
+  }
+  return runs;
 }
 
 }  // namespace
@@ -61,17 +83,16 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
                      ": train.init_from: compare starts every activation from the same initial weights; remove it");
   }
   const CompareSettings& compare = settings.compare;
+  if (settings.train.checkpoint_every != 0) {
+    throw InputError(settings.config_path.string() +
+                     ": train.checkpoint_every: compare writes no checkpoints (a comparison cannot be resumed); "
+                     "set it to 0");
+  }
   CompareResult result;
   result.activations = compare.activations;
   result.seeds = compare.seeds.empty() ? std::vector<std::uint64_t>{settings.train.seed} : compare.seeds;
   result.lr_grid = compare.lr_grid.empty() ? std::vector<double>{settings.train.optimizer.lr()} : compare.lr_grid;
-  result.baseline = result.activations.size();
-  for (std::size_t a = 0; a < result.activations.size(); ++a) {
-    if (result.activations[a].spec->name == compare.baseline) {
-      result.baseline = a;
-      break;
-    }
-  }
+  result.baseline = compare.baseline.value_or(result.activations.size());
 
   // The split and standardisation depend on the seed, so each seed has its own data; every
   // activation and rate shares it. The files are read once.
@@ -84,25 +105,20 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
     }
   }
   result.task = experiments.front().task();
-
-  for (std::size_t a = 0; a < result.activations.size(); ++a) {
-    const Initializer init = compare.init == CompareInit::kSame
-                                 ? settings.model.init
-                                 : recommended_initializer(result.activations[a], settings.model.init.bias);
-    for (const double lr : result.lr_grid) {
-      for (const std::uint64_t seed : result.seeds) result.runs.push_back({a, seed, lr, init, {}});
-    }
-  }
+  result.classes = experiments.front().data.schema.classes;
+  result.runs = plan_runs(settings, result);
 
   std::mutex progress_mutex;
   int done = 0;
   const int total = static_cast<int>(result.runs.size());
-  check_training_memory(settings, experiments, options.memory_limit, std::min(options.jobs, total));
-  ThreadPool pool(std::min(options.jobs, total));
+  result.jobs = std::min(options.jobs, total);
+  result.threads = options.threads;
+  check_training_memory(settings, experiments, options.memory_limit, result.jobs);
+  ThreadPool pool(result.jobs);
   pool.run(total, [&](std::int64_t i) {
     CompareRun& run = result.runs[static_cast<std::size_t>(i)];
     const auto seed_index = static_cast<std::size_t>(i) % result.seeds.size();
-    run.result = run_one(settings, experiments[seed_index], run, result.activations[run.activation]);
+    run_one(settings, experiments[seed_index], run, result.activations[run.activation], options.threads);
     if (options.on_run_done) {
       std::lock_guard lock(progress_mutex);
       options.on_run_done(++done, total);
@@ -110,6 +126,16 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
   });
   summarize_compare(result);
   return result;
+}
+
+void check_not_all_diverged(const CompareResult& result) {
+  const auto diverged = [](const CompareRun& run) { return run.result.reason == StopReason::kDiverged; };
+  if (result.runs.empty() || !std::ranges::all_of(result.runs, diverged)) return;
+  const std::string count = std::to_string(result.runs.size());
+  const CompareRun& first = result.runs.front();
+  throw DivergedError("compare: every run diverged (" + count + " of " + count + "); the first, " +
+                      result.activations[first.activation].describe() + " with seed " + std::to_string(first.seed) +
+                      ": " + first.result.message);
 }
 
 }  // namespace mlp

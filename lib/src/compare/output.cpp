@@ -4,6 +4,7 @@
 
 #include "io/json_optional.hpp"
 #include "mlp/dataset.hpp"
+#include "mlp/records.hpp"
 #include "mlp/trainer.hpp"
 
 namespace mlp {
@@ -17,6 +18,7 @@ nlohmann::json stat_json(const Stat& s) {
 nlohmann::json stat_json(const std::optional<Stat>& s) { return s ? stat_json(*s) : nlohmann::json(nullptr); }
 
 const char* metric_name(Task task) { return task == Task::kClassification ? "val_accuracy" : "val_r2"; }
+const char* test_metric_name(Task task) { return task == Task::kClassification ? "test_accuracy" : "test_r2"; }
 
 nlohmann::json epoch_json(const EpochMetrics& m, Task task) {
   nlohmann::json j = {{"epoch", m.epoch}, {"train_loss", m.train_loss}, {"lr", m.lr}};
@@ -53,6 +55,7 @@ nlohmann::json summary_json(const CompareResult& result, const ActivationSummary
                       {"final_val_loss", stat_json(s.final_val_loss)},
                       {"best_val_loss", stat_json(s.best_val_loss)},
                       {metric_name(result.task), stat_json(s.metric)},
+                      {test_metric_name(result.task), stat_json(s.test_metric)},
                       {"epochs_to_target", stat_json(s.epochs_to_target)},
                       {"dead_fraction", stat_json(s.dead_fraction)},
                       {"saturated_fraction", stat_json(s.saturated_fraction)},
@@ -92,6 +95,9 @@ nlohmann::json compare_json(const CompareResult& result, const Settings& setting
   nlohmann::json summary = nlohmann::json::array();
   for (const ActivationSummary& s : result.summary) summary.push_back(summary_json(result, s));
   j["summary"] = summary;
+  DataSchema schema;  // what the evaluations' JSON needs: the task and the class labels
+  schema.task = result.task;
+  schema.classes = result.classes;
   nlohmann::json runs = nlohmann::json::array();
   for (const CompareRun& run : result.runs) {
     nlohmann::json epochs = nlohmann::json::array();
@@ -107,10 +113,13 @@ nlohmann::json compare_json(const CompareResult& result, const Settings& setting
                     {"stop_reason", stop_reason_name(run.result.reason)},
                     {"message", run.result.message},
                     {"best_epoch", run.result.best_epoch},
+                    {"test", run.test ? evaluation_json(*run.test, schema) : nlohmann::json(nullptr)},
                     {"epochs", epochs},
                     {"timing", {{"train_seconds", run.result.train_seconds}, {"epoch_seconds", seconds}}}});
   }
   j["runs"] = runs;
+  // Spreading the runs over more or fewer threads changes their wall time only.
+  j["timing"] = {{"jobs", result.jobs}, {"threads_per_run", result.threads}};
   return j;
 }
 

@@ -54,6 +54,12 @@ double final_metric(const TrainResult& r) {
   return val.accuracy ? *val.accuracy : val.r2.value_or(NAN);
 }
 
+// The same metric on the test set, when the run was evaluated on one.
+std::optional<double> test_metric(const CompareRun& run) {
+  if (!run.test) return std::nullopt;
+  return run.test->accuracy ? run.test->accuracy : run.test->r2;
+}
+
 // Mean over layers of an optional per-layer fraction at the last epoch; nothing if no layer has it.
 std::optional<double> last_epoch_fraction(const TrainResult& r, std::optional<double> ActivityStats::*field) {
   if (r.history.empty() || !r.history.back().diagnostics) return std::nullopt;
@@ -144,7 +150,7 @@ void summarize_compare(CompareResult& result) {
     s.lr = result.lr_grid[chosen[a]];
     s.init = runs.front()->init.describe();
     std::vector<double> finals, bests, metrics, seconds;
-    std::vector<std::optional<double>> to_target, dead, saturated, ratios;
+    std::vector<std::optional<double>> to_target, dead, saturated, ratios, tests;
     for (const CompareRun* run : runs) {
       const TrainResult& r = run->result;
       if (r.reason == StopReason::kDiverged) ++s.diverged;
@@ -162,11 +168,13 @@ void summarize_compare(CompareResult& result) {
       dead.push_back(last_epoch_fraction(r, &ActivityStats::dead_fraction));
       saturated.push_back(last_epoch_fraction(r, &ActivityStats::saturated_fraction));
       ratios.push_back(run_grad_ratio(r));
+      tests.push_back(test_metric(*run));
       for (const EpochMetrics& m : r.history) seconds.push_back(m.seconds);
     }
     s.final_val_loss = make_stat(finals);
     s.best_val_loss = make_stat(bests);
     s.metric = make_stat(metrics);
+    s.test_metric = optional_stat(tests);
     s.epochs_to_target = optional_stat(to_target);
     s.dead_fraction = optional_stat(dead);
     s.saturated_fraction = optional_stat(saturated);

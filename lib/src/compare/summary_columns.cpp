@@ -18,13 +18,17 @@ std::function<const Json&(const Json&)> field(std::string key) {
 // Wall time lives under "timing" only, so that compare.json minus timing is reproducible.
 const Json& seconds_per_epoch(const Json& entry) { return member(member(entry, "timing"), "seconds_per_epoch"); }
 
-// The baseline's short name ("leaky_relu" for "leaky_relu(negative_slope=0.01)").
+// The baseline's short name ("leaky_relu" for "leaky_relu(negative_slope=0.01)") when no other
+// activation of the comparison has that name; else its whole description.
 std::string baseline_name(const Json& compare) {
   const std::string baseline = text(compare, "baseline");
+  std::string name;
   for (const Json& s : compare_view::array(compare, "summary")) {
-    if (text(s, "activation") == baseline && !text(s, "name").empty()) return text(s, "name");
+    if (text(s, "activation") == baseline) name = text(s, "name");
   }
-  return baseline;
+  int same_name = 0;
+  for (const Json& s : compare_view::array(compare, "summary")) same_name += !name.empty() && text(s, "name") == name;
+  return same_name == 1 ? name : baseline;
 }
 
 }  // namespace
@@ -32,6 +36,7 @@ std::string baseline_name(const Json& compare) {
 std::vector<SummaryColumn> summary_columns(const Json& compare) {
   const std::string metric = text(compare, "metric");
   const bool classification = metric != "val_r2";
+  const std::string test_metric = classification ? "test_accuracy" : "test_r2";
   const NumberFormat four_decimals{4, true, 1};
   const NumberFormat four_digits{4, false, 1};
   const NumberFormat percent{1, true, 100};
@@ -69,6 +74,14 @@ std::vector<SummaryColumn> summary_columns(const Json& compare) {
        .kind = kSpread,
        .format = four_decimals,
        .shown = Shown::kWithSeeds},
+      {.key = test_metric,
+       .header = classification ? "test_acc" : "test_r2",
+       .explanation = "test " + std::string(classification ? "accuracy" : "R²") +
+                      " of the final model (data.test), mean±std over seeds",
+       .value = field(test_metric),
+       .format = four_decimals,
+       .best = Best::kHighest,
+       .shown = Shown::kWithTestSet},
       {.key = "final_val_loss",
        .header = "final_loss",
        .explanation = "validation loss at the last epoch",
@@ -139,6 +152,8 @@ bool shown_to_people(const SummaryColumn& column, const Json& compare) {
       return seeds;
     case Shown::kWithPairs:
       return seeds && !text(compare, "baseline").empty();
+    case Shown::kWithTestSet:
+      return !text(member(member(compare, "config"), "data"), "test").empty();
     case Shown::kInCsvOnly:
       break;
   }

@@ -26,10 +26,11 @@ enum class ColumnKind {
 // its header depends only on the task.
 enum class Shown {
   kAlways,
-  kWithLrGrid,  // a learning-rate grid of more than one rate
-  kWithSeeds,   // more than one seed
-  kWithPairs,   // a baseline and more than one seed
-  kInCsvOnly,   // people find it elsewhere (diverged: beside the name) or not at all
+  kWithLrGrid,   // a learning-rate grid of more than one rate
+  kWithSeeds,    // more than one seed
+  kWithPairs,    // a baseline and more than one seed
+  kWithTestSet,  // the config gives data.test
+  kInCsvOnly,    // people find it elsewhere (diverged: beside the name) or not at all
 };
 
 enum class Best { kNone, kLowest, kHighest, kClosestToOne };
@@ -58,9 +59,9 @@ struct SummaryColumn {
 };
 
 // Every column, in the order people and compare.csv see them: activation, lr, init, the metric,
-// its median [min, max], final_loss, best_loss, epochs_to_target, ms/epoch, dead%, saturated%,
-// grad_ratio, vs <baseline>, diverged. The metric's key and header, and the baseline's name in
-// the last header, come from `compare`.
+// its median [min, max], the metric on the test set, final_loss, best_loss, epochs_to_target,
+// ms/epoch, dead%, saturated%, grad_ratio, vs <baseline>, diverged. The metric's key and header,
+// and the baseline's name in the last header, come from `compare`.
 std::vector<SummaryColumn> summary_columns(const nlohmann::json& compare);
 
 // Whether people see the column in this comparison (see Shown).

@@ -4,6 +4,8 @@
 
 #include "mlp/loss.hpp"
 
+#include <algorithm>
+
 namespace mlp {
 namespace {
 
@@ -94,6 +96,41 @@ void check_compare_activations(const schema::Context& context) {
   }
 }
 
+// Each activation once: a repeat would be trained twice, reported in two rows of one name, and
+// make compare.baseline ambiguous.
+void check_compare_repeats(const std::vector<Activation>& list) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    for (std::size_t k = 0; k < i; ++k) {
+      if (list[i].spec == list[k].spec && list[i].params == list[k].params) {
+        throw PathError("compare.activations[" + std::to_string(i) + "]",
+                        "repeats compare.activations[" + std::to_string(k) + "] (" + list[i].describe() + ")");
+      }
+    }
+  }
+}
+
+// compare.baseline must name one entry of compare.activations; only the default (relu) may be
+// missing from the list, and then nothing is paired.
+void check_compare_baseline(const schema::Context& context, const std::vector<Activation>& list) {
+  const json& baseline = context.resolved["compare"]["baseline"];
+  const std::vector<std::size_t> matches = baseline_matches(baseline, list);
+  if (matches.size() == 1 || (matches.empty() && !schema::is_given(context, "compare.baseline"))) return;
+  // The entries to choose from: those of the name, or the whole list.
+  std::string choices;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (matches.empty() || std::ranges::find(matches, i) != matches.end()) {
+      choices += (choices.empty() ? "" : ", ") + list[i].describe();
+    }
+  }
+  const std::string shown = baseline.is_string() ? baseline.get<std::string>() : activation_from(baseline).describe();
+  if (matches.empty()) {
+    throw PathError("compare.baseline", "\"" + shown + "\" is not in compare.activations (" + choices + ")");
+  }
+  throw PathError("compare.baseline",
+                  "\"" + shown + "\" names " + std::to_string(matches.size()) + " entries of compare.activations (" +
+                      choices + "); give the full spec of one, e.g. \"" + list[matches.back()].describe() + "\"");
+}
+
 }  // namespace
 
 void check_consistency(const schema::Context& context) {
@@ -103,6 +140,10 @@ void check_consistency(const schema::Context& context) {
   check_columns(context);
   check_loss_fits_task(context);
   check_compare_activations(context);
+  std::vector<Activation> compared;
+  for (const json& entry : context.resolved["compare"]["activations"]) compared.push_back(activation_from(entry));
+  check_compare_repeats(compared);
+  check_compare_baseline(context, compared);
 }
 
 }  // namespace mlp

@@ -1,5 +1,6 @@
 // The keys whose values are more than a type and a range: model.layers (a list of typed layer
-// objects, or the expansion of the compact form) and compare.seeds (a count or a list).
+// objects, or the expansion of the compact form), compare.seeds (a count or a list) and
+// compare.baseline (a name or a whole spec).
 #include "keys.hpp"
 
 #include "schema/suggest.hpp"
@@ -138,6 +139,26 @@ json resolve_seeds(const json& value, const std::string& path, schema::Context& 
     seeds.push_back(schema::check_integer(value[i], seed_range, path + "[" + std::to_string(i) + "]"));
   }
   return seeds;
+}
+
+json resolve_baseline(const json& value, const std::string& path, schema::Context&) {
+  const json member = schema::resolve_member(activation_family(), value, path);
+  const json written = value.is_string() ? schema::call_or_name(value.get<std::string>(), path) : value;
+  const bool name_alone = written.size() == 1;  // {"name": ...}: resolve_member saw to the name
+  return name_alone ? member["name"] : member;
+}
+
+std::vector<std::size_t> baseline_matches(const json& baseline, std::span<const Activation> activations) {
+  const std::optional<Activation> spec =
+      baseline.is_string() ? std::nullopt : std::optional<Activation>(activation_from(baseline));
+  std::vector<std::size_t> matches;
+  for (std::size_t i = 0; i < activations.size(); ++i) {
+    const Activation& a = activations[i];
+    if (spec ? a.spec == spec->spec && a.params == spec->params : a.spec->name == baseline.get<std::string>()) {
+      matches.push_back(i);
+    }
+  }
+  return matches;
 }
 
 }  // namespace mlp

@@ -81,7 +81,7 @@ const Key kKeys[] = {
     {.path = "data.test",
      .type = Type::kPath,
      .default_json = "null",
-     .description = "a test CSV file, evaluated once after training",
+     .description = "a test CSV file, evaluated once after training (by compare, after each run)",
      .nullable = true,
      .store = [](const json& v, Settings& s) { s.data.test = optional_path(v); }},
     {.path = "data.standardize",
@@ -270,7 +270,7 @@ const Key kKeys[] = {
     {.path = "train.checkpoint_every",
      .type = Type::kInteger,
      .default_json = "0",
-     .description = "write a checkpoint every this many epochs; 0: none",
+     .description = "write a checkpoint every this many epochs, for train --resume; 0: none (compare refuses more)",
      .range = Range::closed(0, kMaxEpochs),
      .store = [](const json& v, Settings& s) { s.train.checkpoint_every = v.get<int>(); }},
     // output
@@ -306,11 +306,20 @@ const Key kKeys[] = {
      .range = Range::greater_than(0),
      .store = [](const json& v, Settings& s) { s.compare.lr_grid = v.get<std::vector<double>>(); }},
     {.path = "compare.baseline",
-     .type = Type::kFamilyName,
+     .type = Type::kCustom,
      .default_json = "\"relu\"",
-     .description = "the activation the others are compared against",
+     .description = "the entry of compare.activations the others are paired against: a name, when one entry has "
+                    "it, or the entry's whole spec, written like the entries; the default relu pairs nothing when "
+                    "the list has no relu",
      .family = &activation_family(),
-     .store = [](const json& v, Settings& s) { s.compare.baseline = v.get<std::string>(); }},
+     .custom = resolve_baseline,
+     .custom_type = "activation (name or object)",
+     // After compare.activations, whose store has filled the list this one points into.
+     .store =
+         [](const json& v, Settings& s) {
+           const std::vector<std::size_t> matches = baseline_matches(v, s.compare.activations);
+           if (!matches.empty()) s.compare.baseline = matches.front();
+         }},
     {.path = "compare.init",
      .type = Type::kChoice,
      .default_json = "\"same\"",

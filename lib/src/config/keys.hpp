@@ -49,6 +49,15 @@ bool follows_model_activation(const std::vector<std::string>& defaulted, std::si
 // compare.seeds: a count N (seeds train.seed .. train.seed + N - 1) or a list of seeds.
 nlohmann::json resolve_seeds(const nlohmann::json& value, const std::string& path, schema::Context& context);
 
+// compare.baseline: a name alone ("leaky_relu") stays a name, to be matched by name; a spec
+// ("leaky_relu(negative_slope=0.2)" or an object with parameters) is resolved with every
+// parameter, to be matched whole. Throws schema::PathError for an unknown activation or parameter.
+nlohmann::json resolve_baseline(const nlohmann::json& value, const std::string& path, schema::Context& context);
+
+// The entries of `activations` a resolved compare.baseline names: those of its name, or those
+// equal to its spec. check_consistency makes it exactly one, except for the default baseline.
+std::vector<std::size_t> baseline_matches(const nlohmann::json& baseline, std::span<const Activation> activations);
+
 // The checks that involve several keys, once all are resolved (data.val_fraction with data.val,
 // a loss that does not fit the task, ...). Throws schema::PathError.
 void check_consistency(const schema::Context& context);

@@ -66,7 +66,9 @@ const Section kSections[] = {
     {"output", "Where results go."},
     {"compare",
      "Settings of `mlptrain compare`, which trains the same model once per activation (and seed, and "
-     "learning rate) and compares them."},
+     "learning rate) and compares them. It reads the other sections as `train` does and evaluates each "
+     "final model on `data.test` when given; it refuses `train.checkpoint_every` > 0, since a comparison "
+     "cannot be resumed."},
 };
 
 std::span<const schema::Key> section_keys(std::string_view section) {

@@ -90,9 +90,6 @@ std::string type_name(const Key& key) {
     case Type::kFamilyList:
       name = "list of " + noun + "s";
       break;
-    case Type::kFamilyName:
-      name = noun + " name";
-      break;
     case Type::kCustom:
       name = key.custom_type;
       break;
@@ -116,8 +113,9 @@ std::string valid_values(const Key& key) {
       return (key.choices.size() == 0 ? "" : choice_list(key.choices) + " or ") + "any " +
              link(*key.family, key.family->noun);
     case Type::kFamilyList:
-    case Type::kFamilyName:
       return link(*key.family, key.family->title);
+    case Type::kCustom:  // a custom key of a family's members (compare.baseline) links to them
+      return key.family != nullptr ? link(*key.family, key.family->title) : "";
     default:
       return {};
   }

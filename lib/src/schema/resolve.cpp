@@ -102,14 +102,6 @@ json check_family_list(const Key& key, const json& value, const std::string& pat
   return list;
 }
 
-json check_family_name(const Family& family, const json& value, const std::string& path) {
-  const std::string name = check_string(value, path).get<std::string>();
-  if (const std::optional<Member> member = find_member(family, name)) return std::string(member->name);
-  std::vector<std::string> names;
-  for (const Member& member : family.members()) names.emplace_back(member.name);
-  throw PathError(path, "unknown " + std::string(family.noun) + " \"" + name + "\"" + suggest_or_list(name, names));
-}
-
 // --set KEY.NAME=VALUE where KEY is a family member: sets its parameter NAME (or, for "name",
 // the member itself). A member given by name ("adam") becomes an object ({"name": "adam"}) first.
 void set_parameter(json& slot, const Key& key, const std::string& path, std::string_view name, json value) {
@@ -160,8 +152,6 @@ json resolve_value(const Key& key, const json& value, const std::string& path, C
       return resolve_member(*key.family, value, path, given ? &context.defaulted : nullptr);
     case Type::kFamilyList:
       return check_family_list(key, value, path);
-    case Type::kFamilyName:
-      return check_family_name(*key.family, value, path);
     case Type::kCustom:
       return key.custom(value, path, context);
   }

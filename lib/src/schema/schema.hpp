@@ -71,7 +71,6 @@ enum class Type {
   kNumberList,
   kFamily,      // a member of Key::family (see resolve_member), or one of Key::choices ("auto")
   kFamilyList,  // a non-empty list of members
-  kFamilyName,  // just the name of a member
   kCustom,      // checked by Key::custom
 };
 
@@ -93,7 +92,7 @@ struct Key {
   std::string_view description;
   Range range = Range::any();                            // numbers, integers, and each element of their lists
   std::initializer_list<std::string_view> choices = {};  // kChoice; extra words for kFamily
-  const Family* family = nullptr;                        // kFamily, kFamilyList, kFamilyName
+  const Family* family = nullptr;                        // kFamily, kFamilyList; a kCustom key's, for the docs
   bool nullable = false;                                 // null is a value (meaning "none")
   Derive derive = nullptr;
   Custom custom = nullptr;

@@ -1,8 +1,11 @@
 #include "mlp/compare.hpp"
 #include "mlp/config.hpp"
 #include "mlp/diagnostics.hpp"
+#include "mlp/error.hpp"
 #include "mlp/experiment.hpp"
 #include "mlp/layers.hpp"
+
+#include "temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
@@ -91,6 +94,80 @@ TEST_CASE("results do not depend on the number of jobs") {
   CHECK(a["runs"][0]["timing"]["train_seconds"].get<double>() > 0);
 }
 
+TEST_CASE("results do not depend on the threads of each run, nor on how they combine with jobs") {
+  // Layers wide enough that each run's weight-gradient products and optimizer steps are split
+  // over its threads (see core/parallel_parts.hpp).
+  const Settings settings = small_compare(
+      {{"model.hidden", "[256, 256]"}, {"train.epochs", "2"}, {"compare.activations", R"(["relu", "prelu"])"}});
+  std::string first;
+  for (const auto& [jobs, threads] : {std::pair{1, 1}, std::pair{1, 3}, std::pair{2, 2}}) {
+    CAPTURE(jobs);
+    CAPTURE(threads);
+    CompareOptions options;
+    options.jobs = jobs;
+    options.threads = threads;
+    const nlohmann::json j = compare_json(run_compare(settings, options), settings);
+    CHECK(j["timing"]["jobs"] == jobs);
+    CHECK(j["timing"]["threads_per_run"] == threads);
+    if (first.empty()) first = without_timing(j).dump();
+    CHECK(without_timing(j).dump() == first);
+  }
+}
+
+TEST_CASE("data.test: each run's final model is evaluated on it, and the summary has its metric over seeds") {
+  const Settings settings = small_compare({{"data.test", "\"data/iris.csv\""}});
+  const CompareResult result = run_compare(settings, {});
+  for (const CompareRun& run : result.runs) {
+    REQUIRE(run.test);
+    CHECK(run.test->samples == 150);
+  }
+  for (const ActivationSummary& s : result.summary) {
+    REQUIRE(s.test_metric);
+    double sum = 0;
+    for (const CompareRun& run : result.runs) sum += run.activation == s.activation ? *run.test->accuracy : 0;
+    CHECK(s.test_metric->count == 2);
+    CHECK(s.test_metric->mean == doctest::Approx(sum / 2));
+  }
+  // Without a test set, nothing is evaluated.
+  const CompareResult without = run_compare(small_compare(), {});
+  CHECK_FALSE(without.runs.front().test);
+  CHECK_FALSE(without.summary.front().test_metric);
+}
+
+TEST_CASE("train.checkpoint_every is refused: a comparison cannot be resumed") {
+  const Settings settings = small_compare({{"train.checkpoint_every", "2"}});
+  CHECK(test::input_error([&] { run_compare(settings, {}); }) ==
+        "configs/iris.json: train.checkpoint_every: compare writes no checkpoints (a comparison cannot be resumed); "
+        "set it to 0");
+}
+
+TEST_CASE("a baseline given by its whole spec is paired against, among two of its name") {
+  const Settings settings =
+      small_compare({{"compare.activations", R"j(["leaky_relu", "leaky_relu(negative_slope=0.2)"])j"},
+                     {"compare.baseline", "leaky_relu(negative_slope=0.2)"}});
+  const CompareResult result = run_compare(settings, {});
+  CHECK(result.baseline == 1);
+  for (const ActivationSummary& s : result.summary) CHECK(s.vs_baseline.has_value() == (s.activation == 0));
+}
+
+TEST_CASE("every run diverged: DivergedError with the first run's reason (some diverged: a result)") {
+  CompareResult result;
+  result.activations = {Activation::with_defaults("relu"), Activation::with_defaults("tanh")};
+  result.runs = {{0, 7, 0.1, Initializer::pytorch_default(), {}, {}},
+                 {1, 7, 0.1, Initializer::pytorch_default(), {}, {}}};
+  result.runs[0].result.reason = StopReason::kDiverged;
+  result.runs[0].result.message = "the loss became inf in epoch 1";
+  CHECK_NOTHROW(check_not_all_diverged(result));
+  result.runs[1].result.reason = StopReason::kDiverged;
+  try {
+    check_not_all_diverged(result);
+    FAIL("no DivergedError");
+  } catch (const DivergedError& e) {
+    CHECK(std::string(e.what()) ==
+          "compare: every run diverged (2 of 2); the first, relu with seed 7: the loss became inf in epoch 1");
+  }
+}
+
 TEST_CASE("the learning-rate grid reports each activation at its best rate") {
   const Settings settings = small_compare({{"compare.lr_grid", "[1e-6, 0.01]"}});
   CompareOptions options;
@@ -100,7 +177,7 @@ TEST_CASE("the learning-rate grid reports each activation at its best rate") {
   for (const ActivationSummary& s : result.summary) CHECK(s.lr == 0.01);  // 1e-6 learns nothing in 4 epochs
 }
 
-TEST_CASE("summaries: the loss target is reached by every run; paired wins against the baseline") {
+TEST_CASE("summaries: the loss target is reached by every run, and paired wins against the baseline") {
   CompareResult result;
   result.task = Task::kClassification;
   result.activations = {Activation::with_defaults("relu"), Activation::with_defaults("tanh")};
@@ -110,7 +187,7 @@ TEST_CASE("summaries: the loss target is reached by every run; paired wins again
   // relu: best val losses 0.5 and 0.4; tanh: 0.3 and 0.6. Accuracies at the end: relu 0.8, 0.9;
   // tanh 0.85, 0.85.
   auto run = [](std::size_t activation, std::uint64_t seed, std::vector<double> losses, double accuracy) {
-    CompareRun r{activation, seed, 0.1, Initializer::pytorch_default(), {}};
+    CompareRun r{activation, seed, 0.1, Initializer::pytorch_default(), {}, {}};
     for (std::size_t e = 0; e < losses.size(); ++e) {
       EpochMetrics m;
       m.epoch = static_cast<int>(e) + 1;
@@ -137,7 +214,7 @@ TEST_CASE("summaries: the loss target is reached by every run; paired wins again
   CHECK(tanh.metric.mean == doctest::Approx(0.85));
 }
 
-TEST_CASE("diagnostics: all-negative pre-activations make every ReLU unit dead; +-50 saturates a sigmoid") {
+TEST_CASE("diagnostics: all-negative pre-activations make every ReLU unit dead, and +-50 saturates a sigmoid") {
   std::vector<std::unique_ptr<Layer>> layers;
   auto dense = std::make_unique<DenseLayer>(3, 4);
   dense->weight().setZero();

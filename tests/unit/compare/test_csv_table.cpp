@@ -16,8 +16,9 @@ json stat(double mean, double std, double median, double min, double max, int co
   return {{"mean", mean}, {"std", std}, {"median", median}, {"min", min}, {"max", max}, {"count", count}};
 }
 
-// Three seeds and a baseline. prelu's description has commas; one of its seeds diverged, one never
-// reached the loss target, and it has no dead_fraction (null) and no saturated_fraction (absent).
+// Three seeds, a baseline and a test set. prelu's description has commas; one of its seeds
+// diverged, one never reached the loss target, and it has no dead_fraction and no test_accuracy
+// (null) and no saturated_fraction (absent).
 json comparison() {
   json prelu = {{"activation", "prelu(num_parameters=1, init=0.25)"},
                 {"name", "prelu"},
@@ -26,6 +27,7 @@ json comparison() {
                 {"final_val_loss", stat(0.25, 0.125, 0.2, 0.1, 0.45, 2)},
                 {"best_val_loss", stat(0.2, 0.1, 0.15, 0.1, 0.35, 2)},
                 {"val_accuracy", stat(0.9, 0.05, 0.92, 0.84, 0.94, 2)},
+                {"test_accuracy", nullptr},
                 {"epochs_to_target", stat(4, 0, 4, 4, 4, 1)},
                 {"dead_fraction", nullptr},
                 {"grad_ratio", stat(0.5, 0.25, 0.5, 0.25, 0.75, 2)},
@@ -39,6 +41,7 @@ json comparison() {
                {"final_val_loss", stat(0.375, 0.0625, 0.375, 0.3, 0.45, 3)},
                {"best_val_loss", stat(0.3, 0.05, 0.3, 0.25, 0.35, 3)},
                {"val_accuracy", stat(0.875, 0.025, 0.875, 0.85, 0.9, 3)},
+               {"test_accuracy", stat(0.8, 0.1, 0.8, 0.7, 0.9, 3)},
                {"epochs_to_target", stat(6, 1, 6, 5, 7, 3)},
                {"dead_fraction", stat(0.125, 0.0625, 0.125, 0.0625, 0.1875, 3)},
                {"saturated_fraction", nullptr},
@@ -74,6 +77,7 @@ TEST_CASE("compare.csv: a header, then one row per summary entry in its order, r
   CHECK(lines[0] ==
         "activation,lr,init,"
         "val_accuracy_mean,val_accuracy_std,val_accuracy_median,val_accuracy_min,val_accuracy_max,"
+        "test_accuracy_mean,test_accuracy_std,"
         "final_val_loss_mean,final_val_loss_std,best_val_loss_mean,best_val_loss_std,"
         "epochs_to_target_mean,epochs_to_target_std,seconds_per_epoch_mean,seconds_per_epoch_std,"
         "dead_fraction_mean,dead_fraction_std,saturated_fraction_mean,saturated_fraction_std,"
@@ -84,6 +88,7 @@ TEST_CASE("compare.csv: a header, then one row per summary entry in its order, r
   CHECK(lines[1] ==
         "\"prelu(num_parameters=1, init=0.25)\",0.03,\"default, bias default\","
         "0.9,0.05,0.92,0.84,0.94,"
+        ",,"
         "0.25,0.125,0.2,0.1,"
         "4,0,0.002,0.0005,"
         ",,,,"
@@ -92,6 +97,7 @@ TEST_CASE("compare.csv: a header, then one row per summary entry in its order, r
   CHECK(lines[2] ==
         "relu,0.01,\"default, bias default\","
         "0.875,0.025,0.875,0.85,0.9,"
+        "0.8,0.1,"
         "0.375,0.0625,0.3,0.05,"
         "6,1,0.001,0.0001,"
         "0.125,0.0625,,,"
@@ -121,7 +127,9 @@ TEST_CASE("compare.csv: the header depends only on the task, not on seeds, grid 
   json regression = one;
   regression["metric"] = "val_r2";
   const std::string r2_header = lines_of(mlp::compare_csv(regression)).at(0);
-  CHECK(r2_header.rfind("activation,lr,init,val_r2_mean,val_r2_std,val_r2_median,val_r2_min,val_r2_max,", 0) == 0);
+  CHECK(r2_header.rfind(
+            "activation,lr,init,val_r2_mean,val_r2_std,val_r2_median,val_r2_min,val_r2_max,test_r2_mean,test_r2_std,",
+            0) == 0);
   CHECK(r2_header.find("val_accuracy") == std::string::npos);
 }
 

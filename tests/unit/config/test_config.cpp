@@ -128,7 +128,7 @@ TEST_CASE("config: every default") {
                                              "prelu(num_parameters=1, init=0.25)", "silu"});
   CHECK(s.compare.seeds == std::vector<std::uint64_t>{42});
   CHECK(s.compare.lr_grid.empty());
-  CHECK(s.compare.baseline == "relu");
+  CHECK(s.compare.baseline == 3);  // relu's place in the list
   CHECK(s.compare.init == CompareInit::kSame);
 
   // The structs' own initialisers agree with the declared defaults.
@@ -195,7 +195,7 @@ TEST_CASE("config: values of every kind are read into the settings") {
   CHECK(s.compare.activations[2].describe() == "elu(alpha=0.5)");
   CHECK(s.compare.seeds == std::vector<std::uint64_t>{7, 8, 9});
   CHECK(s.compare.lr_grid == std::vector<double>{0.1, 0.01});
-  CHECK(s.compare.baseline == "tanh");
+  CHECK(s.compare.baseline == 0);  // tanh
   CHECK(s.compare.init == CompareInit::kAuto);
   CHECK(resolved(s)["compare"]["seeds"] == nlohmann::json::array({7, 8, 9}));
 }

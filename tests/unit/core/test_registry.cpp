@@ -156,7 +156,7 @@ TEST_CASE("with(): a wrong name, form or value, or a broken rule, is a programme
   CHECK(error([] { Activation::with("hardtanh", {{"min_val", -2}, {"max_val", 0.5}}); }) == "no error");
 }
 
-TEST_CASE("param() reads a parameter by name; a missing one is std::out_of_range") {
+TEST_CASE("param() reads a parameter by name, and a missing one is std::out_of_range") {
   CHECK(Activation::with_defaults("softplus").param("threshold") == 20);
   CHECK(OptimizerConfig::with_defaults("adam").param("eps") == 1e-8);
   CHECK_THROWS_WITH_AS((void)Activation::with_defaults("relu").param("alpha"), "activation relu has no parameter alpha",
@@ -165,7 +165,7 @@ TEST_CASE("param() reads a parameter by name; a missing one is std::out_of_range
                        std::out_of_range);
 }
 
-TEST_CASE("rules: broken_rule finds the first broken one; explain fills in each {name}") {
+TEST_CASE("rules: broken_rule finds the first broken one, and explain fills in each {name}") {
   const ParamRule rules[] = {
       {.holds = [](std::span<const double> v) { return v[0] > 0; }, .param = "a", .message = "must be > 0"},
       {.holds = [](std::span<const double> v) { return v[0] < v[1]; }, .param = "b", .message = "{b} <= {a}!"},

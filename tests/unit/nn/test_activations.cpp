@@ -389,7 +389,7 @@ TEST_CASE("ActivationLayer: forward, backward and learned-value gradients, share
   CHECK(relu.learned().size() == 0);
 }
 
-TEST_CASE("bench_activations times each function through its layer; identity, which a network skips, costs 0") {
+TEST_CASE("bench_activations times each function through its layer, and identity, which a network skips, costs 0") {
   const Activation list[] = {Activation::with_defaults("identity"), Activation::with_defaults("relu")};
   const std::vector<ActivationCost> costs = bench_activations(list, 8, 64, 0.001);
   REQUIRE(costs.size() == 3);

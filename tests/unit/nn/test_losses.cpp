@@ -138,7 +138,7 @@ TEST_CASE("value() leaves no gradient and equals value_and_grad()") {
   }
 }
 
-TEST_CASE("losses are found by name and alias; unknown names list the valid ones") {
+TEST_CASE("losses are found by name and alias, and unknown names list the valid ones") {
   CHECK(losses().find("mae") == losses().find("l1"));
   CHECK(losses().find("binary_cross_entropy") == losses().find("bce_with_logits"));
   CHECK(losses().find("nll") == nullptr);

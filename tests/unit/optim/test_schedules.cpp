@@ -75,7 +75,7 @@ TEST_CASE("warm-up rises linearly, then the main schedule starts at its epoch 0"
   CHECK(std::isfinite(cosine.lr_at(0.1, 3, 3)));
 }
 
-TEST_CASE("schedules are found by name; unknown names list the valid ones") {
+TEST_CASE("schedules are found by name, and unknown names list the valid ones") {
   CHECK(schedules().names() == "constant, step, exponential, cosine");
   for (const ScheduleSpec& spec : schedules()) {
     CAPTURE(spec.name);

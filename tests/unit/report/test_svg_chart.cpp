@@ -80,7 +80,7 @@ TEST_CASE("svg: escaping and number text") {
   CHECK(general(2.5e-7, 3) == "2.5e-07");
 }
 
-TEST_CASE("svg: missing values break the line; a lone point is a dot; the band follows the line") {
+TEST_CASE("svg: missing values break the line, a lone point is a dot, and the band follows the line") {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   Series s{"a<b", "a<b", "#0072B2", false, {}};
   const std::vector<std::optional<double>> ys = {1, 2, nan, 3, 4, std::nullopt, 5, 6, 7};
