@@ -8,6 +8,7 @@
 
 #include "mlp/checkpoint.hpp"
 #include "mlp/config.hpp"
+#include "mlp/experiment.hpp"
 #include "mlp/trainer.hpp"
 
 #include <algorithm>

@@ -9,6 +9,8 @@
 
 #include "mlp/config.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string_view>

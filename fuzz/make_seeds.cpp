@@ -2,9 +2,10 @@
 // so that they always have the current format: mlp_fuzz_seeds SOURCE_DIR OUTPUT_DIR writes
 // OUTPUT_DIR/model/*.json and OUTPUT_DIR/checkpoint/*.json (checkpoints of short runs on
 // SOURCE_DIR/data/xor.csv, the way `train` writes them).
-#include "mlp/files.hpp"
 #include "mlp/checkpoint.hpp"
+#include "mlp/config.hpp"
 #include "mlp/experiment.hpp"
+#include "mlp/files.hpp"
 
 #include "model_samples.hpp"
 

@@ -27,12 +27,23 @@ void check_validation_source(const schema::Context& context) {
   }
 }
 
-// min_delta and restore_best only mean something to early stopping: given without it, they
+// Whether the config sets `path` to something other than its default. A key written at its
+// default asks for nothing the defaults do not already do: the resolved config of a run
+// (summary.json) lists every key, and must read back.
+bool sets_other_than_default(const schema::Context& context, std::string_view path) {
+  const auto keys = config_keys();
+  const auto key = std::find_if(keys.begin(), keys.end(), [&](const schema::Key& k) { return k.path == path; });
+  const json* value = schema::find_path(context.resolved, path);
+  return schema::is_given(context, path) && value != nullptr &&
+         (key == keys.end() || *value != json::parse(key->default_json));
+}
+
+// min_delta and restore_best only mean something to early stopping: set without it, they
 // would be accepted and do nothing.
 void check_early_stopping_keys(const schema::Context& context) {
   if (context.resolved["train"]["early_stopping"]["patience"].get<int>() > 0) return;
   for (const char* key : {"train.early_stopping.min_delta", "train.early_stopping.restore_best"}) {
-    if (schema::is_given(context, key)) {
+    if (sets_other_than_default(context, key)) {
       throw PathError(key, "has no effect without early stopping; set train.early_stopping.patience > 0");
     }
   }

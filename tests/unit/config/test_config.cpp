@@ -146,6 +146,20 @@ TEST_CASE("config: every default") {
   CHECK(s.defaulted == all_defaulted);
 }
 
+// summary.json records the resolved config, every key written out: read back, it must be
+// accepted and mean the same (a key written at its default is not a key "given" for nothing).
+TEST_CASE("config: a resolved config reads back as itself") {
+  for (const std::string_view text :
+       {std::string_view(kSample), std::string_view(R"j({"data": {"train": "a.csv"}})j")}) {
+    CAPTURE(text);
+    nlohmann::json written = resolved(parse(text));
+    written["model"]["hidden"] = nullptr;  // model.layers holds the expanded layers
+    written["model"]["dropout"] = 0;
+    const Settings again = parse_config_text(written.dump(), "resolved.json", "", {});
+    CHECK(resolved(again) == written);
+  }
+}
+
 TEST_CASE("config: values of every kind are read into the settings") {
   const Settings s = parse(R"j({
     "data": {"train": "/abs/a.csv", "target": ["y1", "y2"], "task": "regression", "exclude": "id",
