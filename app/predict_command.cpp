@@ -11,6 +11,7 @@
 #include "mlp/records.hpp"
 #include "mlp/text.hpp"
 
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -79,6 +80,7 @@ int run_predict(const PredictOptions& options) {
     }
   }
   write_file_or_stdout(options.output, out);
+  if (options.output != "-") spdlog::info("wrote {} predictions to {}", numbers.cols(), options.output);
   return 0;
 }
 

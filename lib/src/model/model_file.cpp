@@ -5,6 +5,7 @@
 #include "mlp/error.hpp"
 #include "mlp/files.hpp"
 #include "mlp/layers.hpp"
+#include "mlp/text.hpp"
 
 #include "io/json_node.hpp"
 
@@ -40,7 +41,7 @@ double stored_value(Scalar x) {
 
 void check_finite(double x, const std::string& where) {
   if (!std::isfinite(x)) {
-    throw DivergedError("cannot save a model holding " + std::to_string(x) + " (at " + where +
+    throw DivergedError("cannot save a model holding " + format_number(x) + " (at " + where +
                         "): JSON has no NaN or Inf");
   }
 }

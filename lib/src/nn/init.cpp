@@ -36,6 +36,14 @@ const std::initializer_list<ParamSpec> kKaimingParams = {
      .choices = {"leaky_relu", "relu"}},
 };
 
+// The gain reads `a` only for leaky_relu: with relu, an `a` would be accepted and change nothing.
+// (Slots: a, mode, nonlinearity; leaky_relu is choice 0.)
+const std::initializer_list<ParamRule> kKaimingRules = {
+    {.holds = [](std::span<const double> params) { return params[0] == 0 || params[2] == 0; },
+     .param = "a",
+     .message = "is used only with nonlinearity leaky_relu, got nonlinearity {nonlinearity}"},
+};
+
 // std / gain of torch.nn.init.kaiming_*: gain / sqrt(fan).
 double kaiming_std(std::span<const double> params, MatrixView weight) {
   const double a = params[0];
@@ -86,6 +94,7 @@ const InitSpec kInitializers[] = {
         .formula = "U(-b, b), b = sqrt(3) * gain / sqrt(fan)",
         .torch = "torch.nn.init.kaiming_uniform_",
         .params = kKaimingParams,
+        .rules = kKaimingRules,
         .init_weights = [](std::span<const double> p, MatrixView w,
                            Rng& rng) { fill_uniform(w, std::sqrt(3.0) * kaiming_std(p, w), rng); },
     },
@@ -95,6 +104,7 @@ const InitSpec kInitializers[] = {
         .formula = "N(0, std^2), std = gain / sqrt(fan)",
         .torch = "torch.nn.init.kaiming_normal_",
         .params = kKaimingParams,
+        .rules = kKaimingRules,
         .init_weights = [](std::span<const double> p, MatrixView w,
                            Rng& rng) { fill_normal(w, kaiming_std(p, w), rng); },
     },

@@ -1,6 +1,7 @@
 #include "mlp/layers.hpp"
 
 #include "mlp/error.hpp"
+#include "mlp/text.hpp"
 
 #include "core/parallel_parts.hpp"
 
@@ -103,7 +104,7 @@ std::vector<ParamBlock> ActivationLayer::parameters() {
 // ---- DropoutLayer -------------------------------------------------------------------------
 
 DropoutLayer::DropoutLayer(Index units, double p, Rng rng) : units_(units), p_(p), rng_(rng) {
-  if (!(p >= 0 && p < 1)) throw InputError("dropout: p must be in [0, 1), got " + std::to_string(p));
+  if (!(p >= 0 && p < 1)) throw InputError("dropout: p must be in [0, 1), got " + format_number(p));
 }
 
 void DropoutLayer::reserve(Index max_batch) {

@@ -65,7 +65,7 @@ const OptimizerSpec kOptimizers[] = {
                     .kind = ParamKind::kNumber,
                     .default_value = 0,
                     .range = Range::any(),
-                    .description = "dampening of the gradient's share in the momentum buffer"},
+                    .description = "dampening of the gradient's share in the momentum buffer (needs momentum > 0)"},
                    weight_decay_param(0),
                    {.name = "nesterov",
                     .kind = ParamKind::kBoolean,
@@ -78,7 +78,12 @@ const OptimizerSpec kOptimizers[] = {
                          return params[4] == 0 || (params[1] > 0 && params[2] == 0);
                        },
                    .param = "nesterov",
-                   .message = "needs momentum > 0 and dampening = 0, got momentum {momentum}, dampening {dampening}"}},
+                   .message = "needs momentum > 0 and dampening = 0, got momentum {momentum}, dampening {dampening}"},
+                  // Dampening scales the gradient's share in the momentum buffer: without one, it
+                  // would be accepted and change nothing (torch accepts it silently).
+                  {.holds = [](std::span<const double> params) { return params[2] == 0 || params[1] > 0; },
+                   .param = "dampening",
+                   .message = "has no effect without momentum; set momentum > 0 (got momentum {momentum})"}},
         .create = make_sgd,
     },
     {

@@ -137,6 +137,11 @@ TEST_CASE("config: checks across keys") {
            R"j(, "train": {"optimizer": {"name": "sgd", "momentum": 0.9, "dampening": 0.1, "nesterov": true}})j"),
        "configs/x.json: train.optimizer.nesterov: needs momentum > 0 and dampening = 0, got momentum 0.9, dampening "
        "0.1"},
+      {with_train(R"j(, "train": {"optimizer": {"name": "sgd", "dampening": 0.5}})j"),
+       "configs/x.json: train.optimizer.dampening: has no effect without momentum; set momentum > 0 (got momentum "
+       "0.0)"},
+      {with_train(R"j(, "model": {"init": {"name": "kaiming_normal", "a": 0.1, "nonlinearity": "relu"}})j"),
+       "configs/x.json: model.init.a: is used only with nonlinearity leaky_relu, got nonlinearity \"relu\""},
       {with_train(R"j(, "model": {"hidden": [8], "activation": {"name": "prelu", "num_parameters": 4}})j"),
        "configs/x.json: model.activation.num_parameters: must be 1 or the layer's units (8), got 4"},
       {with_train(R"j(, "model": {"layers": [{"type": "linear", "units": 8},
