@@ -141,6 +141,9 @@ void CommandLine::add_compare() {
       ->check(CLI::Range(1, 1024));
   command->add_option("--format", compare.format, "What to print, the benchmark's too: table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));
+  command->add_option("--columns", compare.columns,
+                      "The table's columns: default (those that fit the terminal), all, or a comma-separated list, "
+                      "e.g. val_acc,final_loss,ms/epoch");
   command->add_flag("--bench-activations", compare.bench_activations,
                     "Time each activation's forward and backward pass (ns per element) instead");
   command->footer(

@@ -55,6 +55,7 @@ struct CompareCommandOptions {
   std::string baseline;
   int jobs = 0;                  // 0: every core
   std::string format = "table";  // table | json | csv
+  std::string columns;           // --columns: the table's columns ("all", "default", or names)
   bool bench_activations = false;
 };
 

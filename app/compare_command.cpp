@@ -1,6 +1,7 @@
 // mlptrain compare: activations side by side on the user's data, and the activation cost
 // micro-benchmark.
 #include "commands.hpp"
+#include "console.hpp"
 
 #include "mlp/activation_bench.hpp"
 #include "mlp/compare.hpp"
@@ -92,7 +93,15 @@ std::pair<int, int> jobs_and_threads(const CompareCommandOptions& options, std::
 }  // namespace
 
 int run_compare(const CompareCommandOptions& options) {
+  if (!options.columns.empty() && (options.bench_activations || options.format != "table")) {
+    throw InputError("compare: --columns chooses the table's columns; it does not apply to " +
+                     std::string(options.bench_activations ? "--bench-activations" : "--format " + options.format));
+  }
   if (options.bench_activations) return run_bench(options);
+  // Checked before any run, so that a misspelt column costs no training.
+  TableLayout table_layout{terminal_width(), {}};
+  for (const std::string_view name : split_top_level(options.columns)) table_layout.columns.emplace_back(name);
+  check_table_columns(table_layout.columns);
   if (options.run.config.empty()) throw InputError("compare: --config FILE is required (see mlptrain compare --help)");
   Settings settings = parse_config(options.run.config, compare_overrides(options));
   if (!options.run.out.empty()) settings.output.dir = options.run.out;
@@ -130,9 +139,7 @@ int run_compare(const CompareCommandOptions& options) {
   } else if (options.format == "csv") {
     std::printf("%s", compare_csv(json).c_str());
   } else {
-    std::printf("%s", compare_table(json).c_str());
-    std::printf("loss target (the best validation loss every activation reached): %.4g; '*' marks each column's best\n",
-                result.loss_target);
+    std::printf("%s", compare_table(json, table_layout).c_str());
   }
   return 0;
 }

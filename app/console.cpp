@@ -7,10 +7,13 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 
 namespace mlp::app {
 
@@ -32,6 +35,17 @@ class LevelPrefix final : public spdlog::custom_flag_formatter {
 };
 
 }  // namespace
+
+std::size_t terminal_width() {
+  if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
+    char* end = nullptr;
+    const long width = std::strtol(columns, &end, 10);
+    if (end != columns && *end == '\0' && width > 0) return static_cast<std::size_t>(width);
+  }
+  winsize size{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 80;
+}
 
 void setup_logging(const std::string& level, bool quiet) {
   auto logger = spdlog::stderr_color_mt("mlptrain");

@@ -15,6 +15,10 @@ namespace mlp::app {
 // from --log-level (trace, debug, info, warn, error, off); --quiet means warn.
 void setup_logging(const std::string& level, bool quiet);
 
+// Characters per line of the terminal stdout goes to: COLUMNS when set (as shells export it
+// and users override it), else the terminal's own width, else 80.
+std::size_t terminal_width();
+
 // The epoch table printed while training: a header, then a line every `every` epochs, for the
 // first and for the last epoch that ran, each with epoch, train loss, val loss, val accuracy or
 // R^2, lr and time. The time is the training time so far in this run: the running total of the

@@ -57,9 +57,9 @@ TEST_CASE("compare evaluates data.test: per run, in the summary, the table and c
 
 TEST_CASE("compare --baseline takes a full spec and picks that entry among two of one name") {
   TempDir dir;
-  const CliResult r =
-      run_mlptrain(tiny_compare(dir / "a", {"--baseline", "leaky_relu(negative_slope=0.2)", "--seeds", "2"},
-                                "relu,leaky_relu,leaky_relu(negative_slope=0.2)"));
+  const CliResult r = run_mlptrain(
+      tiny_compare(dir / "a", {"--baseline", "leaky_relu(negative_slope=0.2)", "--seeds", "2", "--columns", "all"},
+                   "relu,leaky_relu,leaky_relu(negative_slope=0.2)"));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const nlohmann::json compare = read_json(dir / "a" / "compare.json");

@@ -494,6 +494,7 @@ std::vector<OptionProbe> option_probes() {
                     {"mlptrain compare --init", compare, plus(compare, {"--init", "auto"})},
                     {"mlptrain compare --baseline", compare, plus(compare, {"--baseline", "tanh"})},
                     {"mlptrain compare --format", compare, plus(compare, {"--format", "json"})},
+                    {"mlptrain compare --columns", compare, plus(compare, {"--columns", "all"})},
                     {"mlptrain compare --bench-activations",
                      {"compare", "--help"},
                      {"compare", "--bench-activations", "--activations", "relu"}},

@@ -109,8 +109,25 @@ nlohmann::json compare_json(const CompareResult& result, const Settings& setting
 // mean_difference_vs_baseline), unscaled and to the last digit, empty where there is no value;
 // one header row, then one row per summary entry in its order; fields quoted per RFC 4180.
 std::string compare_csv(const nlohmann::json& compare);
+// Which columns of the summary table the terminal shows, and in how many characters.
+struct TableLayout {
+  std::size_t width = 0;  // characters per line (the terminal's); 0: no limit
+  // Column names (table_column_names), in any order: exactly those are shown, in the table's
+  // order. Empty: the compact default set, less its least important columns while the table is
+  // wider than `width`. {"all"}: every column of this comparison.
+  std::vector<std::string> columns;
+};
+
+// What `compare --columns` accepts: each column's name ("val_acc", "final_loss", "vs", ...) for
+// either task, plus "all" and "default".
+std::vector<std::string> table_column_names();
+// Throws InputError naming the first unknown name and listing the valid ones.
+void check_table_columns(const std::vector<std::string>& names);
+
 // The summary table for the terminal, from compare_json's document (the same cells as the HTML
-// report's table), aligned, the best value of each column marked with '*'.
-std::string compare_table(const nlohmann::json& compare);
+// report's table), aligned, the best value of each column marked with '*', then what people need
+// to read it: the loss target, activations whose short name the table uses spelled out, and the
+// columns left out.
+std::string compare_table(const nlohmann::json& compare, const TableLayout& layout = {});
 
 }  // namespace mlp

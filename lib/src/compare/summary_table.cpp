@@ -105,7 +105,7 @@ SummaryTable summary_table(const nlohmann::json& compare) {
   }
   const Json& summary = compare_view::array(compare, "summary");
   for (const Json& entry : summary) {
-    SummaryRow row{text(entry, "activation"), {}};
+    SummaryRow row{text(entry, "activation"), text(entry, "name"), {}};
     for (const SummaryColumn& c : table.columns) row.cells.push_back({cell_text(c, entry), is_best(summary, entry, c)});
     table.rows.push_back(std::move(row));
   }

@@ -21,6 +21,7 @@ struct SummaryCell {
 
 struct SummaryRow {
   std::string activation;          // its description, as compare.json spells it
+  std::string name;                // the activation's name alone ("leaky_relu")
   std::vector<SummaryCell> cells;  // one per column, the first the name ("relu (1 diverged)")
 };
 

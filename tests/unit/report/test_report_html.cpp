@@ -3,6 +3,7 @@
 #include "mlp/compare.hpp"
 #include "mlp/report_html.hpp"
 
+#include "temp_dir.hpp"
 #include "xml_check.hpp"
 
 #include <doctest/doctest.h>
@@ -404,14 +405,19 @@ TEST_CASE("xml_check rejects what is not well-formed") {
         "A");
 }
 
-TEST_CASE("the terminal table shows the HTML table's cells, aligned, each column's best marked '*'") {
-  const json c = comparison({"relu", "tanh", "elu"}, 3, 4);
-  const std::string table = mlp::compare_table(c);
+std::vector<std::string> table_lines(const std::string& table) {
   std::vector<std::string> lines;
   for (std::size_t at = 0, end; (end = table.find('\n', at)) != std::string::npos; at = end + 1) {
     lines.push_back(table.substr(at, end - at));
   }
-  REQUIRE(lines.size() == 4);
+  return lines;
+}
+
+TEST_CASE("the terminal table shows the HTML table's cells, aligned, each column's best marked '*'") {
+  const json c = comparison({"relu", "tanh", "elu"}, 3, 4);
+  std::vector<std::string> lines = table_lines(mlp::compare_table(c, {.width = 0, .columns = {"all"}}));
+  REQUIRE(lines.size() >= 4);
+  lines.resize(4);  // the table; notes follow it
   CHECK(lines[0].rfind("activation", 0) == 0);
   CHECK(lines[0].find("median [min, max]") != std::string::npos);
   CHECK(lines[0].substr(lines[0].size() - 7) == "vs relu");
@@ -427,4 +433,57 @@ TEST_CASE("the terminal table shows the HTML table's cells, aligned, each column
     return std::count_if(s.begin(), s.end(), [](char ch) { return (ch & 0xC0) != 0x80; });
   };
   for (const std::string& line : lines) CHECK(width(line) == width(lines[0]));
+}
+
+TEST_CASE("the terminal table fits the width: the least important default columns go, and the notes wrap") {
+  json c = comparison({"relu", "tanh", "leaky_relu", "elu"}, 3, 4);
+  c["loss_target"] = 0.0696504;
+  const std::string wide = mlp::compare_table(c, {.width = 0, .columns = {}});
+  const std::string narrow = mlp::compare_table(c, {.width = 60, .columns = {}});
+  for (const std::string& line : table_lines(narrow)) CHECK(line.size() <= 60);  // ASCII but for "±"
+  const std::string header = table_lines(narrow)[0];
+  CHECK(header.rfind("activation", 0) == 0);
+  CHECK(header.find("val_acc") != std::string::npos);  // the metric goes last
+  CHECK(header.find("epochs_to_target") == std::string::npos);
+  CHECK(table_lines(wide)[0].find("epochs_to_target") != std::string::npos);
+  CHECK(table_lines(wide)[0].find("ms/epoch") == std::string::npos);  // not in the default set
+  CHECK(narrow.find("Not shown: ") != std::string::npos);
+  CHECK(narrow.find("epochs_to_target") != std::string::npos);  // named among those not shown
+}
+
+TEST_CASE("the terminal table shows the columns asked for, and says which are not in this comparison") {
+  json c = comparison({"relu", "tanh"}, 3, 4);
+  const std::vector<std::string> lines =
+      table_lines(mlp::compare_table(c, {.width = 40, .columns = {"ms/epoch", "val_acc", "test_acc"}}));
+  REQUIRE(lines.size() >= 3);
+  // In the table's order, whatever the width (the user asked for them).
+  CHECK(lines[0].find("val_acc") < lines[0].find("ms/epoch"));
+  CHECK(lines[0].find("final_loss") == std::string::npos);
+  bool absent_named = false;
+  for (const std::string& line : lines) absent_named |= line == "Not in this comparison: test_acc";
+  CHECK(absent_named);
+}
+
+TEST_CASE("the terminal table names an activation by its name alone unless two rows share it") {
+  const json c = comparison({"leaky_relu(negative_slope=0.01)", "leaky_relu(negative_slope=0.2)", "tanh"}, 2, 3);
+  const std::string table = mlp::compare_table(c, {.width = 0, .columns = {}});
+  const std::vector<std::string> lines = table_lines(table);
+  CHECK(lines[1].rfind("leaky_relu(negative_slope=0.01) ", 0) == 0);
+  CHECK(lines[3].rfind("tanh ", 0) == 0);
+  CHECK(table.find("tanh is") == std::string::npos);
+}
+
+TEST_CASE("--columns names: each column of either task, all or default, and nothing else") {
+  const std::vector<std::string> names = mlp::table_column_names();
+  for (const char* name : {"all", "default", "val_acc", "val_r2", "test_acc", "final_loss", "vs", "median", "dead%"}) {
+    CHECK(std::ranges::count(names, name) == 1);
+  }
+  CHECK_NOTHROW(mlp::check_table_columns({"val_acc", "ms/epoch"}));
+  CHECK_NOTHROW(mlp::check_table_columns({"all"}));
+  CHECK(
+      mlp::test::input_error([] {
+        mlp::check_table_columns({"val_acc", "finalloss"});
+      }).rfind("--columns: \"finalloss\" is not a column; give all, default, or some of all, default, activation", 0) ==
+      0);
+  CHECK_THROWS(mlp::check_table_columns({"all", "val_acc"}));
 }
