@@ -110,7 +110,7 @@ void check_cell(const std::string& header, const std::string& shown, const std::
   } else if (header == "vs relu" && shown == "(baseline)") {
     CHECK(csv.at("wins_vs_baseline").empty());
   } else if (header == "vs relu") {
-    REQUIRE(std::regex_match(shown, m, std::regex(R"((\d+)/(\d+) wins, (\S+))")));
+    REQUIRE(std::regex_match(shown, m, std::regex(R"((\d+)/(\d+), (\S+))")));
     CHECK(m[1] == csv.at("wins_vs_baseline"));
     CHECK(m[2] == csv.at("seeds_vs_baseline"));
     check_same_number(m[3], csv.at("mean_difference_vs_baseline"));

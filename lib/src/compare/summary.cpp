@@ -169,7 +169,12 @@ void summarize_compare(CompareResult& result) {
       saturated.push_back(last_epoch_fraction(r, &ActivityStats::saturated_fraction));
       ratios.push_back(run_grad_ratio(r));
       tests.push_back(test_metric(*run));
-      for (const EpochMetrics& m : r.history) seconds.push_back(m.seconds);
+      // One figure per run (its mean epoch), so that ± is the spread over seeds, as elsewhere.
+      if (!r.history.empty()) {
+        double sum = 0;
+        for (const EpochMetrics& m : r.history) sum += m.seconds;
+        seconds.push_back(sum / static_cast<double>(r.history.size()));
+      }
     }
     s.final_val_loss = make_stat(finals);
     s.best_val_loss = make_stat(bests);

@@ -19,7 +19,7 @@ enum class ColumnKind {
   kNumber,      // one number
   kStat,        // a Stat of the seeds {mean, std, median, min, max, count}: people see mean±std
   kSpread,      // the same kind of Stat, as median [min, max] (the range to a decimal fewer)
-  kVersus,      // a paired comparison {wins, seeds, difference: Stat}: "3/5 wins, +0.0123"
+  kVersus,      // a paired comparison {wins, seeds, difference: Stat}: "3/5, +0.0123"
 };
 
 // Where people see the column; compare.csv has every column, whatever the comparison, so that

@@ -5,6 +5,7 @@
 #include "report/svg_text.hpp"
 #include "view.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace mlp {
@@ -24,12 +25,18 @@ std::string format(double x, const NumberFormat& f, int precision_offset = 0) {
                  : svg::general(x * f.scale, f.precision + precision_offset);
 }
 
+// "mean±std" as measurements are written: the std to two significant digits and the mean to the
+// same decimal place (0.985±0.021, 27±26), so that no digit is shown that the seeds do not
+// support. One seed: the mean in the column's format; a std of 0, both in it.
 std::string mean_std(const Json& stat, const NumberFormat& f) {
   const auto mean = stat_mean(stat);
   if (!mean) return "-";
-  const std::string text = format(*mean, f);
   const auto std = number(stat, "std");
-  return number(stat, "count").value_or(0) > 1 && std ? text + "±" + format(*std, f) : text;
+  if (number(stat, "count").value_or(0) <= 1 || !std) return format(*mean, f);
+  const double spread = *std * f.scale;
+  if (!(spread > 0)) return format(*mean, f) + "±" + format(*std, f);
+  const int decimals = std::clamp(1 - static_cast<int>(std::floor(std::log10(spread))), 0, 9);
+  return svg::fixed(*mean * f.scale, decimals) + "±" + svg::fixed(spread, decimals);
 }
 
 std::string median_range(const Json& stat, const NumberFormat& f) {
@@ -38,13 +45,14 @@ std::string median_range(const Json& stat, const NumberFormat& f) {
   return at("median", 0) + " [" + at("min", -1) + ", " + at("max", -1) + "]";
 }
 
-// "3/5 wins, +0.0123": seeds on which this activation beat the baseline, and the mean difference.
+// "3/5, +0.0123": seeds on which this activation beat the baseline, and the mean difference (the
+// column's explanation says so: the table's notes and the report's tooltip).
 std::string versus_baseline(const Json& vs, const NumberFormat& f) {
   if (!vs.is_object()) return "(baseline)";
   const auto wins = number(vs, "wins"), seeds = number(vs, "seeds");
   const auto difference = stat_mean(compare_view::member(vs, "difference"));
   const std::string sign = difference && *difference >= 0 ? "+" : "";
-  return svg::fixed(wins.value_or(0), 0) + "/" + svg::fixed(seeds.value_or(0), 0) + " wins, " +
+  return svg::fixed(wins.value_or(0), 0) + "/" + svg::fixed(seeds.value_or(0), 0) + ", " +
          (difference ? sign + format(*difference, f) : "-");
 }
 
@@ -85,15 +93,20 @@ double goodness(const SummaryColumn& c, double v) {
   return 0;
 }
 
+// Best of its column: only where at least two values compete (the only value, or the only
+// activation, is best of nothing).
 bool is_best(const Json& summary, const Json& entry, const SummaryColumn& c) {
-  if (c.kind != ColumnKind::kStat || c.best == Best::kNone || summary.size() < 2) return false;
+  if (c.kind != ColumnKind::kStat || c.best == Best::kNone) return false;
   const auto mine = stat_mean(c.value(entry));
   if (!mine) return false;
+  int competing = 0;
   for (const Json& other : summary) {
     const auto theirs = stat_mean(c.value(other));
-    if (theirs && goodness(c, *theirs) > goodness(c, *mine)) return false;
+    if (!theirs) continue;
+    ++competing;
+    if (goodness(c, *theirs) > goodness(c, *mine)) return false;
   }
-  return true;
+  return competing >= 2;
 }
 
 }  // namespace

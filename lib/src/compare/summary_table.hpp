@@ -16,7 +16,7 @@ namespace mlp {
 
 struct SummaryCell {
   std::string text;   // "0.9133±0.0101", "-" when there is no value
-  bool best = false;  // the best value of its column (ties all marked; never with a single row)
+  bool best = false;  // the best value of its column (ties all marked; only among two values or more)
 };
 
 struct SummaryRow {

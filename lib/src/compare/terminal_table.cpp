@@ -21,9 +21,9 @@ std::string name_of(const SummaryColumn& column) { return column.header.substr(0
 // still shown goes. The rest (median, best_loss, ms/epoch, grad_ratio) are in `--columns all`,
 // the report and compare.csv.
 const std::vector<std::string>& default_columns() {
-  static const std::vector<std::string> names = {"activation",      "lr", "val_acc",    "val_r2", "test_acc",
-                                                 "test_r2",         "vs", "final_loss", "dead%",  "saturated%",
-                                                 "epochs_to_target"};
+  static const std::vector<std::string> names = {"activation", "lr",      "val_acc",         "val_r2",
+                                                 "test_acc",   "test_r2", "final_loss",      "dead%",
+                                                 "saturated%", "vs",      "epochs_to_target"};
   return names;
 }
 
@@ -156,6 +156,10 @@ std::string compare_table(const nlohmann::json& compare, const TableLayout& layo
     text += wrapped("epochs_to_target: epochs to a validation loss of " + format_table_number(target->get<double>()) +
                         ", the best every activation reached. * marks each column's best.",
                     layout.width);
+  }
+  for (const std::size_t k : shown) {
+    const SummaryColumn& c = table.columns[k];
+    if (c.kind == ColumnKind::kVersus) text += wrapped(c.header + ": " + c.explanation + ".", layout.width);
   }
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     if (labels[r] != table.rows[r].activation) {

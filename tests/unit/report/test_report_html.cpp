@@ -3,6 +3,8 @@
 #include "mlp/compare.hpp"
 #include "mlp/report_html.hpp"
 
+#include "compare/summary_table.hpp"
+
 #include "temp_dir.hpp"
 #include "xml_check.hpp"
 
@@ -221,9 +223,9 @@ TEST_CASE("report.html: the best value of each column is highlighted") {
   CHECK((!best(0, 3) && best(1, 3) && !best(2, 3)));
   CHECK((!best(0, 9) && !best(1, 9) && best(2, 9)));
   CHECK((best(0, 6) && best(1, 6) && best(2, 6)));
-  CHECK(rows[0]->children.at(1).all_text() == "0.9000±0.0200");
+  CHECK(rows[0]->children.at(1).all_text() == "0.900±0.020");
   CHECK(rows[0]->children.at(10).all_text() == "(baseline)");
-  CHECK(rows[1]->children.at(10).all_text() == "1/3 wins, -0.1000");
+  CHECK(rows[1]->children.at(10).all_text() == "1/3, -0.1000");
 }
 
 TEST_CASE("report.html: text is escaped") {
@@ -424,9 +426,9 @@ TEST_CASE("the terminal table shows the HTML table's cells, aligned, each column
   CHECK(lines[1].rfind("relu ", 0) == 0);
   // The same bests as the HTML table: accuracy in row 0, final loss in row 1, the ms/epoch tie
   // in every row.
-  CHECK(lines[1].find("0.9000±0.0200 *") != std::string::npos);
-  CHECK(lines[2].find("0.9000±0.0200 *") == std::string::npos);
-  CHECK(lines[2].find("1/3 wins, -0.1000") != std::string::npos);
+  CHECK(lines[1].find("0.900±0.020 *") != std::string::npos);
+  CHECK(lines[2].find("0.900±0.020 *") == std::string::npos);
+  CHECK(lines[2].find("1/3, -0.1000") != std::string::npos);
   CHECK(lines[1].find("(baseline)") != std::string::npos);
   // Aligned: every line as wide, in code points.
   auto width = [](const std::string& s) {
@@ -440,7 +442,9 @@ TEST_CASE("the terminal table fits the width: the least important default column
   c["loss_target"] = 0.0696504;
   const std::string wide = mlp::compare_table(c, {.width = 0, .columns = {}});
   const std::string narrow = mlp::compare_table(c, {.width = 60, .columns = {}});
-  for (const std::string& line : table_lines(narrow)) CHECK(line.size() <= 60);  // ASCII but for "±"
+  for (const std::string& line : table_lines(narrow)) {
+    CHECK(std::count_if(line.begin(), line.end(), [](char ch) { return (ch & 0xC0) != 0x80; }) <= 60);
+  }
   const std::string header = table_lines(narrow)[0];
   CHECK(header.rfind("activation", 0) == 0);
   CHECK(header.find("val_acc") != std::string::npos);  // the metric goes last
@@ -486,4 +490,36 @@ TEST_CASE("--columns names: each column of either task, all or default, and noth
       }).rfind("--columns: \"finalloss\" is not a column; give all, default, or some of all, default, activation", 0) ==
       0);
   CHECK_THROWS(mlp::check_table_columns({"all", "val_acc"}));
+}
+
+TEST_CASE("mean±std shows the std to two significant digits and the mean to the same place") {
+  json c = comparison({"relu", "tanh"}, 3, 4);
+  c["summary"][0]["final_val_loss"] = {{"count", 3}, {"mean", 0.036654}, {"std", 0.040031}, {"median", 0.03},
+                                       {"min", 0.01}, {"max", 0.09}};
+  c["summary"][1]["final_val_loss"] = {{"count", 3}, {"mean", 1.0986}, {"std", 0.0011713}, {"median", 1.1},
+                                       {"min", 1.09}, {"max", 1.1}};
+  c["summary"][0]["epochs_to_target"] = {{"count", 3}, {"mean", 26.0}, {"std", 16.6}, {"median", 26},
+                                         {"min", 10}, {"max", 42}};
+  const mlp::SummaryTable table = mlp::summary_table(c);
+  for (std::size_t k = 0; k < table.columns.size(); ++k) {
+    if (table.columns[k].header == "final_loss") {
+      CHECK(table.rows[0].cells[k].text == "0.037±0.040");
+      CHECK(table.rows[1].cells[k].text == "1.0986±0.0012");
+    }
+    if (table.columns[k].header == "epochs_to_target") CHECK(table.rows[0].cells[k].text == "26±17");
+  }
+}
+
+TEST_CASE("'*' marks a best only among two values or more, and never a diagnostic") {
+  json c = comparison({"relu", "tanh"}, 3, 4);
+  c["summary"][1]["epochs_to_target"] = nullptr;  // tanh never reached the target
+  const mlp::SummaryTable table = mlp::summary_table(c);
+  for (std::size_t k = 0; k < table.columns.size(); ++k) {
+    CAPTURE(table.columns[k].header);
+    const std::string& header = table.columns[k].header;
+    if (header == "epochs_to_target" || header == "dead%" || header == "saturated%") {
+      for (const mlp::SummaryRow& row : table.rows) CHECK_FALSE(row.cells[k].best);
+    }
+    if (header == "final_loss") CHECK(table.rows[0].cells[k].best != table.rows[1].cells[k].best);
+  }
 }
