@@ -3,6 +3,9 @@
 #include "view.hpp"
 
 #include <algorithm>
+#include <limits>
+
+#include <algorithm>
 #include <cmath>
 
 namespace mlp::compare_view {
@@ -121,6 +124,35 @@ std::vector<svg::Point> average_curve(const std::vector<const Json*>& runs, cons
       if (k < e.size()) samples.push_back(extract(e[k]));
     }
     curve.push_back(average_epoch(samples, static_cast<double>(k + 1), spread));
+  }
+  return curve;
+}
+
+std::vector<svg::Point> run_curve(const Json& run, const Extract& extract) {
+  std::vector<svg::Point> curve;
+  const Json& epochs = array(run, "epochs");
+  for (std::size_t k = 0; k < epochs.size(); ++k) {
+    curve.push_back({static_cast<double>(k + 1), extract(epochs[k]).value, std::nullopt, std::nullopt});
+  }
+  return curve;
+}
+
+std::vector<svg::Point> median_curve(const std::vector<const Json*>& runs, const Extract& extract) {
+  std::size_t epochs = runs.empty() ? 0 : std::numeric_limits<std::size_t>::max();
+  for (const Json* run : runs) epochs = std::min(epochs, array(*run, "epochs").size());
+  std::vector<svg::Point> curve;
+  for (std::size_t k = 0; k < epochs; ++k) {
+    std::vector<double> values;
+    for (const Json* run : runs) {
+      if (const auto v = extract(array(*run, "epochs")[k]).value) values.push_back(*v);
+    }
+    svg::Point point{static_cast<double>(k + 1), std::nullopt, std::nullopt, std::nullopt};
+    if (values.size() == runs.size()) {
+      std::ranges::sort(values);
+      const std::size_t n = values.size();
+      point.y = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+    curve.push_back(point);
   }
   return curve;
 }

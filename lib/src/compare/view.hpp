@@ -58,6 +58,14 @@ enum class Spread {
 // values; an epoch no run has a value for is a point without y, which breaks the line.
 std::vector<svg::Point> average_curve(const std::vector<const Json*>& runs, const Extract& extract, Spread spread);
 
+// One run's curve: its value at each epoch it ran (x = 1, 2, ...).
+std::vector<svg::Point> run_curve(const Json& run, const Extract& extract);
+
+// Per epoch, the median over runs of the extracted values, while every run is still running: the
+// curve ends where the first run ended (stopped early), so that it never changes the set of runs
+// it summarises without a word. An epoch where some run has no value breaks the line.
+std::vector<svg::Point> median_curve(const std::vector<const Json*>& runs, const Extract& extract);
+
 // Mean over the epoch's "activation_layers" of a per-layer field, over the layers that have it.
 Sample layer_mean(const Json& epoch, std::string_view field);
 

@@ -6,6 +6,10 @@
 #include "html_table.hpp"
 #include "svg_chart.hpp"
 
+#include "mlp/activation.hpp"
+#include "mlp/text.hpp"
+
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -20,14 +24,39 @@ using compare_view::Sample;
 using compare_view::Spread;
 using compare_view::text;
 
-// Okabe & Ito's palette without its yellow, which is hard to see on white. Past seven
-// activations the colours repeat with dashed lines.
+// Okabe & Ito's palette without its yellow, which is hard to see on white.
 constexpr std::array<const char*, 7> kPalette = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
                                                  "#CC79A7", "#56B4E9", "#000000"};
+// With three line styles: 21 looks, one per activation of the table.
+constexpr std::array<const char*, 3> kDashes = {"", "6 3", "2 2"};
+
+// An activation's look follows its name, so that sigmoid has the same colour in every report
+// whatever else is compared; variants of one name share it. The usual comparison (the default of
+// compare.activations) takes the seven solid colours; the other names follow in the activation
+// table's order, dashed, then dotted.
+constexpr std::array<std::string_view, 7> kSolidLooks = {"identity",   "sigmoid", "tanh", "relu",
+                                                         "leaky_relu", "prelu",   "silu"};
+std::size_t look_of(const std::string& activation) {
+  const std::string name = activation.substr(0, activation.find('('));
+  if (const auto solid = std::ranges::find(kSolidLooks, name); solid != kSolidLooks.end()) {
+    return static_cast<std::size_t>(solid - kSolidLooks.begin());
+  }
+  std::size_t look = kSolidLooks.size();
+  for (const ActivationSpec& spec : activations()) {
+    if (spec.name == name) return look;
+    if (std::ranges::find(kSolidLooks, spec.name) == kSolidLooks.end()) ++look;
+  }
+  return 0;  // not an activation of this build: a report of another version's comparison
+}
+std::string colour_of(const std::string& activation) { return kPalette[look_of(activation) % kPalette.size()]; }
+std::string dash_of(const std::string& activation) {
+  return kDashes[look_of(activation) / kPalette.size() % kDashes.size()];
+}
 
 constexpr const char* kStyle =
     "body{font-family:sans-serif;color:#222;max-width:1120px;margin:2em auto;padding:0 1em;line-height:1.45}"
     "h1{font-size:1.5em}h2{font-size:1.1em;margin:0.2em 0}"
+    ".table-scroll{overflow-x:auto;max-width:100%}"
     "table.summary{border-collapse:collapse;font-size:0.9em;margin:1em 0}"
     "table.summary th,table.summary td{border-bottom:1px solid #ddd;padding:0.3em 0.6em;text-align:right}"
     "table.summary th:first-child,table.summary td.name{text-align:left}"
@@ -48,8 +77,9 @@ struct CurveChart {
   compare_view::Extract extract;
   YScale scale;
   bool include_zero;
-  Spread spread;
+  Spread spread;        // kNone: a thin line per seed under the median's; else one averaged line
   bool learnable_only;  // only activations that learn a parameter; no chart if none does
+  std::optional<double> floor = {}, ceiling = {};  // what the values can be
 };
 
 compare_view::Extract field(std::string key) {
@@ -76,52 +106,55 @@ Sample learned(const Json& epoch) {
 
 std::vector<CurveChart> curve_charts(const std::string& metric) {
   const bool classification = metric != "val_r2";
-  const std::string band = " Lines are the mean over seeds, the band ±1 standard deviation.";
+  const std::string band =
+      " Thin lines are the seeds, the bold line their median; it ends where the first seed's run ended "
+      "(stopped early), so that it always summarises every seed.";
   return {
       {"val_loss", "Validation loss", "loss",
        "How fast each activation learns and where it levels off. Tests the claim that non-saturating activations "
        "(ReLU and its relatives) train faster than sigmoid and tanh (Glorot & Bengio 2010; Krizhevsky et al. "
        "2012). The axis is logarithmic when the values span more than a factor of ten." +
            band,
-       field("val_loss"), YScale::kLogIfDecade, false, Spread::kStd, false},
+       field("val_loss"), YScale::kLogIfDecade, false, Spread::kNone, false},
       {"train_loss", "Training loss", "loss",
        "The mean minibatch loss of each epoch. A training loss that keeps falling while the validation loss "
        "rises is over-fitting, not a property of the activation." +
            band,
-       field("train_loss"), YScale::kLogIfDecade, false, Spread::kStd, false},
+       field("train_loss"), YScale::kLogIfDecade, false, Spread::kNone, false},
       {metric, classification ? "Validation accuracy" : "Validation R²", classification ? "accuracy" : "R²",
        std::string(classification ? "Fraction of validation samples classified correctly"
                                   : "Validation R² (1: perfect fit, 0: no better than predicting the mean)") +
            "; the summary table ranks by its value at the last epoch." + band,
-       field(metric), YScale::kLinear, false, Spread::kStd, false},
+       field(metric), YScale::kLinear, false, Spread::kNone, false, classification ? std::optional(0.0) : std::nullopt,
+       1.0},
       {"grad_ratio", "Gradient ratio, first / last layer", "ratio (log)",
        "Norm of the first linear layer's weight gradient over the last layer's. Tests the vanishing-gradient "
        "claim: sigmoid's derivative is at most 1/4 and tanh's at most 1, both near 0 when units saturate, so "
        "the gradient shrinks layer by layer on its way back and the ratio falls far below 1; ReLU's derivative "
        "is 1 wherever a unit is active." +
            band,
-       field("grad_ratio"), YScale::kLog, false, Spread::kStd, false},
+       field("grad_ratio"), YScale::kLog, false, Spread::kNone, false},
       {"dead_fraction", "Dead units", "fraction of hidden units",
        "Hidden units whose output is the flat value (0 for ReLU) for every validation sample, mean over hidden "
        "layers. Tests the dying-ReLU claim: such a unit gets no gradient and never recovers, while leaky ReLU, "
        "PReLU and ELU keep a gradient for negative inputs. Only functions with a flat region have it." +
            band,
-       [](const Json& e) { return compare_view::layer_mean(e, "dead_fraction"); }, YScale::kLinear, true, Spread::kStd,
-       false},
+       [](const Json& e) { return compare_view::layer_mean(e, "dead_fraction"); }, YScale::kLinear, true, Spread::kNone,
+       false, 0.0, 1.0},
       {"saturated_fraction", "Saturated outputs", "fraction of hidden outputs",
        "Hidden outputs within 1 % of the output range from a bound, mean over hidden layers. A saturated "
        "sigmoid or tanh unit has a derivative near 0 and hardly learns: the cause of the vanishing gradient. "
        "Only bounded functions have it." +
            band,
        [](const Json& e) { return compare_view::layer_mean(e, "saturated_fraction"); }, YScale::kLinear, true,
-       Spread::kStd, false},
+       Spread::kNone, false, 0.0, 1.0},
       {"mean_activation", "Mean activation", "mean hidden output",
        "Mean output of the hidden units, mean over hidden layers. Tests the zero-centring claim (LeCun et al. "
        "1998): sigmoid outputs are all positive, which pushes the gradients of the next layer's weights in one "
        "direction; tanh, ELU and SELU keep the mean nearer 0." +
            band,
        [](const Json& e) { return compare_view::layer_mean(e, "mean_activation"); }, YScale::kLinear, true,
-       Spread::kStd, false},
+       Spread::kNone, false},
       {"learned", "Learned PReLU slope", "slope for x < 0",
        "The negative-side slope a learnable activation has learned: mean over its slopes, layers and seeds; the "
        "band runs from the smallest to the largest slope. He et al. (2015) start it at 0.25; a slope moving "
@@ -140,15 +173,33 @@ bool learns(const ActivationRuns& a) {
 }
 
 svg::Series activation_series(const ActivationRuns& a, std::vector<svg::Point> points) {
-  return {a.activation, a.activation, kPalette[a.index % kPalette.size()], (a.index / kPalette.size()) % 2 == 1,
-          std::move(points)};
+  return {a.activation, a.activation, colour_of(a.activation), dash_of(a.activation), std::move(points)};
 }
 
 std::string curve_section(const CurveChart& chart, const std::vector<ActivationRuns>& activations) {
   std::vector<svg::Series> series;
   for (const ActivationRuns& a : activations) {
     if (chart.learnable_only && !learns(a)) continue;
-    series.push_back(activation_series(a, compare_view::average_curve(a.runs, chart.extract, chart.spread)));
+    if (chart.spread != Spread::kNone) {
+      series.push_back(activation_series(a, compare_view::average_curve(a.runs, chart.extract, chart.spread)));
+      continue;
+    }
+    if (a.runs.size() > 1) {
+      for (const Json* run : a.runs) {
+        svg::Series seed = activation_series(a, compare_view::run_curve(*run, chart.extract));
+        seed.label += ", seed " + (number(*run, "seed") ? Json(*number(*run, "seed")).dump() : "?");
+        seed.stroke_width = 0.9;
+        seed.opacity = 0.35;
+        seed.in_legend = false;
+        series.push_back(std::move(seed));
+      }
+    }
+    svg::Series median = activation_series(a, compare_view::median_curve(a.runs, chart.extract));
+    if (a.runs.size() > 1) {
+      median.label += " (median of " + std::to_string(a.runs.size()) + ")";
+      median.stroke_width = 2.4;
+    }
+    series.push_back(std::move(median));
   }
   if (series.empty()) return "";
   svg::ChartSpec spec;
@@ -157,6 +208,8 @@ std::string curve_section(const CurveChart& chart, const std::vector<ActivationR
   spec.x_label = "epoch";
   spec.y_label = chart.y_label;
   spec.include_zero = chart.include_zero;
+  spec.y_floor = chart.floor;
+  spec.y_ceiling = chart.ceiling;
   const bool log = chart.scale == YScale::kLog || (chart.scale == YScale::kLogIfDecade && svg::spans_decade(series));
   spec.y_scale = log ? svg::Scale::kLog : svg::Scale::kLinear;
   return "<section class=\"chart-section\" id=\"" + svg::escape(chart.id) + "\"><h2>" + svg::escape(chart.title) +
@@ -188,13 +241,17 @@ std::size_t linear_layers(const ActivationRuns& a) {
   return layers;
 }
 
-// Small multiples: per activation, one line per linear layer.
+// Small multiples: per activation, one line per linear layer, all on one y axis so that the
+// panels compare at a glance.
 std::string gradient_section(const std::vector<ActivationRuns>& activations) {
   std::string html =
       "<section class=\"chart-section wide\" id=\"weight_grad_norm\"><h2>Weight-gradient norm per layer</h2><p>"
-      "The norm of each linear layer's weight gradient (mean over the epoch's steps and over seeds; log scale), "
-      "first layer darkest. Lines that fan out by orders of magnitude are the vanishing (or exploding) gradient "
-      "seen layer by layer.</p>";
+      "The norm of each linear layer's weight gradient (mean over the epoch's steps and over seeds; log scale; "
+      "both axes the same in every panel), first layer darkest. Lines that fan out by orders of magnitude are the "
+      "vanishing (or exploding) gradient seen layer by layer.</p>";
+  std::vector<std::vector<svg::Series>> panels;
+  std::optional<std::pair<double, double>> domain;  // of y; x runs from epoch 1 to the longest run
+  double last_epoch = 1;
   for (const ActivationRuns& a : activations) {
     const std::size_t n = linear_layers(a);
     std::vector<svg::Series> series;
@@ -204,27 +261,37 @@ std::string gradient_section(const std::vector<ActivationRuns>& activations) {
         return Sample{k < norms.size() ? number(norms[k]) : std::nullopt, std::nullopt, std::nullopt};
       };
       const std::string position = k == 0 ? " (first)" : k + 1 == n ? " (last)" : "";
-      series.push_back({"layer " + std::to_string(k + 1) + position, std::to_string(k + 1), layer_colour(k, n), false,
+      series.push_back({"layer " + std::to_string(k + 1) + position, std::to_string(k + 1), layer_colour(k, n), "",
                         compare_view::average_curve(a.runs, extract, Spread::kNone)});
+      for (const svg::Point& p : series.back().points) {
+        if (!p.y || !(*p.y > 0) || !std::isfinite(*p.y)) continue;
+        last_epoch = std::max(last_epoch, p.x);
+        domain =
+            domain ? std::pair{std::min(domain->first, *p.y), std::max(domain->second, *p.y)} : std::pair{*p.y, *p.y};
+      }
     }
-    svg::ChartSpec spec{"weight_grad_norm",
-                        a.activation,
-                        "epoch",
-                        "gradient norm (log)",
-                        "data-layer",
-                        svg::Scale::kLog,
-                        false,
-                        true,
-                        360,
-                        240};
-    html += "<figure class=\"small\" data-activation=\"" + svg::escape(a.activation) + "\">" +
-            svg::line_chart(spec, series) + "</figure>";
+    panels.push_back(std::move(series));
+  }
+  for (std::size_t i = 0; i < activations.size(); ++i) {
+    svg::ChartSpec spec;
+    spec.id = "weight_grad_norm";
+    spec.title = activations[i].activation;
+    spec.x_label = "epoch";
+    spec.y_label = "gradient norm (log)";
+    spec.key_attribute = "data-layer";
+    spec.y_scale = svg::Scale::kLog;
+    spec.width = 360;
+    spec.height = 240;
+    spec.y_domain = domain;
+    spec.x_domain = std::pair{1.0, last_epoch};
+    html += "<figure class=\"small\" data-activation=\"" + svg::escape(activations[i].activation) + "\">" +
+            svg::line_chart(spec, panels[i]) + "</figure>";
   }
   return html + "</section>";
 }
 
 std::string swatch(const ActivationRuns& a) {
-  return "<span class=\"swatch\" style=\"background:" + std::string(kPalette[a.index % kPalette.size()]) + "\"></span>";
+  return "<span class=\"swatch\" style=\"background:" + colour_of(a.activation) + "\"></span>";
 }
 
 // Which runs each activation's curves average, and how those runs ended.
@@ -262,7 +329,7 @@ std::string facts(const Json& compare) {
       {"seeds", joined(array(compare, "seeds"))},
       {"learning rates", joined(array(compare, "lr_grid"))},
       {"baseline", text(compare, "baseline")},
-      {"loss target", number(compare, "loss_target") ? Json(*number(compare, "loss_target")).dump() : ""},
+      {"loss target", number(compare, "loss_target") ? format_table_number(*number(compare, "loss_target")) : ""},
       {"mlptrain", text(compare, "mlptrain_version")},
   };
   std::string html = "<dl class=\"facts\">";
@@ -274,14 +341,26 @@ std::string facts(const Json& compare) {
 
 std::map<std::string, std::string> colours(const std::vector<ActivationRuns>& activations) {
   std::map<std::string, std::string> result;
-  for (const ActivationRuns& a : activations) result[a.activation] = kPalette[a.index % kPalette.size()];
+  for (const ActivationRuns& a : activations) result[a.activation] = colour_of(a.activation);
   return result;
+}
+
+// The activations in the summary table's order (best first), so that every legend reads like the
+// table; any the summary lacks keep their place after them.
+std::vector<ActivationRuns> in_table_order(std::vector<ActivationRuns> activations, const Json& compare) {
+  std::vector<std::string> order;
+  for (const Json& entry : array(compare, "summary")) order.push_back(text(entry, "activation"));
+  auto rank = [&](const ActivationRuns& a) {
+    return static_cast<std::size_t>(std::ranges::find(order, a.activation) - order.begin());
+  };
+  std::ranges::stable_sort(activations, {}, rank);
+  return activations;
 }
 
 }  // namespace
 
 std::string compare_report_html(const nlohmann::json& compare) {
-  const std::vector<ActivationRuns> activations = compare_view::activation_runs(compare);
+  const std::vector<ActivationRuns> activations = in_table_order(compare_view::activation_runs(compare), compare);
   const std::string config = text(compare, "config_file");
   std::string html =
       "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head><meta charset=\"utf-8\"/>"
@@ -291,9 +370,11 @@ std::string compare_report_html(const nlohmann::json& compare) {
       "\n<h2>Summary</h2>\n<p class=\"note\">One row per activation, best first, at the learning rate that gave "
       "it the lowest mean final validation loss; mean±std over seeds, diverged runs left out. The best value of "
       "each column is highlighted; hover a column heading for its meaning.</p>\n" +
-      summary_table_html(compare, colours(activations)) +
-      "\n<h2>Curves</h2>\n<p class=\"note\">Each curve averages, epoch by epoch, one activation's runs at the "
-      "learning rate of the table, over seeds. Runs that stopped early end early. Hover a line for its name.</p>\n" +
+      "<div class=\"table-scroll\">" + summary_table_html(compare, colours(activations)) + "</div>" +
+      "\n<h2>Curves</h2>\n<p class=\"note\">One activation's runs at the learning rate of the table: a thin line "
+      "per seed and a bold one for their median; a run that stopped early ends there, and so does the median. "
+      "Colours follow the activation's name, the same in every report; legends follow the table. Hover a line "
+      "for its name.</p>\n" +
       runs_list(activations) + "\n<div class=\"charts\">\n";
   const std::string metric = text(compare, "metric");
   for (const CurveChart& chart : curve_charts(metric.empty() ? "val_accuracy" : metric)) {

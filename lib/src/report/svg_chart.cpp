@@ -121,14 +121,17 @@ void write_lines(std::string& out, const Frame& f, const Series& s) {
   const std::string colour = escape(s.colour);
   auto flush = [&] {
     if (stretch.size() == 1) {
-      out += "<circle cx=\"" + coord(stretch[0].first) + "\" cy=\"" + coord(stretch[0].second) +
-             "\" r=\"2.6\" fill=\"" + colour + "\"/>";
+      out += "<circle cx=\"" + coord(stretch[0].first) + "\" cy=\"" + coord(stretch[0].second) + "\" r=\"" +
+             fixed(s.stroke_width * 1.4, 2) + "\" fill=\"" + colour + "\"" +
+             (s.opacity < 1 ? " fill-opacity=\"" + fixed(s.opacity, 2) + "\"" : "") + "/>";
     } else if (stretch.size() >= 2) {
       std::string points;
       for (const auto& [x, y] : stretch) points += coord(x) + "," + coord(y) + " ";
       points.pop_back();
-      out += "<polyline points=\"" + points + "\" fill=\"none\" stroke=\"" + colour +
-             "\" stroke-width=\"1.8\" stroke-linejoin=\"round\"" + (s.dashed ? " stroke-dasharray=\"6 3\"" : "") + "/>";
+      out += "<polyline points=\"" + points + "\" fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"" +
+             fixed(s.stroke_width, 2) + "\"" +
+             (s.opacity < 1 ? " stroke-opacity=\"" + fixed(s.opacity, 2) + "\"" : "") + " stroke-linejoin=\"round\"" +
+             (s.dash.empty() ? "" : " stroke-dasharray=\"" + escape(s.dash) + "\"") + "/>";
     }
     stretch.clear();
   };
@@ -154,6 +157,7 @@ int write_legend(std::string& out, const ChartSpec& spec, const std::vector<Seri
   double x = kLeft;
   int row = 0;
   for (const Series& s : series) {
+    if (!s.in_legend) continue;
     const std::string text = s.label + (has_line(s) ? "" : " (no data)");
     const double width = 30 + 6.3 * static_cast<double>(code_points(text));
     if (x > kLeft && x + width > spec.width - kRight) {
@@ -162,20 +166,32 @@ int write_legend(std::string& out, const ChartSpec& spec, const std::vector<Seri
     }
     const double y = spec.height + row * kLegendRow + 4;
     out += "<line x1=\"" + coord(x) + "\" y1=\"" + coord(y) + "\" x2=\"" + coord(x + 22) + "\" y2=\"" + coord(y) +
-           "\" stroke=\"" + escape(s.colour) + "\" stroke-width=\"3\"" + (s.dashed ? " stroke-dasharray=\"6 3\"" : "") +
-           "/><text x=\"" + coord(x + 26) + "\" y=\"" + coord(y + 4) + "\">" + escape(text) + "</text>";
+           "\" stroke=\"" + escape(s.colour) + "\" stroke-width=\"3\"" +
+           (s.dash.empty() ? "" : " stroke-dasharray=\"" + escape(s.dash) + "\"") + "/><text x=\"" + coord(x + 26) +
+           "\" y=\"" + coord(y + 4) + "\">" + escape(text) + "</text>";
     x += width;
   }
   out += "</g>";
   return series.empty() ? 0 : row + 1;
 }
 
+// The y axis: from the data (or the domain given), its nice ends pulled back inside what the
+// values can be, ticks outside dropped.
 Axis y_axis(const ChartSpec& spec, const std::vector<Series>& series) {
   std::vector<double> ys = y_values(series, spec.y_scale);
+  if (spec.y_domain) ys = {spec.y_domain->first, spec.y_domain->second};
   if (spec.y_scale == Scale::kLinear && spec.include_zero) ys.push_back(0);
   if (ys.empty()) return spec.y_scale == Scale::kLog ? log_axis(1, 10) : linear_axis(0, 1, false);
-  const auto [lo, hi] = std::minmax_element(ys.begin(), ys.end());
-  return spec.y_scale == Scale::kLog ? log_axis(*lo, *hi) : linear_axis(*lo, *hi, false);
+  auto [lo, hi] = std::minmax_element(ys.begin(), ys.end());
+  Axis axis = spec.y_scale == Scale::kLog ? log_axis(*lo, *hi) : linear_axis(*lo, *hi, false);
+  const double floor = std::max(axis.lo, spec.y_floor.value_or(axis.lo));
+  const double ceiling = std::min(axis.hi, spec.y_ceiling.value_or(axis.hi));
+  if (floor < ceiling && (floor != axis.lo || ceiling != axis.hi)) {
+    axis.lo = floor;
+    axis.hi = ceiling;
+    std::erase_if(axis.ticks, [&](double t) { return t < floor - 1e-12 || t > ceiling + 1e-12; });
+  }
+  return axis;
 }
 
 }  // namespace
@@ -256,7 +272,8 @@ Axis log_axis(double lo, double hi) {
 }
 
 std::string line_chart(const ChartSpec& spec, const std::vector<Series>& series) {
-  const std::vector<double> xs = x_values(series);
+  const std::vector<double> xs =
+      spec.x_domain ? std::vector<double>{spec.x_domain->first, spec.x_domain->second} : x_values(series);
   const auto [x_lo, x_hi] = std::minmax_element(xs.begin(), xs.end());
   Frame f{xs.empty() ? linear_axis(1, 1, spec.integer_x) : linear_axis(*x_lo, *x_hi, spec.integer_x),
           y_axis(spec, series),
@@ -268,8 +285,10 @@ std::string line_chart(const ChartSpec& spec, const std::vector<Series>& series)
                      "\" y=\"18\" font-size=\"13\" font-weight=\"bold\">" + escape(spec.title) + "</text>";
   write_axes(body, f, spec);
   for (const Series& s : series) {
-    body += "<g class=\"series\" " + spec.key_attribute + "=\"" + escape(s.key) + "\"><title>" + escape(s.label) +
-            "</title>";
+    // Lines left out of the legend (one per seed) are "series seed", so that readers and tests can
+    // tell them from the summary lines.
+    body += "<g class=\"series" + std::string(s.in_legend ? "" : " seed") + "\" " + spec.key_attribute + "=\"" +
+            escape(s.key) + "\"><title>" + escape(s.label) + "</title>";
     write_bands(body, f, s);
     write_lines(body, f, s);
     body += "</g>";

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mlp::svg {
@@ -18,11 +19,14 @@ struct Point {
 };
 
 struct Series {
-  std::string label;   // legend and tooltip text
-  std::string key;     // value of the series group's data attribute (which activation, which layer)
-  std::string colour;  // CSS colour
-  bool dashed = false;
+  std::string label;          // legend and tooltip text
+  std::string key;            // value of the series group's data attribute (which activation, which layer)
+  std::string colour;         // CSS colour
+  std::string dash = {};      // SVG stroke-dasharray ("6 3"); empty: solid
   std::vector<Point> points;  // in increasing x
+  double stroke_width = 1.8;
+  double opacity = 1;
+  bool in_legend = true;  // thin per-seed lines leave the legend to their summary line
 };
 
 enum class Scale { kLinear, kLog };
@@ -36,6 +40,12 @@ struct ChartSpec {
   bool integer_x = true;      // x ticks at whole numbers (epochs)
   int width = 520;            // the whole chart
   int height = 300;           // without the legend, which goes below and adds rows as needed
+  // What the values can be ([0, 1] for a fraction): the y axis never reaches past it.
+  std::optional<double> y_floor, y_ceiling;
+  // Domains given, not taken from the data: small multiples share them (values outside are
+  // drawn at the edge).
+  std::optional<std::pair<double, double>> y_domain;
+  std::optional<std::pair<double, double>> x_domain;
 };
 
 // Whether the positive values (lines and bands) of the series span more than a factor of ten,
@@ -61,6 +71,7 @@ Axis linear_axis(double lo, double hi, bool integer);
 Axis log_axis(double lo, double hi);
 
 // An <svg> element: the series in the order given, each as <g class="series" key_attribute="key">
+// ("series seed" for a series out of the legend)
 // holding a <title>, its band <polygon>s, its <polyline>s (one per unbroken stretch) and a
 // <circle> for each isolated point. Series without points still get their (empty) group and a
 // legend entry marked "no data".

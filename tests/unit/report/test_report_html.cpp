@@ -176,16 +176,20 @@ TEST_CASE("report.html: well-formed, one series per activation in every chart, o
     REQUIRE(svg != nullptr);
     CHECK(series_keys(*svg) == activations);
   }
-  // Two seeds: each loss series is one line with a ±std band around it.
-  for (const Element* s : series(*chart(page, "val_loss"))) {
+  // Two seeds: each activation has a thin line per seed under its median line, and no band.
+  const Element& loss = *chart(page, "val_loss");
+  for (const Element* s : series(loss)) {
     CHECK(count(*s, "polyline") == 1);
-    CHECK(count(*s, "polygon") == 1);
+    CHECK(count(*s, "polygon") == 0);
   }
+  const auto seeds = loss.find_all([](const Element& e) { return e.attribute_or("class") == "series seed"; });
+  CHECK(seeds.size() == 2 * activations.size());
+  for (const Element* s : seeds) CHECK(count(*s, "polyline") == 1);
   // Dead units exist for the ReLU family only; sigmoid's series is there but empty.
   const auto dead = series(*chart(page, "dead_fraction"));
   CHECK(count(*dead[0], "polyline") == 1);
   CHECK(count(*dead[1], "polyline") == 0);
-  CHECK(chart(page, "dead_fraction")->all_text().find("sigmoid (no data)") != std::string::npos);
+  CHECK(chart(page, "dead_fraction")->all_text().find("sigmoid (median of 2) (no data)") != std::string::npos);
   CHECK(count(*series(*chart(page, "saturated_fraction"))[1], "polyline") == 1);
   // No activation learns a parameter: no slope chart.
   CHECK(chart(page, "learned") == nullptr);
@@ -288,11 +292,16 @@ TEST_CASE("report.html: NaN, infinity and null never reach a coordinate or a cel
     const std::string t = td->all_text();
     CHECK_MESSAGE((t.find("nan") == std::string::npos && t.find("inf") == std::string::npos), t);
   }
-  // relu's mean line breaks at epoch 3 into two stretches; no epoch beside epochs 1 and 5 has two
-  // values, so there is no stretch of band to draw.
-  const Element& relu = *series(*chart(page, "val_loss")).at(0);
-  CHECK(count(relu, "polyline") == 2);
-  CHECK(count(relu, "polygon") == 0);
+  // relu's median needs both seeds: only epochs 1 and 5 have both, two points standing alone. Its
+  // first seed has values at epochs 1 and 5 only (two dots), its second all but epoch 3 (two lines).
+  const Element& loss = *chart(page, "val_loss");
+  const Element& relu = *series(loss).at(0);
+  CHECK(count(relu, "polyline") == 0);
+  CHECK(count(relu, "circle") == 2);
+  const auto seeds = loss.find_all([](const Element& e) { return e.attribute_or("class") == "series seed"; });
+  REQUIRE(seeds.size() == 4);
+  CHECK(count(*seeds[0], "circle") == 2);
+  CHECK(count(*seeds[1], "polyline") == 2);
 }
 
 TEST_CASE("report.html: deterministic, and NaN reads like the null it is written as") {
@@ -494,12 +503,12 @@ TEST_CASE("--columns names: each column of either task, all or default, and noth
 
 TEST_CASE("mean±std shows the std to two significant digits and the mean to the same place") {
   json c = comparison({"relu", "tanh"}, 3, 4);
-  c["summary"][0]["final_val_loss"] = {{"count", 3}, {"mean", 0.036654}, {"std", 0.040031}, {"median", 0.03},
-                                       {"min", 0.01}, {"max", 0.09}};
-  c["summary"][1]["final_val_loss"] = {{"count", 3}, {"mean", 1.0986}, {"std", 0.0011713}, {"median", 1.1},
-                                       {"min", 1.09}, {"max", 1.1}};
-  c["summary"][0]["epochs_to_target"] = {{"count", 3}, {"mean", 26.0}, {"std", 16.6}, {"median", 26},
-                                         {"min", 10}, {"max", 42}};
+  c["summary"][0]["final_val_loss"] = {{"count", 3},     {"mean", 0.036654}, {"std", 0.040031},
+                                       {"median", 0.03}, {"min", 0.01},      {"max", 0.09}};
+  c["summary"][1]["final_val_loss"] = {{"count", 3},    {"mean", 1.0986}, {"std", 0.0011713},
+                                       {"median", 1.1}, {"min", 1.09},    {"max", 1.1}};
+  c["summary"][0]["epochs_to_target"] = {{"count", 3},   {"mean", 26.0}, {"std", 16.6},
+                                         {"median", 26}, {"min", 10},    {"max", 42}};
   const mlp::SummaryTable table = mlp::summary_table(c);
   for (std::size_t k = 0; k < table.columns.size(); ++k) {
     if (table.columns[k].header == "final_loss") {
@@ -522,4 +531,73 @@ TEST_CASE("'*' marks a best only among two values or more, and never a diagnosti
     }
     if (header == "final_loss") CHECK(table.rows[0].cells[k].best != table.rows[1].cells[k].best);
   }
+}
+
+// The stroke colour of an activation's summary line in a chart.
+std::string line_colour(const Element& svg, const std::string& activation) {
+  for (const Element* s : series(svg)) {
+    if (s->attribute_or("data-activation") == activation) {
+      return s->find_all([](const Element& e) { return e.name == "polyline"; }).at(0)->attribute_or("stroke");
+    }
+  }
+  return "";
+}
+
+TEST_CASE("report.html: an activation's colour follows its name, and legends follow the table") {
+  const Element a = parse_report(comparison({"sigmoid", "relu"}, 2, 4));
+  json c = comparison({"relu", "tanh", "elu", "sigmoid"}, 2, 4);
+  std::swap(c["summary"][0], c["summary"][3]);  // the table: sigmoid, tanh, elu, relu
+  const Element b = parse_report(c);
+  CHECK(line_colour(*chart(a, "val_loss"), "sigmoid") == line_colour(*chart(b, "val_loss"), "sigmoid"));
+  CHECK(line_colour(*chart(a, "val_loss"), "relu") == line_colour(*chart(b, "val_loss"), "relu"));
+  CHECK(line_colour(*chart(b, "val_loss"), "relu") != line_colour(*chart(b, "val_loss"), "sigmoid"));
+  CHECK(series_keys(*chart(b, "val_loss")) == std::vector<std::string>{"sigmoid", "tanh", "elu", "relu"});
+}
+
+TEST_CASE("report.html: the median line ends where the first seed stopped, fractions stay in [0, 1]") {
+  json c = comparison({"relu", "tanh"}, 2, 6);
+  c["runs"][1]["epochs"].erase(c["runs"][1]["epochs"].begin() + 4,
+                               c["runs"][1]["epochs"].end());  // relu's second seed stopped after epoch 4
+  const Element page = parse_report(c);
+  const Element& loss = *chart(page, "val_loss");
+  const std::string median =
+      series(loss).at(0)->find_all([](const Element& e) { return e.name == "polyline"; }).at(0)->attribute_or("points");
+  CHECK(std::count(median.begin(), median.end(), ',') == 4);  // epochs 1-4
+  for (const std::string id : {"val_accuracy", "dead_fraction", "saturated_fraction"}) {
+    CAPTURE(id);
+    for (const Element* t : chart(page, id)->find_all(
+             [](const Element& e) { return e.name == "text" && e.attribute_or("text-anchor") == "end"; })) {
+      const double tick = std::stod(t->all_text());
+      CHECK((tick >= 0 && tick <= 1));
+    }
+  }
+}
+
+TEST_CASE("report.html: the gradient-norm panels share their axes") {
+  json c = comparison({"relu", "sigmoid", "tanh"}, 2, 5);
+  for (const int r : {2, 3})
+    c["runs"][r]["epochs"].erase(c["runs"][r]["epochs"].begin() + 3, c["runs"][r]["epochs"].end());
+  const Element page = parse_report(c);  // sigmoid stopped after epoch 3
+  const auto panels = page.find_all([](const Element& e) { return e.attribute_or("class") == "small"; });
+  REQUIRE(panels.size() == 3);
+  auto ticks = [](const Element& panel) {
+    std::string labels;
+    for (const Element* t : panel.find_all([](const Element& e) {
+           return e.name == "text" && e.attribute_or("text-anchor") != "";  // the ticks of both axes
+         })) {
+      labels += t->all_text() + " ";
+    }
+    return labels;
+  };
+  CHECK(ticks(*panels[0]) == ticks(*panels[1]));
+  CHECK(ticks(*panels[0]) == ticks(*panels[2]));
+}
+
+TEST_CASE("report.html: the usual seven activations each have a colour of their own") {
+  const std::vector<std::string> seven = {"identity", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "silu"};
+  const Element page = parse_report(comparison(seven, 1, 3));
+  std::vector<std::string> colours;
+  for (const std::string& a : seven) colours.push_back(line_colour(*chart(page, "val_loss"), a));
+  std::ranges::sort(colours);
+  CHECK(std::ranges::adjacent_find(colours) == colours.end());
 }

@@ -82,7 +82,7 @@ TEST_CASE("svg: escaping and number text") {
 
 TEST_CASE("svg: missing values break the line, a lone point is a dot, and the band follows the line") {
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  Series s{"a<b", "a<b", "#0072B2", false, {}};
+  Series s{"a<b", "a<b", "#0072B2", "", {}};
   const std::vector<std::optional<double>> ys = {1, 2, nan, 3, 4, std::nullopt, 5, 6, 7};
   for (std::size_t k = 0; k < ys.size(); ++k) {
     Point p{static_cast<double>(k + 1), ys[k], std::nullopt, std::nullopt};
@@ -96,7 +96,7 @@ TEST_CASE("svg: missing values break the line, a lone point is a dot, and the ba
   ChartSpec spec;
   spec.id = "test";
   spec.title = "T & t";
-  const std::string svg = line_chart(spec, {s, Series{"empty", "e", "#000000", true, {}}});
+  const std::string svg = line_chart(spec, {s, Series{"empty", "e", "#000000", "6 3", {}}});
   const xml_check::Element root = xml_check::parse(svg);
   const auto groups = root.find_all([](const xml_check::Element& e) { return e.attribute_or("class") == "series"; });
   REQUIRE(groups.size() == 2);
@@ -108,4 +108,38 @@ TEST_CASE("svg: missing values break the line, a lone point is a dot, and the ba
   CHECK(root.all_text().find("empty (no data)") != std::string::npos);
   CHECK(svg.find("nan") == std::string::npos);
   CHECK(svg.find("inf") == std::string::npos);
+}
+
+// The tick labels of a chart's y axis (right-aligned <text> of the axis group).
+std::vector<double> y_ticks(const xml_check::Element& svg) {
+  std::vector<double> ticks;
+  for (const auto* t : svg.find_all(
+           [](const xml_check::Element& e) { return e.name == "text" && e.attribute_or("text-anchor") == "end"; })) {
+    ticks.push_back(std::stod(t->all_text()));
+  }
+  return ticks;
+}
+
+TEST_CASE("svg: the y axis stays within what the values can be, and a given domain is kept") {
+  Series s{"acc", "acc", "#0072B2", "", {}};
+  for (int k = 1; k <= 5; ++k)
+    s.points.push_back({static_cast<double>(k), 0.93 + 0.017 * k, std::nullopt, std::nullopt});
+  ChartSpec spec;
+  spec.id = "acc";
+  const std::vector<double> free = y_ticks(xml_check::parse(line_chart(spec, {s})));
+  CHECK(*std::max_element(free.begin(), free.end()) > 1);  // nice ticks alone pass 1
+  spec.y_floor = 0;
+  spec.y_ceiling = 1;
+  const std::vector<double> bounded = y_ticks(xml_check::parse(line_chart(spec, {s})));
+  REQUIRE(!bounded.empty());
+  CHECK(*std::max_element(bounded.begin(), bounded.end()) <= 1);
+  CHECK(*std::min_element(bounded.begin(), bounded.end()) >= 0.9);  // still ranged from the data
+
+  spec.y_floor.reset();
+  spec.y_ceiling.reset();
+  spec.y_scale = Scale::kLog;
+  spec.y_domain = std::pair{1e-6, 10.0};
+  const std::vector<double> shared = y_ticks(xml_check::parse(line_chart(spec, {s})));
+  CHECK(*std::min_element(shared.begin(), shared.end()) <= 1e-6);
+  CHECK(*std::max_element(shared.begin(), shared.end()) >= 10);
 }
