@@ -127,10 +127,14 @@ std::vector<std::string> table_column_names() {
 void check_table_columns(const std::vector<std::string>& names) {
   const std::vector<std::string> valid = table_column_names();
   for (const std::string& name : names) {
-    if (std::ranges::count(valid, name) > 0 && (names.size() == 1 || (name != "all" && name != "default"))) continue;
-    std::string list;
-    for (const std::string& v : valid) list += (list.empty() ? "" : ", ") + v;
-    throw InputError("--columns: " + quote_text(name) + " is not a column; give all, default, or some of " + list);
+    if (std::ranges::count(valid, name) == 0) {
+      std::string list;
+      for (const std::string& v : valid) list += (list.empty() ? "" : ", ") + v;
+      throw InputError("--columns: " + quote_text(name) + " is not a column; give all, default, or some of " + list);
+    }
+    if ((name == "all" || name == "default") && names.size() > 1) {
+      throw InputError("--columns: " + name + " stands alone; give it, or a list of columns");
+    }
   }
 }
 

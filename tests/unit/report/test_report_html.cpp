@@ -498,7 +498,9 @@ TEST_CASE("--columns names: each column of either task, all or default, and noth
         mlp::check_table_columns({"val_acc", "finalloss"});
       }).rfind("--columns: \"finalloss\" is not a column; give all, default, or some of all, default, activation", 0) ==
       0);
-  CHECK_THROWS(mlp::check_table_columns({"all", "val_acc"}));
+  CHECK(mlp::test::input_error([] {
+          mlp::check_table_columns({"all", "val_acc"});
+        }) == "--columns: all stands alone; give it, or a list of columns");
 }
 
 TEST_CASE("mean±std shows the std to two significant digits and the mean to the same place") {
