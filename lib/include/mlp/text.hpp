@@ -28,6 +28,10 @@ std::string format_table_fraction(double x);
 // overlong forms, surrogates or code points above U+10FFFF), or std::string_view::npos.
 std::size_t invalid_utf8_offset(std::string_view text);
 
+// Characters on screen of UTF-8 text: its code points (continuation bytes not counted), so that
+// "±" is one column wide when tables are aligned and fitted.
+std::size_t code_points(std::string_view text);
+
 // `text` with control characters and bytes that are not well-formed UTF-8 written as \xNN, so
 // that a message quoting raw input stays one line of valid text.
 std::string printable(std::string_view text);

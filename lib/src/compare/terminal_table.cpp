@@ -27,11 +27,6 @@ const std::vector<std::string>& default_columns() {
   return names;
 }
 
-// Characters on screen (UTF-8 code points, for "±").
-std::size_t width_of(const std::string& text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
 // A short label per row: the activation's name when no other row has it, else its whole
 // description (two leaky_relu differ only in their parameters).
 std::vector<std::string> row_labels(const SummaryTable& table) {
@@ -69,7 +64,7 @@ Grid grid_of(const SummaryTable& table, const std::vector<std::string>& labels) 
   }
   grid.widths.assign(header.size(), 0);
   for (const auto& row : grid.rows) {
-    for (std::size_t k = 0; k < row.size(); ++k) grid.widths[k] = std::max(grid.widths[k], width_of(row[k]));
+    for (std::size_t k = 0; k < row.size(); ++k) grid.widths[k] = std::max(grid.widths[k], code_points(row[k]));
   }
   return grid;
 }
@@ -100,7 +95,7 @@ std::string wrapped(const std::string& text, std::size_t width) {
   while (start <= text.size()) {
     const std::size_t end = std::min(text.find(' ', start), text.size());
     const std::string word = text.substr(start, end - start);
-    if (!line.empty() && width_of(line) + 1 + width_of(word) > width) {
+    if (!line.empty() && code_points(line) + 1 + code_points(word) > width) {
       out += line + "\n";
       line = "  " + word;  // continued lines are indented
     } else {
@@ -148,7 +143,7 @@ std::string compare_table(const nlohmann::json& compare, const TableLayout& layo
   for (const auto& row : grid.rows) {
     std::string line;
     for (const std::size_t k : shown) {
-      const std::string pad(grid.widths[k] - width_of(row[k]), ' ');
+      const std::string pad(grid.widths[k] - code_points(row[k]), ' ');
       line += k == 0 ? row[k] + pad : "  " + pad + row[k];
     }
     text += line.substr(0, line.find_last_not_of(' ') + 1) + "\n";

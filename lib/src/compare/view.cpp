@@ -3,10 +3,8 @@
 #include "view.hpp"
 
 #include <algorithm>
-#include <limits>
-
-#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace mlp::compare_view {
 namespace {

@@ -31,11 +31,10 @@ void check_validation_source(const schema::Context& context) {
 // default asks for nothing the defaults do not already do: the resolved config of a run
 // (summary.json) lists every key, and must read back.
 bool sets_other_than_default(const schema::Context& context, std::string_view path) {
-  const auto keys = config_keys();
-  const auto key = std::find_if(keys.begin(), keys.end(), [&](const schema::Key& k) { return k.path == path; });
+  const schema::Key* key = schema::find_key(config_keys(), path);
   const json* value = schema::find_path(context.resolved, path);
   return schema::is_given(context, path) && value != nullptr &&
-         (key == keys.end() || *value != json::parse(key->default_json));
+         (key == nullptr || *value != json::parse(key->default_json));
 }
 
 // min_delta and restore_best only mean something to early stopping: set without it, they

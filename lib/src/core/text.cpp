@@ -1,5 +1,6 @@
 #include "mlp/text.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -93,6 +94,10 @@ std::string format_number(double x) {
 std::string format_table_number(double x) { return format_finite("%.6g", x); }
 
 std::string format_table_fraction(double x) { return format_finite("%.4f", x); }
+
+std::size_t code_points(std::string_view text) {
+  return static_cast<std::size_t>(std::ranges::count_if(text, [](char c) { return (c & 0xC0) != 0x80; }));
+}
 
 std::size_t invalid_utf8_offset(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {

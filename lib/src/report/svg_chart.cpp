@@ -2,6 +2,8 @@
 // mapping that refuses values it cannot place, so the output never holds NaN or infinity.
 #include "svg_chart.hpp"
 
+#include "mlp/text.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -10,10 +12,6 @@ namespace {
 
 constexpr double kHuge = 1e300;  // data are clamped to +-kHuge so that spans stay finite
 constexpr int kLeft = 62, kRight = 14, kTop = 30, kBottom = 46, kLegendRow = 18;
-
-std::size_t code_points(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
 
 double clamp_huge(double v) { return std::clamp(v, -kHuge, kHuge); }
 
@@ -115,6 +113,11 @@ void write_bands(std::string& out, const Frame& f, const Series& s) {
   flush();
 }
 
+// The line style of a series, as its line and its legend entry draw it.
+std::string dash_attribute(const Series& s) {
+  return s.dash.empty() ? "" : " stroke-dasharray=\"" + escape(s.dash) + "\"";
+}
+
 // Polylines for unbroken stretches of the line, a dot for each point that stands alone.
 void write_lines(std::string& out, const Frame& f, const Series& s) {
   std::vector<std::pair<double, double>> stretch;
@@ -131,7 +134,7 @@ void write_lines(std::string& out, const Frame& f, const Series& s) {
       out += "<polyline points=\"" + points + "\" fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"" +
              fixed(s.stroke_width, 2) + "\"" +
              (s.opacity < 1 ? " stroke-opacity=\"" + fixed(s.opacity, 2) + "\"" : "") + " stroke-linejoin=\"round\"" +
-             (s.dash.empty() ? "" : " stroke-dasharray=\"" + escape(s.dash) + "\"") + "/>";
+             dash_attribute(s) + "/>";
     }
     stretch.clear();
   };
@@ -166,9 +169,8 @@ int write_legend(std::string& out, const ChartSpec& spec, const std::vector<Seri
     }
     const double y = spec.height + row * kLegendRow + 4;
     out += "<line x1=\"" + coord(x) + "\" y1=\"" + coord(y) + "\" x2=\"" + coord(x + 22) + "\" y2=\"" + coord(y) +
-           "\" stroke=\"" + escape(s.colour) + "\" stroke-width=\"3\"" +
-           (s.dash.empty() ? "" : " stroke-dasharray=\"" + escape(s.dash) + "\"") + "/><text x=\"" + coord(x + 26) +
-           "\" y=\"" + coord(y + 4) + "\">" + escape(text) + "</text>";
+           "\" stroke=\"" + escape(s.colour) + "\" stroke-width=\"3\"" + dash_attribute(s) + "/><text x=\"" +
+           coord(x + 26) + "\" y=\"" + coord(y + 4) + "\">" + escape(text) + "</text>";
     x += width;
   }
   out += "</g>";

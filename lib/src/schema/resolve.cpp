@@ -32,13 +32,6 @@ std::vector<std::string> children(std::span<const Key> keys, std::string_view pr
   return names;
 }
 
-const Key* find_key(std::span<const Key> keys, std::string_view path) {
-  for (const Key& key : keys) {
-    if (key.path == path) return &key;
-  }
-  return nullptr;
-}
-
 bool is_section(std::span<const Key> keys, std::string_view path) {
   for (const Key& key : keys) {
     if (key.path.size() > path.size() && key.path.starts_with(path) && key.path[path.size()] == '.') return true;
@@ -216,6 +209,13 @@ const json* find_path(const json& root, std::string_view path) {
     path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
   }
   return node;
+}
+
+const Key* find_key(std::span<const Key> keys, std::string_view path) {
+  for (const Key& key : keys) {
+    if (key.path == path) return &key;
+  }
+  return nullptr;
 }
 
 bool is_given(const Context& context, std::string_view path) {

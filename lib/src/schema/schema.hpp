@@ -124,6 +124,9 @@ std::string shown(const nlohmann::json& value);
 // Dotted path joined with a key: join_path("train", "seed") is "train.seed"; join_path("", "x") is "x".
 std::string join_path(std::string_view at, std::string_view key);
 
+// The key declared at `path`, or nullptr.
+const Key* find_key(std::span<const Key> keys, std::string_view path);
+
 // Whether the config as written (after --set) gives a non-null value at `path`.
 bool is_given(const Context& context, std::string_view path);
 

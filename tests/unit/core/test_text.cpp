@@ -46,6 +46,12 @@ TEST_CASE("UTF-8 validation and quoting for messages") {
   CHECK(printable("a\"b\\") == "a\"b\\");  // nothing to escape outside quotes
 }
 
+TEST_CASE("code_points: characters on screen, a multi-byte one counted once") {
+  CHECK(mlp::code_points("") == 0);
+  CHECK(mlp::code_points("0.985±0.021") == 11);
+  CHECK(mlp::code_points("R\xC2\xB2 \xE2\x86\x92") == 4);  // "R² →"
+}
+
 TEST_CASE("one_line: line breaks escaped, everything else as written") {
   CHECK(one_line("a\nb\r\nc") == "a\\nb\\r\\nc");
   CHECK(one_line("tab\tand caf\xC3\xA9") == "tab\tand caf\xC3\xA9");
