@@ -187,7 +187,8 @@ std::string curve_section(const CurveChart& chart, const std::vector<ActivationR
     if (a.runs.size() > 1) {
       for (const Json* run : a.runs) {
         svg::Series seed = activation_series(a, compare_view::run_curve(*run, chart.extract));
-        seed.label += ", seed " + (number(*run, "seed") ? Json(*number(*run, "seed")).dump() : "?");
+        const Json& seed_value = compare_view::member(*run, "seed");  // an integer: "seed 42", not 42.0
+        seed.label += ", seed " + (seed_value.is_number() ? seed_value.dump() : "?");
         seed.stroke_width = 0.9;
         seed.opacity = 0.35;
         seed.in_legend = false;

@@ -184,6 +184,7 @@ TEST_CASE("report.html: well-formed, one series per activation in every chart, o
   }
   const auto seeds = loss.find_all([](const Element& e) { return e.attribute_or("class") == "series seed"; });
   CHECK(seeds.size() == 2 * activations.size());
+  CHECK(seeds.at(1)->children.at(0).all_text() == "relu, seed 1");  // the <title>, as compare.json has it
   for (const Element* s : seeds) CHECK(count(*s, "polyline") == 1);
   // Dead units exist for the ReLU family only; sigmoid's series is there but empty.
   const auto dead = series(*chart(page, "dead_fraction"));
