@@ -524,26 +524,19 @@ std::vector<std::string> every_option() {
   return options;
 }
 
-// Each setting has exactly one probe, and each probe a setting.
+// Each setting has exactly one probe, and each probe a setting; `name` is the probe's member
+// naming its setting.
 template <class Probe>
-void check_one_probe_each(const std::vector<std::string>& settings, const std::vector<Probe>& probes) {
+void check_one_probe_each(const std::vector<std::string>& settings, const std::vector<Probe>& probes,
+                          std::string Probe::*name) {
   for (const std::string& setting : settings) {
-    const auto count = std::ranges::count_if(probes, [&](const Probe& p) { return p.setting() == setting; });
+    const auto count = std::ranges::count(probes, setting, name);
     CHECK_MESSAGE(count == 1, setting, ": ", count, " probes; add one to tests/guard/test_every_setting_acts.cpp");
   }
   for (const Probe& probe : probes) {
-    CHECK_MESSAGE(std::ranges::count(settings, probe.setting()) == 1, probe.setting(), ": no such setting");
+    CHECK_MESSAGE(std::ranges::count(settings, probe.*name) == 1, probe.*name, ": no such setting");
   }
 }
-
-struct NamedKeyProbe {
-  const KeyProbe* probe;
-  const std::string& setting() const { return probe->setting; }
-};
-struct NamedOptionProbe {
-  const OptionProbe* probe;
-  const std::string& setting() const { return probe->option; }
-};
 
 }  // namespace
 
@@ -557,9 +550,7 @@ TEST_CASE("guard: the outcome of a run repeats, so that a difference is the sett
 TEST_CASE("guard: every config key changes what a run writes") {
   std::vector<std::string> keys;
   for (const mlp::schema::Key& key : mlp::config_keys()) keys.emplace_back(key.path);
-  std::vector<NamedKeyProbe> named;
-  for (const KeyProbe& probe : key_probes()) named.push_back({&probe});
-  check_one_probe_each(keys, named);
+  check_one_probe_each(keys, key_probes(), &KeyProbe::setting);
 
   Lab lab;
   for (const KeyProbe& probe : key_probes()) check_key_probe(lab, probe);
@@ -581,9 +572,7 @@ TEST_CASE("guard: every parameter of every activation, loss, optimizer, schedule
     }
   }
   const std::vector<KeyProbe> probes = family_probes();
-  std::vector<NamedKeyProbe> named;
-  for (const KeyProbe& probe : probes) named.push_back({&probe});
-  check_one_probe_each(params, named);
+  check_one_probe_each(params, probes, &KeyProbe::setting);
 
   Lab lab;
   for (const KeyProbe& probe : probes) check_key_probe(lab, probe);
@@ -591,9 +580,7 @@ TEST_CASE("guard: every parameter of every activation, loss, optimizer, schedule
 
 TEST_CASE("guard: every option of every command changes what the command does") {
   const std::vector<OptionProbe> probes = option_probes();
-  std::vector<NamedOptionProbe> named;
-  for (const OptionProbe& probe : probes) named.push_back({&probe});
-  check_one_probe_each(every_option(), named);
+  check_one_probe_each(every_option(), probes, &OptionProbe::option);
 
   Lab lab;
   for (const OptionProbe& probe : probes) {
