@@ -5,7 +5,9 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 using mlp::ThreadPool;
@@ -25,10 +27,14 @@ TEST_CASE("thread pool: the first exception of a part is rethrown, the parts not
     CAPTURE(threads);
     ThreadPool pool(threads);
     std::atomic<int> started{0};
+    // The parts after 3 take a millisecond each: without that, the caller's thread could run all
+    // 996 of them while the worker that claimed part 3 waits to be scheduled, and the test would
+    // see every part started although the pool skips correctly (it failed so once in CI).
     CHECK_THROWS_WITH_AS(pool.run(1000,
                                   [&](std::int64_t i) {
                                     started++;
                                     if (i == 3) throw std::runtime_error("part 3 failed");
+                                    if (i > 3) std::this_thread::sleep_for(std::chrono::milliseconds(1));
                                   }),
                          "part 3 failed", std::runtime_error);
     // Part 3 stops the job; a part already running on another thread may still finish.
