@@ -15,9 +15,8 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <thread>
 #include <utility>
@@ -115,14 +114,18 @@ int run_compare(const CompareCommandOptions& options) {
       "compare: {} activations, {} seed(s), {} rate(s): {} runs of {} epochs, {} at a time on {} thread(s) each",
       settings.compare.activations.size(), std::max<std::size_t>(settings.compare.seeds.size(), 1),
       std::max<std::size_t>(settings.compare.lr_grid.size(), 1), runs, settings.train.epochs, jobs, threads);
-  const bool show_progress = isatty(STDERR_FILENO) != 0 && spdlog::should_log(spdlog::level::info);
+  const bool show_progress = progress_enabled();
+  StatusLine progress;
+  const auto start = std::chrono::steady_clock::now();
   CompareOptions compare_options;
   compare_options.jobs = jobs;
   compare_options.threads = threads;
   compare_options.memory_limit = memory_limit_or_default(options.run.memory_limit);
   compare_options.on_run_done = [&](int done, int total) {
-    if (show_progress) std::fprintf(stderr, "\r  runs %d/%d", done, total);
-    if (done == total && show_progress) std::fputc('\n', stderr);
+    if (!show_progress) return;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    progress.draw(format_runs_progress(done, total, elapsed));
+    if (done == total) progress.finish();
   };
   const CompareResult result = run_compare(settings, compare_options);
 

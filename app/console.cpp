@@ -10,9 +10,11 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <string>
 
 namespace mlp::app {
@@ -111,33 +113,123 @@ void EpochPrinter::print_line(const EpochMetrics& m, double elapsed_seconds) con
   std::fflush(stdout);
 }
 
-ProgressBar::ProgressBar() : enabled_(isatty(STDERR_FILENO) != 0 && spdlog::should_log(spdlog::level::info)) {}
+bool progress_enabled() { return isatty(STDERR_FILENO) != 0 && spdlog::should_log(spdlog::level::info); }
+
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  // Rounded once, before choosing the units, so that 59.6 s is "1m00s", not "60s".
+  const long long total = std::llround(seconds);
+  char text[32];
+  if (total < 60) {
+    std::snprintf(text, sizeof text, "%llds", total);
+  } else if (total < 3600) {
+    std::snprintf(text, sizeof text, "%lldm%02llds", total / 60, total % 60);
+  } else {
+    const long long minutes = (total + 30) / 60;  // to the nearest minute
+    std::snprintf(text, sizeof text, "%lldh%02lldm", minutes / 60, minutes % 60);
+  }
+  return text;
+}
+
+std::string format_rate(double per_second) {
+  if (!std::isfinite(per_second) || per_second < 0) return "?";
+  // The suffix is chosen after rounding to 3 significant digits, so 999.7 is "1.00k", not "1000".
+  const char* const suffixes[] = {"", "k", "M", "G"};
+  double value = per_second;
+  std::size_t unit = 0;
+  while (value >= 999.5 && unit + 1 < std::size(suffixes)) {
+    value /= 1000;
+    ++unit;
+  }
+  const int decimals = value < 9.995 ? 2 : value < 99.95 ? 1 : 0;
+  char text[32];
+  std::snprintf(text, sizeof text, "%.*f%s", decimals, value, suffixes[unit]);
+  return text;
+}
+
+std::string format_epoch_progress(int epoch, int epochs, double fraction, double samples_per_second, double eta_seconds,
+                                  std::size_t width) {
+  constexpr std::size_t kMaxBar = 30;
+  constexpr std::size_t kMinBar = 5;
+  fraction = std::clamp(fraction, 0.0, 1.0);
+  char percent[8];
+  std::snprintf(percent, sizeof percent, "%3.0f%%", 100 * fraction);
+  const std::string head = "  epoch " + std::to_string(epoch) + "/" + std::to_string(epochs) + " ";
+  const std::string tail =
+      std::string(percent) + "  " + format_rate(samples_per_second) + " samples/s  ETA " + format_duration(eta_seconds);
+  const std::size_t room = width > 0 ? width - 1 : 0;
+  const std::size_t fixed = head.size() + tail.size() + 3;  // "[", "] "
+  const std::size_t bar = room > fixed ? std::min(kMaxBar, room - fixed) : 0;
+  std::string line = head;
+  if (bar >= kMinBar) {
+    const auto filled = static_cast<std::size_t>(std::lround(fraction * static_cast<double>(bar)));
+    line += "[" + std::string(filled, '=') + std::string(bar - filled, ' ') + "] ";
+  }
+  line += tail;
+  if (line.size() > room) line.resize(room);
+  return line;
+}
+
+std::string format_runs_progress(int done, int total, double elapsed_seconds) {
+  const std::string runs = "  runs " + std::to_string(done) + "/" + std::to_string(total) + " done";
+  if (done >= total) return runs + " in " + format_duration(elapsed_seconds);
+  if (done <= 0) return runs;
+  return runs + ", ETA " + format_duration(elapsed_seconds * (total - done) / done);
+}
+
+void StatusLine::draw(const std::string& text) {
+  // Blanks after a shorter text cover the rest of the previous one; \r returns to its start.
+  const std::size_t blanks = shown_ > text.size() ? shown_ - text.size() : 0;
+  std::fprintf(stderr, "\r%s%*s", text.c_str(), static_cast<int>(blanks), "");
+  std::fflush(stderr);
+  shown_ = std::max(shown_, text.size());
+}
+
+void StatusLine::clear() {
+  if (shown_ == 0) return;
+  std::fprintf(stderr, "\r%*s\r", static_cast<int>(shown_), "");
+  std::fflush(stderr);
+  shown_ = 0;
+}
+
+void StatusLine::finish() {
+  if (shown_ == 0) return;
+  std::fputc('\n', stderr);
+  std::fflush(stderr);
+  shown_ = 0;
+}
+
+ProgressBar::ProgressBar() : enabled_(progress_enabled()) {}
+
+void ProgressBar::start_run(int first_epoch, int epochs) {
+  first_epoch_ = first_epoch;
+  epochs_ = epochs;
+  run_start_ = Clock::now();
+  start_epoch(first_epoch);
+}
 
 void ProgressBar::start_epoch(int epoch) {
   epoch_ = epoch;
-  epoch_start_ = std::chrono::steady_clock::now();
+  epoch_start_ = Clock::now();
   last_draw_ = epoch_start_;
 }
 
 void ProgressBar::update(long long done, long long total) {
-  if (!enabled_ || total <= 0) return;
-  const auto now = std::chrono::steady_clock::now();
+  if (!enabled_ || total <= 0 || done <= 0) return;
+  const auto now = Clock::now();
   if (now - epoch_start_ < std::chrono::seconds(1) || now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
-  constexpr int kWidth = 30;
+  const double in_epoch = std::chrono::duration<double>(now - epoch_start_).count();
   const double fraction = static_cast<double>(done) / static_cast<double>(total);
-  const int filled = static_cast<int>(std::lround(fraction * kWidth));
-  std::fprintf(stderr, "\r  epoch %d [%.*s%*s] %3.0f%%", epoch_, filled,
-               "==============================", kWidth - filled, "", 100 * fraction);
-  std::fflush(stderr);
-  shown_ = true;
+  // Before an epoch of this run has ended, this one's estimated length stands for the mean.
+  const int ended = epoch_ - first_epoch_;
+  const double mean_epoch =
+      ended > 0 ? std::chrono::duration<double>(epoch_start_ - run_start_).count() / ended : in_epoch / fraction;
+  const double eta = in_epoch * (1 - fraction) / fraction + mean_epoch * std::max(0, epochs_ - epoch_);
+  line_.draw(
+      format_epoch_progress(epoch_, epochs_, fraction, static_cast<double>(done) / in_epoch, eta, terminal_width()));
 }
 
-void ProgressBar::clear() {
-  if (!shown_) return;
-  std::fprintf(stderr, "\r%*s\r", 60, "");
-  std::fflush(stderr);
-  shown_ = false;
-}
+void ProgressBar::clear() { line_.clear(); }
 
 }  // namespace mlp::app

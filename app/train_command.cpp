@@ -116,7 +116,7 @@ int run_train(const TrainOptions& options, const std::string& command_line) {
     resumed_after = plan.epochs_done;
     printer.emplace(plan.experiment.task(), plan.settings.train.epochs, options.run.print_every);
     if (spdlog::should_log(spdlog::level::info)) printer->print_header();
-    progress.start_epoch(plan.epochs_done + 1);
+    progress.start_run(plan.epochs_done + 1, plan.settings.train.epochs);
   };
   run.on_batch = [&](Index done, Index total) { progress.update(done, total); };
   run.on_epoch = [&](const EpochMetrics& metrics) {

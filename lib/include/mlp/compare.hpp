@@ -16,6 +16,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mlp {
@@ -43,6 +44,12 @@ struct PairedComparison {
   int wins = 0;     // seeds where this activation's metric beat the baseline's
   int seeds = 0;    // seeds compared
   Stat difference;  // metric(this) - metric(baseline), per seed
+  // The 95 % confidence interval of the mean difference (Student's t over the paired seeds);
+  // none with fewer than kMinPairedSeeds seeds.
+  std::optional<std::pair<double, double>> interval95;
+  // Two seeds give a t interval of ±12.7 standard errors, which says nothing; three is the least
+  // that supports one.
+  static constexpr int kMinPairedSeeds = 3;
 };
 
 struct ActivationSummary {
@@ -51,7 +58,7 @@ struct ActivationSummary {
   std::string init;
   Stat final_val_loss, best_val_loss, metric;  // metric: val accuracy or val R^2 at the end
   std::optional<Stat> test_metric;             // the metric on data.test (the runs that have CompareRun::test)
-  std::optional<Stat> epochs_to_target;        // epochs to reach the shared loss target
+  std::optional<Stat> epochs_to_target;        // epochs to reach loss_target, of the runs that reached it
   std::optional<Stat> dead_fraction, saturated_fraction, grad_ratio;  // at the end / over the run
   std::optional<PairedComparison> vs_baseline;
   int diverged = 0;        // seeds whose run diverged (left out of the statistics above)
@@ -62,11 +69,18 @@ struct CompareResult {
   Task task = Task::kClassification;
   std::vector<Activation> activations;
   std::vector<std::uint64_t> seeds;
-  std::vector<double> lr_grid;             // the rates tried (the config's lr when no grid)
-  std::vector<std::string> classes;        // classification: the labels, as the test evaluations name them
-  std::size_t baseline = 0;                // index of the baseline activation, or activations.size() if absent
-  std::vector<CompareRun> runs;            // in grid order: activation, then lr, then seed
-  double loss_target = 0;                  // the best validation loss every activation reaches
+  std::vector<double> lr_grid;       // the rates tried (the config's lr when no grid)
+  std::vector<std::string> classes;  // classification: the labels, as the test evaluations name them
+  std::size_t baseline = 0;          // index of the baseline activation, or activations.size() if absent
+  std::vector<CompareRun> runs;      // in grid order: activation, then lr, then seed
+  // The validation loss of a guess that ignores the features (chance_level_loss), mean over the
+  // seeds' splits: what a run that learned nothing scores.
+  double chance_loss = 0;
+  // What epochs_to_target counts epochs to: the worst best validation loss of the runs that
+  // learned (their best is below kLearnedShare of chance_loss), so that every one of them reaches
+  // it, and a run that learned nothing does not set it; of every run when none learned.
+  double loss_target = 0;
+  static constexpr double kLearnedShare = 0.9;
   std::vector<ActivationSummary> summary;  // sorted by metric, best first
   int jobs = 1, threads = 1;               // how the runs were spread (see CompareOptions): timing only
 };

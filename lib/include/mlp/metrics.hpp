@@ -61,4 +61,10 @@ Evaluation evaluate(Network& network, const Loss& loss, Task task, Index classes
                     const std::function<void(const Network&)>& after_forward = {},
                     const Standardizer* output_units = nullptr);
 
+// The validation loss of the best guess that ignores the features, "chance level": for every
+// sample, the training split's class frequencies (add-one smoothed, so that a class it lacks costs
+// a finite loss), or its mean target. `outputs` rows, as the network gives the loss. A run whose
+// validation loss stays near it learned nothing (compare's epochs_to_target leaves such runs out).
+double chance_level_loss(const Loss& loss, Task task, Index outputs, const Dataset& train, const Dataset& val);
+
 }  // namespace mlp

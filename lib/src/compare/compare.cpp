@@ -104,6 +104,11 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
       throw InputError("compare: needs validation data to compare on; set data.val_fraction > 0 or data.val");
     }
   }
+  result.chance_loss = 0;
+  for (const Experiment& e : experiments) {
+    result.chance_loss += chance_level_loss(e.loss, e.task(), e.outputs, e.data.train, *e.data.val) /
+                          static_cast<double>(experiments.size());
+  }
   result.task = experiments.front().task();
   result.classes = experiments.front().data.schema.classes;
   result.runs = plan_runs(settings, result);

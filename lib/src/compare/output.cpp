@@ -63,9 +63,13 @@ nlohmann::json summary_json(const CompareResult& result, const ActivationSummary
                       {"diverged", s.diverged},
                       {"timing", {{"seconds_per_epoch", stat_json(s.seconds_per_epoch)}}}};
   if (s.vs_baseline) {
-    j["vs_baseline"] = {{"wins", s.vs_baseline->wins},
-                        {"seeds", s.vs_baseline->seeds},
-                        {"difference", stat_json(s.vs_baseline->difference)}};
+    j["vs_baseline"] = {
+        {"wins", s.vs_baseline->wins},
+        {"seeds", s.vs_baseline->seeds},
+        {"difference", stat_json(s.vs_baseline->difference)},
+        {"interval95", s.vs_baseline->interval95 ? nlohmann::json::array({s.vs_baseline->interval95->first,
+                                                                          s.vs_baseline->interval95->second})
+                                                 : nlohmann::json(nullptr)}};
   } else {
     j["vs_baseline"] = nullptr;
   }
@@ -91,6 +95,7 @@ nlohmann::json compare_json(const CompareResult& result, const Settings& setting
   j["baseline"] = result.baseline < result.activations.size()
                       ? nlohmann::json(result.activations[result.baseline].describe())
                       : nlohmann::json(nullptr);
+  j["chance_loss"] = result.chance_loss;
   j["loss_target"] = result.loss_target;
   nlohmann::json summary = nlohmann::json::array();
   for (const ActivationSummary& s : result.summary) summary.push_back(summary_json(result, s));

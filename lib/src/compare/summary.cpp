@@ -88,6 +88,26 @@ std::optional<double> run_grad_ratio(const TrainResult& r) {
   return first / last;
 }
 
+// The 97.5 % quantile of Student's t with `df` degrees of freedom: from the table to 30, then
+// the Cornish–Fisher expansion around the normal's 1.959964 to the n^-3 term, within 1e-5 there.
+double t_quantile_975(int df) {
+  static constexpr double kTable[] = {12.7062, 4.30265, 3.18245, 2.77645, 2.57058, 2.44691, 2.36462, 2.30600,
+                                      2.26216, 2.22814, 2.20099, 2.17881, 2.16037, 2.14479, 2.13145, 2.11991,
+                                      2.10982, 2.10092, 2.09302, 2.08596, 2.07961, 2.07387, 2.06866, 2.06390,
+                                      2.05954, 2.05553, 2.05183, 2.04841, 2.04523, 2.04227};
+  if (df <= 30) return kTable[df - 1];
+  const double z = 1.959964, n = df;
+  return z + (std::pow(z, 3) + z) / (4 * n) + (5 * std::pow(z, 5) + 16 * std::pow(z, 3) + 3 * z) / (96 * n * n) +
+         (3 * std::pow(z, 7) + 19 * std::pow(z, 5) + 17 * std::pow(z, 3) - 15 * z) / (384 * n * n * n);
+}
+
+// mean ± t · s / sqrt(n) of the paired differences, from kMinPairedSeeds of them.
+std::optional<std::pair<double, double>> interval95(const Stat& difference) {
+  if (difference.count < PairedComparison::kMinPairedSeeds) return std::nullopt;
+  const double half = t_quantile_975(difference.count - 1) * difference.std / std::sqrt(difference.count);
+  return std::pair{difference.mean - half, difference.mean + half};
+}
+
 std::optional<Stat> optional_stat(const std::vector<std::optional<double>>& values) {
   std::vector<double> present;
   for (const auto& v : values) {
@@ -132,15 +152,21 @@ void summarize_compare(CompareResult& result) {
   std::vector<std::size_t> chosen(count);
   for (std::size_t a = 0; a < count; ++a) chosen[a] = best_rate(result, a);
 
-  // The loss target: the worst of the best validation losses of the reported runs, so that
-  // every one of them reaches it.
-  result.loss_target = -kInf;
-  for (std::size_t a = 0; a < count; ++a) {
-    for (const CompareRun* run : runs_of(result, a, chosen[a])) {
-      const double best = best_val_loss(run->result);
-      if (std::isfinite(best)) result.loss_target = std::max(result.loss_target, best);
+  // The loss target: the worst of the best validation losses of the reported runs that learned,
+  // so that every one of them reaches it (see CompareResult::loss_target).
+  const auto worst_best = [&](bool learned_only) {
+    double target = -kInf;
+    for (std::size_t a = 0; a < count; ++a) {
+      for (const CompareRun* run : runs_of(result, a, chosen[a])) {
+        const double best = best_val_loss(run->result);
+        const bool learned = best < CompareResult::kLearnedShare * result.chance_loss;
+        if (std::isfinite(best) && (learned || !learned_only)) target = std::max(target, best);
+      }
     }
-  }
+    return target;
+  };
+  result.loss_target = worst_best(true);
+  if (result.loss_target == -kInf) result.loss_target = worst_best(false);
 
   result.summary.clear();
   for (std::size_t a = 0; a < count; ++a) {
@@ -197,6 +223,7 @@ void summarize_compare(CompareResult& result) {
         if (difference > 0) ++paired.wins;
       }
       paired.difference = make_stat(differences);
+      paired.interval95 = interval95(paired.difference);
       s.vs_baseline = paired;
     }
     result.summary.push_back(s);

@@ -56,6 +56,10 @@ struct SummaryColumn {
   NumberFormat format{};
   Best best = Best::kNone;  // which mean is best (kStat columns); marked for people only
   Shown shown = Shown::kAlways;
+  // kStat columns whose value some runs do not have by nature (a run that never reached the loss
+  // target has no epochs_to_target): what people see when no run has it ("never"); when some
+  // have, "(k/n)" follows the value, and only values every run has compete for best.
+  std::string when_none{};
 };
 
 // Every column, in the order people and compare.csv see them: activation, lr, init, the metric,

@@ -150,15 +150,11 @@ std::string compare_table(const nlohmann::json& compare, const TableLayout& layo
   }
 
   // What the reader needs besides the cells, each wrapped to the width.
-  const auto target = compare.find("loss_target");
-  if (target != compare.end() && target->is_number()) {
-    text += wrapped("epochs_to_target: epochs to a validation loss of " + format_table_number(target->get<double>()) +
-                        ", the best every activation reached. * marks each column's best.",
-                    layout.width);
-  }
+  text += wrapped("* marks each column's best.", layout.width);
   for (const std::size_t k : shown) {
     const SummaryColumn& c = table.columns[k];
     if (c.kind == ColumnKind::kVersus) text += wrapped(c.header + ": " + c.explanation + ".", layout.width);
+    if (c.key == "epochs_to_target") text += wrapped(c.header + ": " + loss_target_note(compare), layout.width);
   }
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     if (labels[r] != table.rows[r].activation) {

@@ -2,6 +2,7 @@
 // with one series per activation in a fixed colour-blind-friendly palette (Okabe & Ito).
 #include "mlp/report_html.hpp"
 
+#include "compare/summary_table.hpp"
 #include "compare/view.hpp"
 #include "html_table.hpp"
 #include "svg_chart.hpp"
@@ -330,7 +331,7 @@ std::string facts(const Json& compare) {
       {"seeds", joined(array(compare, "seeds"))},
       {"learning rates", joined(array(compare, "lr_grid"))},
       {"baseline", text(compare, "baseline")},
-      {"loss target", number(compare, "loss_target") ? format_table_number(*number(compare, "loss_target")) : ""},
+      {"epochs_to_target", loss_target_note(compare)},
       {"mlptrain", text(compare, "mlptrain_version")},
   };
   std::string html = "<dl class=\"facts\">";

@@ -302,9 +302,13 @@ std::string line_chart(const ChartSpec& spec, const std::vector<Series>& series)
   const int rows = write_legend(body, spec, series);
   const int height = spec.height + rows * kLegendRow + 4;
   return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" data-chart=\"" + escape(spec.id) +
-         "\" data-scale=\"" + (f.y.scale == Scale::kLog ? "log" : "linear") + "\" viewBox=\"0 0 " +
-         std::to_string(spec.width) + " " + std::to_string(height) + "\" width=\"" + std::to_string(spec.width) +
-         "\" height=\"" + std::to_string(height) + "\" role=\"img\" font-family=\"sans-serif\">" + body + "</svg>";
+         "\" data-scale=\"" + (f.y.scale == Scale::kLog ? "log" : "linear") + "\" data-y-lo=\"" +
+         format_number(f.y.lo) + "\" data-y-hi=\"" + format_number(f.y.hi) + "\"" +
+         (spec.y_floor ? " data-y-floor=\"" + format_number(*spec.y_floor) + "\"" : std::string()) +
+         (spec.y_ceiling ? " data-y-ceiling=\"" + format_number(*spec.y_ceiling) + "\"" : std::string()) +
+         " viewBox=\"0 0 " + std::to_string(spec.width) + " " + std::to_string(height) + "\" width=\"" +
+         std::to_string(spec.width) + "\" height=\"" + std::to_string(height) +
+         "\" role=\"img\" font-family=\"sans-serif\">" + body + "</svg>";
 }
 
 }  // namespace mlp::svg

@@ -70,7 +70,10 @@ Axis linear_axis(double lo, double hi, bool integer);
 // most eight, else at most seven at whole decades.
 Axis log_axis(double lo, double hi);
 
-// An <svg> element: the series in the order given, each as <g class="series" key_attribute="key">
+// An <svg class="chart" data-chart="id"> element whose data-scale ("log" or "linear"), data-y-lo
+// and data-y-hi (the y axis drawn) and data-y-floor and data-y-ceiling (when the spec sets them)
+// let a reader check the axis against what the values can be (tests/browser/check_charts.js).
+// It holds the series in the order given, each as <g class="series" key_attribute="key">
 // ("series seed" for a series out of the legend)
 // holding a <title>, its band <polygon>s, its <polyline>s (one per unbroken stretch) and a
 // <circle> for each isolated point. Series without points still get their (empty) group and a

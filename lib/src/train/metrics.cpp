@@ -120,4 +120,24 @@ Evaluation evaluate(Network& network, const Loss& loss, Task task, Index classes
   return metrics.finish();
 }
 
+double chance_level_loss(const Loss& loss, Task task, Index outputs, const Dataset& train, const Dataset& val) {
+  Eigen::VectorXd guess(outputs);
+  if (task == Task::kClassification) {
+    const bool one_output = loss.spec->transform == OutputTransform::kSigmoid;
+    Eigen::VectorXd counts = Eigen::VectorXd::Ones(one_output ? 2 : outputs);
+    for (Index i = 0; i < train.size(); ++i) counts(static_cast<Index>(train.targets(0, i))) += 1;
+    const Eigen::ArrayXd p = counts.array() / counts.sum();
+    // The logits whose softmax (or sigmoid) are those frequencies.
+    if (one_output) {
+      guess(0) = std::log(p(1) / p(0));
+    } else {
+      guess = p.log().matrix();
+    }
+  } else {
+    guess = train.targets.cast<double>().rowwise().mean();
+  }
+  const Matrix output = guess.cast<Scalar>().replicate(1, val.size());
+  return loss.value(cview(output), cview(val.targets));
+}
+
 }  // namespace mlp
