@@ -40,12 +40,13 @@ std::vector<Row> parse_csv(const std::string& text) {
   return rows;
 }
 
-// The terminal table's cells: columns are separated by two spaces or more, cells hold at most one.
+// The terminal table's cells, down to its notes ("* marks each column's best."): columns are
+// separated by two spaces or more, cells hold at most one.
 std::vector<Row> parse_table(const std::string& text) {
   std::vector<Row> rows;
   std::istringstream in(text);
   const std::regex gap(" {2,}");
-  for (std::string line; std::getline(in, line) && !line.starts_with("epochs_to_target:");) {
+  for (std::string line; std::getline(in, line) && !line.starts_with("* marks");) {
     rows.emplace_back(std::sregex_token_iterator(line.begin(), line.end(), gap, -1), std::sregex_token_iterator());
   }
   return rows;
@@ -68,16 +69,28 @@ void check_same_number(std::string shown, const std::string& raw, double scale =
         half_unit * (1 + 1e-9));
 }
 
-// "mean±std" or "-" against <key>_mean and <key>_std.
-void check_mean_std(const std::string& shown, const std::map<std::string, std::string>& csv, const std::string& key,
+// "mean±std", "(mean±std)eN", "mean±std (k/n)", "never" or "-" against <key>_mean, <key>_std and
+// <key>_count.
+void check_mean_std(std::string shown, const std::map<std::string, std::string>& csv, const std::string& key,
                     double scale) {
-  if (shown == "-") {
+  if (shown == "-" || shown == "never") {
     CHECK(csv.at(key + "_mean").empty());
     return;
   }
+  if (shown.ends_with(" *")) shown.resize(shown.size() - 2);
+  std::smatch m;
+  if (std::regex_search(shown, m, std::regex(R"( \((\d+)/\d+\)$)"))) {
+    CHECK(m[1] == csv.at(key + "_count"));
+    shown = m.prefix();
+  }
+  std::string exponent;
+  if (std::regex_match(shown, m, std::regex(R"(\((.*)\)(e.*))"))) {
+    exponent = m[2];
+    shown = m[1];
+  }
   const std::size_t pm = shown.find("±");
-  check_same_number(shown.substr(0, pm), csv.at(key + "_mean"), scale);
-  if (pm != std::string::npos) check_same_number(shown.substr(pm + 2), csv.at(key + "_std"), scale);
+  check_same_number(shown.substr(0, pm) + exponent, csv.at(key + "_mean"), scale);
+  if (pm != std::string::npos) check_same_number(shown.substr(pm + 2) + exponent, csv.at(key + "_std"), scale);
 }
 
 // One table cell against the CSV fields of its row, by the table's header.
@@ -110,10 +123,12 @@ void check_cell(const std::string& header, const std::string& shown, const std::
   } else if (header == "vs relu" && shown == "(baseline)") {
     CHECK(csv.at("wins_vs_baseline").empty());
   } else if (header == "vs relu") {
-    REQUIRE(std::regex_match(shown, m, std::regex(R"((\d+)/(\d+), (\S+))")));
+    REQUIRE(std::regex_match(shown, m, std::regex(R"((\d+)/(\d+), (\S+) \[(\S+), (\S+)\])")));
     CHECK(m[1] == csv.at("wins_vs_baseline"));
     CHECK(m[2] == csv.at("seeds_vs_baseline"));
     check_same_number(m[3], csv.at("mean_difference_vs_baseline"));
+    check_same_number(m[4], csv.at("interval95_low_vs_baseline"));
+    check_same_number(m[5], csv.at("interval95_high_vs_baseline"));
   } else {
     FAIL("a column of the terminal table that compare.csv does not have: " << header);
   }

@@ -40,16 +40,24 @@ Fields csv_fields(const SummaryColumn& c, const Json& entry) {
     case ColumnKind::kNumber:
       return {{c.key, number_text(v)}};
     case ColumnKind::kStat:
-      return {{c.key + "_mean", stat_field(v, "mean")}, {c.key + "_std", stat_field(v, "std")}};
+      // Every statistic of the seeds, so that a reader can check the table's mean±std and plot the
+      // spread; count is how many runs had a value (a run that never reached the loss target has
+      // no epochs_to_target).
+      return {{c.key + "_mean", stat_field(v, "mean")},     {c.key + "_std", stat_field(v, "std")},
+              {c.key + "_median", stat_field(v, "median")}, {c.key + "_min", stat_field(v, "min")},
+              {c.key + "_max", stat_field(v, "max")},       {c.key + "_count", number_text(member(v, "count"))}};
     case ColumnKind::kSpread:
-      return {{c.key + "_median", stat_field(v, "median")},
-              {c.key + "_min", stat_field(v, "min")},
-              {c.key + "_max", stat_field(v, "max")}};
-    case ColumnKind::kVersus:
+      return {};  // the same Stat as the metric's kStat column, whose fields hold it already
+    case ColumnKind::kVersus: {
       // Named as compare.csv named them before the columns were shared ("wins_vs_baseline").
+      const Json& interval = member(v, "interval95");
+      const bool has_interval = interval.is_array() && interval.size() == 2;
       return {{"wins_" + c.key, number_text(member(v, "wins"))},
               {"seeds_" + c.key, number_text(member(v, "seeds"))},
-              {"mean_difference_" + c.key, stat_field(member(v, "difference"), "mean")}};
+              {"mean_difference_" + c.key, stat_field(member(v, "difference"), "mean")},
+              {"interval95_low_" + c.key, has_interval ? number_text(interval[0]) : ""},
+              {"interval95_high_" + c.key, has_interval ? number_text(interval[1]) : ""}};
+    }
   }
   return {};
 }

@@ -9,6 +9,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 using namespace mlp;
 
 namespace {
@@ -45,6 +47,20 @@ std::vector<Scalar> weights_of(const Network& net) {
     }
   }
   return values;
+}
+
+// A run of `activation` on `seed` with these validation losses per epoch and a constant accuracy.
+CompareRun run(std::size_t activation, std::uint64_t seed, std::vector<double> losses, double accuracy) {
+  CompareRun r{activation, seed, 0.1, Initializer::pytorch_default(), {}, {}};
+  for (std::size_t e = 0; e < losses.size(); ++e) {
+    EpochMetrics m;
+    m.epoch = static_cast<int>(e) + 1;
+    m.val = Evaluation{};
+    m.val->loss = losses[e];
+    m.val->accuracy = accuracy;
+    r.result.history.push_back(m);
+  }
+  return r;
 }
 
 }  // namespace
@@ -186,18 +202,6 @@ TEST_CASE("summaries: the loss target is reached by every run, and paired wins a
   result.baseline = 0;
   // relu: best val losses 0.5 and 0.4; tanh: 0.3 and 0.6. Accuracies at the end: relu 0.8, 0.9;
   // tanh 0.85, 0.85.
-  auto run = [](std::size_t activation, std::uint64_t seed, std::vector<double> losses, double accuracy) {
-    CompareRun r{activation, seed, 0.1, Initializer::pytorch_default(), {}, {}};
-    for (std::size_t e = 0; e < losses.size(); ++e) {
-      EpochMetrics m;
-      m.epoch = static_cast<int>(e) + 1;
-      m.val = Evaluation{};
-      m.val->loss = losses[e];
-      m.val->accuracy = accuracy;
-      r.result.history.push_back(m);
-    }
-    return r;
-  };
   result.runs = {run(0, 1, {0.9, 0.5, 0.55}, 0.8), run(0, 2, {0.7, 0.4, 0.45}, 0.9), run(1, 1, {0.8, 0.3, 0.35}, 0.85),
                  run(1, 2, {0.6, 0.65, 0.7}, 0.85)};
   summarize_compare(result);
@@ -212,6 +216,51 @@ TEST_CASE("summaries: the loss target is reached by every run, and paired wins a
   CHECK(tanh.epochs_to_target->mean == doctest::Approx(1.5));  // epoch 2 on seed 1, epoch 1 on seed 2
   CHECK(tanh.final_val_loss.mean == doctest::Approx(0.525));
   CHECK(tanh.metric.mean == doctest::Approx(0.85));
+}
+
+TEST_CASE("summaries: a run that learned nothing neither sets the loss target nor reaches it, and the interval") {
+  CompareResult result;
+  result.task = Task::kClassification;
+  result.activations = {Activation::with_defaults("relu"), Activation::with_defaults("sigmoid")};
+  result.seeds = {1, 2, 3};
+  result.lr_grid = {0.1};
+  result.baseline = 0;
+  result.chance_loss = 1.1;  // learned: a best below 0.99
+  // relu learns (best 0.3, 0.4, 0.5); sigmoid stays at chance. Accuracy differences sigmoid -
+  // relu: -0.1, -0.2, -0.3: mean -0.2, sample std 0.1, t(0.975, df 2) = 4.302653.
+  result.runs = {run(0, 1, {0.9, 0.3}, 0.9),  run(0, 2, {0.8, 0.4}, 0.9),  run(0, 3, {0.5, 0.7}, 0.9),
+                 run(1, 1, {1.1, 1.09}, 0.8), run(1, 2, {1.1, 1.05}, 0.7), run(1, 3, {1.1, 1.0}, 0.6)};
+  summarize_compare(result);
+  CHECK(result.loss_target == doctest::Approx(0.5));  // relu's worst best, not sigmoid's 1.09
+  const ActivationSummary& relu = result.summary[0].activation == 0 ? result.summary[0] : result.summary[1];
+  const ActivationSummary& sigmoid = result.summary[0].activation == 1 ? result.summary[0] : result.summary[1];
+  REQUIRE(relu.epochs_to_target);
+  CHECK(relu.epochs_to_target->count == 3);
+  CHECK(relu.epochs_to_target->mean == doctest::Approx(5.0 / 3));  // epochs 2, 2, 1
+  CHECK_FALSE(sigmoid.epochs_to_target);                           // "never"
+  REQUIRE(sigmoid.vs_baseline);
+  CHECK(sigmoid.vs_baseline->wins == 0);
+  CHECK(sigmoid.vs_baseline->difference.mean == doctest::Approx(-0.2));
+  REQUIRE(sigmoid.vs_baseline->interval95);
+  const double half = 4.302653 * 0.1 / std::sqrt(3.0);
+  CHECK(sigmoid.vs_baseline->interval95->first == doctest::Approx(-0.2 - half).epsilon(1e-6));
+  CHECK(sigmoid.vs_baseline->interval95->second == doctest::Approx(-0.2 + half).epsilon(1e-6));
+
+  // Two seeds are too few for an interval; a run that did not learn on one seed of an activation
+  // that did on another still reaches no target it did not reach.
+  result.seeds = {1, 2};
+  result.runs = {run(0, 1, {0.9, 0.3}, 0.9), run(0, 2, {0.8, 0.4}, 0.9), run(1, 1, {1.1, 1.09}, 0.8),
+                 run(1, 2, {0.9, 0.35}, 0.95)};
+  summarize_compare(result);
+  CHECK(result.loss_target == doctest::Approx(0.4));
+  for (const ActivationSummary& s : result.summary) {
+    if (s.activation == 1) {
+      REQUIRE(s.vs_baseline);
+      CHECK_FALSE(s.vs_baseline->interval95);
+      REQUIRE(s.epochs_to_target);
+      CHECK(s.epochs_to_target->count == 1);
+    }
+  }
 }
 
 TEST_CASE("diagnostics: all-negative pre-activations make every ReLU unit dead, and +-50 saturates a sigmoid") {

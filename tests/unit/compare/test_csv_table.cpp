@@ -33,7 +33,11 @@ json comparison() {
                 {"grad_ratio", stat(0.5, 0.25, 0.5, 0.25, 0.75, 2)},
                 {"diverged", 1},
                 {"timing", {{"seconds_per_epoch", stat(0.002, 0.0005, 0.002, 0.0015, 0.0025, 2)}}},
-                {"vs_baseline", {{"wins", 2}, {"seeds", 3}, {"difference", stat(0.025, 0.01, 0.02, 0.015, 0.04, 3)}}}};
+                {"vs_baseline",
+                 {{"wins", 2},
+                  {"seeds", 3},
+                  {"difference", stat(0.025, 0.01, 0.02, 0.015, 0.04, 3)},
+                  {"interval95", {0.0125, 0.0375}}}}};
   json relu = {{"activation", "relu"},
                {"name", "relu"},
                {"lr", 0.01},
@@ -76,32 +80,52 @@ TEST_CASE("compare.csv: a header, then one row per summary entry in its order, r
   REQUIRE(lines.size() == 3);
   CHECK(lines[0] ==
         "activation,lr,init,"
-        "val_accuracy_mean,val_accuracy_std,val_accuracy_median,val_accuracy_min,val_accuracy_max,"
-        "test_accuracy_mean,test_accuracy_std,"
-        "final_val_loss_mean,final_val_loss_std,best_val_loss_mean,best_val_loss_std,"
-        "epochs_to_target_mean,epochs_to_target_std,seconds_per_epoch_mean,seconds_per_epoch_std,"
-        "dead_fraction_mean,dead_fraction_std,saturated_fraction_mean,saturated_fraction_std,"
-        "grad_ratio_mean,grad_ratio_std,wins_vs_baseline,seeds_vs_baseline,mean_difference_vs_baseline,diverged");
+        "val_accuracy_mean,val_accuracy_std,val_accuracy_median,val_accuracy_min,val_accuracy_max,val_accuracy_count,"
+        "test_accuracy_mean,test_accuracy_std,test_accuracy_median,test_accuracy_min,test_accuracy_max,"
+        "test_accuracy_count,"
+        "final_val_loss_mean,final_val_loss_std,final_val_loss_median,final_val_loss_min,final_val_loss_max,"
+        "final_val_loss_count,"
+        "best_val_loss_mean,best_val_loss_std,best_val_loss_median,best_val_loss_min,best_val_loss_max,"
+        "best_val_loss_count,"
+        "epochs_to_target_mean,epochs_to_target_std,epochs_to_target_median,epochs_to_target_min,"
+        "epochs_to_target_max,epochs_to_target_count,"
+        "seconds_per_epoch_mean,seconds_per_epoch_std,seconds_per_epoch_median,seconds_per_epoch_min,"
+        "seconds_per_epoch_max,seconds_per_epoch_count,"
+        "dead_fraction_mean,dead_fraction_std,dead_fraction_median,dead_fraction_min,dead_fraction_max,"
+        "dead_fraction_count,"
+        "saturated_fraction_mean,saturated_fraction_std,saturated_fraction_median,saturated_fraction_min,"
+        "saturated_fraction_max,saturated_fraction_count,"
+        "grad_ratio_mean,grad_ratio_std,grad_ratio_median,grad_ratio_min,grad_ratio_max,grad_ratio_count,"
+        "wins_vs_baseline,seeds_vs_baseline,mean_difference_vs_baseline,"
+        "interval95_low_vs_baseline,interval95_high_vs_baseline,diverged");
   // Quoted where the text has a comma; fractions and seconds unscaled, in the shortest text that
   // reads back as the same double (format_number: "0.0005"); empty where there is no value (null
-  // or absent).
+  // or absent). count is how many runs had a value: one of prelu's two reached the loss target.
   CHECK(lines[1] ==
         "\"prelu(num_parameters=1, init=0.25)\",0.03,\"default, bias default\","
-        "0.9,0.05,0.92,0.84,0.94,"
-        ",,"
-        "0.25,0.125,0.2,0.1,"
-        "4,0,0.002,0.0005,"
-        ",,,,"
-        "0.5,0.25,2,3,0.025,1");
+        "0.9,0.05,0.92,0.84,0.94,2,"
+        ",,,,,,"
+        "0.25,0.125,0.2,0.1,0.45,2,"
+        "0.2,0.1,0.15,0.1,0.35,2,"
+        "4,0,4,4,4,1,"
+        "0.002,0.0005,0.002,0.0015,0.0025,2,"
+        ",,,,,,"
+        ",,,,,,"
+        "0.5,0.25,0.5,0.25,0.75,2,"
+        "2,3,0.025,0.0125,0.0375,1");
   // The baseline has no paired comparison with itself.
   CHECK(lines[2] ==
         "relu,0.01,\"default, bias default\","
-        "0.875,0.025,0.875,0.85,0.9,"
-        "0.8,0.1,"
-        "0.375,0.0625,0.3,0.05,"
-        "6,1,0.001,0.0001,"
-        "0.125,0.0625,,,"
-        "2,0.5,,,,0");
+        "0.875,0.025,0.875,0.85,0.9,3,"
+        "0.8,0.1,0.8,0.7,0.9,3,"
+        "0.375,0.0625,0.375,0.3,0.45,3,"
+        "0.3,0.05,0.3,0.25,0.35,3,"
+        "6,1,6,5,7,3,"
+        "0.001,0.0001,0.001,0.0009,0.0011,3,"
+        "0.125,0.0625,0.125,0.0625,0.1875,3,"
+        ",,,,,,"
+        "2,0.5,2,1.5,2.5,3,"
+        ",,,,,0");
 }
 
 TEST_CASE("compare.csv keeps the column names it had before it shared the table's columns") {
@@ -128,7 +152,7 @@ TEST_CASE("compare.csv: the header depends only on the task, not on seeds, grid 
   regression["metric"] = "val_r2";
   const std::string r2_header = lines_of(mlp::compare_csv(regression)).at(0);
   CHECK(r2_header.rfind(
-            "activation,lr,init,val_r2_mean,val_r2_std,val_r2_median,val_r2_min,val_r2_max,test_r2_mean,test_r2_std,",
+            "activation,lr,init,val_r2_mean,val_r2_std,val_r2_median,val_r2_min,val_r2_max,val_r2_count,test_r2_mean,",
             0) == 0);
   CHECK(r2_header.find("val_accuracy") == std::string::npos);
 }

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -90,7 +91,12 @@ json summary(const std::string& activation, int rank, double final_loss, const s
             {"diverged", 0},
             {"timing", {{"seconds_per_epoch", stat(0.002, 0.0001, seeds)}}},
             {"vs_baseline", nullptr}};
-  if (rank > 0) s["vs_baseline"] = {{"wins", 1}, {"seeds", seeds}, {"difference", stat(-0.1 * rank, 0.01, seeds)}};
+  if (rank > 0) {
+    s["vs_baseline"] = {{"wins", 1},
+                        {"seeds", seeds},
+                        {"difference", stat(-0.1 * rank, 0.01, seeds)},
+                        {"interval95", {-0.1 * rank - 0.02, -0.1 * rank + 0.02}}};
+  }
   return s;
 }
 
@@ -230,7 +236,7 @@ TEST_CASE("report.html: the best value of each column is highlighted") {
   CHECK((best(0, 6) && best(1, 6) && best(2, 6)));
   CHECK(rows[0]->children.at(1).all_text() == "0.900±0.020");
   CHECK(rows[0]->children.at(10).all_text() == "(baseline)");
-  CHECK(rows[1]->children.at(10).all_text() == "1/3, -0.1000");
+  CHECK(rows[1]->children.at(10).all_text() == "1/3, -0.1000 [-0.1200, -0.0800]");
 }
 
 TEST_CASE("report.html: text is escaped") {
@@ -534,6 +540,31 @@ TEST_CASE("'*' marks a best only among two values or more, and never a diagnosti
     }
     if (header == "final_loss") CHECK(table.rows[0].cells[k].best != table.rows[1].cells[k].best);
   }
+}
+
+TEST_CASE("epochs_to_target: 'never', '(k/n)' for some runs, '*' only among activations whose every run reached it") {
+  json c = comparison({"relu", "tanh", "elu", "sigmoid"}, 3, 4);
+  auto stat = [](double mean, double std, int count) {
+    return json{{"count", count}, {"mean", mean}, {"std", std}, {"median", mean}, {"min", mean}, {"max", mean}};
+  };
+  c["summary"][0]["epochs_to_target"] = stat(5, 1, 3);
+  c["summary"][1]["epochs_to_target"] = stat(3, 1, 2);  // faster, but one run never got there
+  c["summary"][2]["epochs_to_target"] = stat(8, 2, 3);
+  c["summary"][3]["epochs_to_target"] = nullptr;
+  c["summary"][3]["grad_ratio"] = stat(2.9e-9, 1.6e-9, 3);
+  const mlp::SummaryTable table = mlp::summary_table(c);
+  std::map<std::string, std::vector<mlp::SummaryCell>> columns;
+  for (std::size_t k = 0; k < table.columns.size(); ++k) {
+    for (const mlp::SummaryRow& row : table.rows) columns[table.columns[k].header].push_back(row.cells[k]);
+  }
+  const auto& epochs = columns.at("epochs_to_target");
+  CHECK(epochs[0].text == "5.0±1.0");
+  CHECK(epochs[1].text == "3.0±1.0 (2/3)");
+  CHECK(epochs[2].text == "8.0±2.0");
+  CHECK(epochs[3].text == "never");
+  CHECK((epochs[0].best && !epochs[1].best && !epochs[2].best && !epochs[3].best));
+  // A tiny value keeps two significant digits of its std, with the exponent once.
+  CHECK(columns.at("grad_ratio")[3].text == "(2.9±1.6)e-9");
 }
 
 // The stroke colour of an activation's summary line in a chart.
