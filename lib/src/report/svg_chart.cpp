@@ -196,6 +196,20 @@ Axis y_axis(const ChartSpec& spec, const std::vector<Series>& series) {
   return axis;
 }
 
+// The x axis: nice ticks, the domain the data's own range (epochs start at 1, not at the 0 tick
+// below it) unless the spec gives one.
+Axis x_axis(const ChartSpec& spec, const std::vector<double>& xs) {
+  if (xs.empty()) return linear_axis(1, 1, spec.integer_x);
+  const auto [lo, hi] = std::minmax_element(xs.begin(), xs.end());
+  Axis axis = linear_axis(*lo, *hi, spec.integer_x);
+  if (!spec.x_domain && *lo < *hi) {
+    axis.lo = *lo;
+    axis.hi = *hi;
+    std::erase_if(axis.ticks, [&](double t) { return t < *lo || t > *hi; });
+  }
+  return axis;
+}
+
 }  // namespace
 
 bool spans_decade(const std::vector<Series>& series) {
@@ -214,9 +228,15 @@ std::optional<double> Axis::fraction(double v) const {
 
 std::string Axis::label(double tick) const {
   if (scale == Scale::kLog) {
-    // Ticks are m * 10^k with m in {1, 2, 5}: "0.05", "200", "5e-07".
-    const int k = static_cast<int>(std::floor(std::log10(tick) + 1e-9));
-    if (k >= -4 && k <= 5) return fixed(tick, std::max(0, -k));
+    // Ticks are m * 10^k with m in {1, 2, 5}: "0.05", "200"; where some tick of the axis is too
+    // small or large for that, every label is "5e-7", "1e0", so that one axis reads one way.
+    auto exponent = [](double t) { return static_cast<int>(std::floor(std::log10(t) + 1e-9)); };
+    const bool plain = std::all_of(ticks.begin(), ticks.end(), [&](double t) {
+      const int k = exponent(t);
+      return k >= -4 && k <= 5;
+    });
+    const int k = exponent(tick);
+    if (plain) return fixed(tick, std::max(0, -k));
     return fixed(tick / std::pow(10.0, k), 0) + "e" + std::to_string(k);
   }
   const double step = ticks.size() >= 2 ? ticks[1] - ticks[0] : 1;
@@ -264,20 +284,20 @@ Axis log_axis(double lo, double hi) {
   if (to - from < 8) {
     return {Scale::kLog, fine[from], fine[to], std::vector<double>(fine.begin() + from, fine.begin() + to + 1)};
   }
-  // More: whole decades, at most seven ticks.
-  int decades = last - first;
-  const int stride = (decades + 5) / 6;
-  decades = (decades + stride - 1) / stride * stride;
-  Axis axis{Scale::kLog, std::pow(10.0, first), std::pow(10.0, first + decades), {}};
-  for (int k = first; k <= first + decades; k += stride) axis.ticks.push_back(std::pow(10.0, k));
+  // More: the same domain, labelled at whole decades only (at most seven), so that the axis still
+  // ends near the data rather than a decade beyond it on either side.
+  Axis axis{Scale::kLog, fine[from], fine[to], {}};
+  const int low_decade = static_cast<int>(std::ceil(std::log10(axis.lo) - 1e-9));
+  const int high_decade = static_cast<int>(std::floor(std::log10(axis.hi) + 1e-9));
+  const int stride = std::max(1, (high_decade - low_decade + 5) / 6);
+  for (int k = low_decade; k <= high_decade; k += stride) axis.ticks.push_back(std::pow(10.0, k));
   return axis;
 }
 
 std::string line_chart(const ChartSpec& spec, const std::vector<Series>& series) {
   const std::vector<double> xs =
       spec.x_domain ? std::vector<double>{spec.x_domain->first, spec.x_domain->second} : x_values(series);
-  const auto [x_lo, x_hi] = std::minmax_element(xs.begin(), xs.end());
-  Frame f{xs.empty() ? linear_axis(1, 1, spec.integer_x) : linear_axis(*x_lo, *x_hi, spec.integer_x),
+  Frame f{x_axis(spec, xs),
           y_axis(spec, series),
           kLeft,
           kTop,

@@ -52,7 +52,8 @@ struct ChartSpec {
 // the point from which a log axis reads better than a linear one.
 bool spans_decade(const std::vector<Series>& series);
 
-// One axis: its domain and tick values; the domain ends on ticks.
+// One axis: its domain and tick values. A y axis ends on ticks, or on 1, 2 or 5 times a power of
+// ten when a log axis labels whole decades only; an x axis ends where the data do.
 struct Axis {
   Scale scale = Scale::kLinear;
   double lo = 0, hi = 1;
@@ -66,8 +67,8 @@ struct Axis {
 // Nice ticks (steps of 1, 2 or 5 times a power of ten) covering [lo, hi]; with `integer`, steps
 // of at least 1. lo == hi widens the domain around the value.
 Axis linear_axis(double lo, double hi, bool integer);
-// Log ticks covering [lo, hi] (both > 0): at 1, 2 and 5 times powers of ten when that gives at
-// most eight, else at most seven at whole decades.
+// A log axis over [lo, hi] (both > 0), its ends the nearest 1, 2 or 5 times a power of ten
+// outside: ticks at those values when that gives at most eight, else at most seven whole decades.
 Axis log_axis(double lo, double hi);
 
 // An <svg class="chart" data-chart="id"> element whose data-scale ("log" or "linear"), data-y-lo
