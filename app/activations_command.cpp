@@ -1,13 +1,20 @@
 // mlptrain activations: every activation with its formula, parameters and defaults, straight
-// from the table the code uses.
+// from the table the code uses; with --plot, their f(x) and f'(x) drawn into a file.
 #include "commands.hpp"
 
 #include "mlp/activation.hpp"
+#include "mlp/activation_plot.hpp"
+#include "mlp/config.hpp"
 #include "mlp/error.hpp"
+#include "mlp/files.hpp"
+#include "mlp/text.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
 
 namespace mlp::app {
 namespace {
@@ -51,9 +58,33 @@ nlohmann::json activation_json(const ActivationSpec& spec) {
   return j;
 }
 
+// --activations as compare reads it, or every activation with its defaults: the plot draws what
+// the listing lists unless told otherwise.
+std::vector<Activation> plotted_activations(const std::string& list) {
+  std::vector<Activation> plotted;
+  if (list.empty()) {
+    for (const ActivationSpec& spec : activations()) plotted.push_back(Activation::with_defaults(spec.name));
+  } else {
+    for (const std::string_view text : split_top_level(list)) plotted.push_back(parse_activation(text));
+  }
+  return plotted;
+}
+
+int run_plot(const ActivationsOptions& options) {
+  const std::filesystem::path path = options.plot;
+  const std::string extension = path.extension().string();
+  if (extension != ".svg" && extension != ".html") {
+    throw InputError("activations: --plot " + options.plot + ": the file must end in .svg or .html");
+  }
+  const std::vector<Activation> plotted = plotted_activations(options.activations);
+  write_file_atomically(path, extension == ".svg" ? activation_plot_svg(plotted) : activation_plot_html(plotted));
+  return 0;
+}
+
 }  // namespace
 
 int run_activations(const ActivationsOptions& options) {
+  if (!options.plot.empty()) return run_plot(options);
   if (options.format == "json") {
     nlohmann::json list = nlohmann::json::array();
     for (const ActivationSpec& spec : activations()) list.push_back(activation_json(spec));

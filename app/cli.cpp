@@ -122,6 +122,9 @@ void CommandLine::add_compare() {
   subcommands_.emplace_back(command, Command::kCompare);
   add_run_options(*command, compare.run);
   command->get_option("--threads")->description("Threads of each run (default: the cores --jobs leaves, at least 1)");
+  command->get_option("--out")->description(
+      "Output folder for compare.json, compare.csv, curves.csv, runs.csv and report.html (default: the config's "
+      "output.dir; see docs/outputs.md)");
   // compare prints no epoch table, so it has no --print-every (which it would accept and ignore).
   command->remove_option(command->get_option("--print-every"));
   add_global_options(*command, global);
@@ -158,9 +161,22 @@ void CommandLine::add_activations() {
   CLI::App* command =
       app_.add_subcommand("activations", "List every activation with its formula, parameters and defaults");
   subcommands_.emplace_back(command, Command::kActivations);
-  command->add_option("--format", activations.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  CLI::Option* format =
+      command->add_option("--format", activations.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  CLI::Option* plot = command->add_option(
+      "--plot", activations.plot,
+      "Draw f(x) and f'(x) on [-5, 5] into FILE instead of listing: FILE.svg (both charts) or FILE.html (a page)");
+  plot->type_name("FILE")->excludes(format);
+  command
+      ->add_option("--activations", activations.activations,
+                   "Comma-separated activations to plot, e.g. relu,tanh,prelu(init=0.1) (default: every one)")
+      ->type_name("LIST")
+      ->needs(plot);
   add_global_options(*command, global);
-  command->footer("Examples:\n  mlptrain activations\n  mlptrain activations --format json");
+  command->footer(
+      "Examples:\n  mlptrain activations\n  mlptrain activations --format json\n"
+      "  mlptrain activations --plot activations.html\n"
+      "  mlptrain activations --plot relu_family.svg --activations \"relu,leaky_relu(negative_slope=0.2),elu\"");
 }
 
 void CommandLine::parse(int argc, const char* const* argv) {

@@ -61,6 +61,8 @@ struct CompareCommandOptions {
 
 struct ActivationsOptions {
   std::string format = "text";  // text | json
+  std::string plot;             // --plot FILE: f and f' drawn to FILE.svg or FILE.html instead of the listing
+  std::string activations;      // --activations LIST for --plot (empty: every activation, with its defaults)
 };
 
 int run_train(const TrainOptions& options, const std::string& command_line);

@@ -13,6 +13,7 @@
 #include "mlp/text.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -98,7 +99,7 @@ int run_compare(const CompareCommandOptions& options) {
   }
   if (options.bench_activations) return run_bench(options);
   // Checked before any run, so that a misspelt column costs no training.
-  TableLayout table_layout{terminal_width(), {}};
+  TableLayout table_layout{terminal_width(STDOUT_FILENO), {}};
   for (const std::string_view name : split_top_level(options.columns)) table_layout.columns.emplace_back(name);
   check_table_columns(table_layout.columns);
   if (options.run.config.empty()) throw InputError("compare: --config FILE is required (see mlptrain compare --help)");
@@ -130,11 +131,16 @@ int run_compare(const CompareCommandOptions& options) {
   const CompareResult result = run_compare(settings, compare_options);
 
   const nlohmann::json json = compare_json(result, settings);
+  // Every file laid out before the first is written, so that a failure to lay one out leaves
+  // the folder as it was instead of half a comparison (each write is atomic on its own).
+  const std::pair<const char*, std::string> files[] = {{"compare.json", json.dump(2) + "\n"},
+                                                       {"compare.csv", compare_csv(json)},
+                                                       {"curves.csv", curves_csv(json)},
+                                                       {"runs.csv", runs_csv(json)},
+                                                       {"report.html", compare_report_html(json)}};
   const std::filesystem::path& dir = settings.output.dir;
-  write_file_atomically(dir / "compare.json", json.dump(2) + "\n");
-  write_file_atomically(dir / "compare.csv", compare_csv(json));
-  write_file_atomically(dir / "report.html", compare_report_html(json));
-  spdlog::info("wrote {}/{{compare.json, compare.csv, report.html}}", dir.string());
+  for (const auto& [name, content] : files) write_file_atomically(dir / name, content);
+  spdlog::info("wrote {}/{{compare.json, compare.csv, curves.csv, runs.csv, report.html}}", dir.string());
   check_not_all_diverged(result);  // a table of nothing but "-" would say nothing
 
   if (options.format == "json") {

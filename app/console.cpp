@@ -38,14 +38,14 @@ class LevelPrefix final : public spdlog::custom_flag_formatter {
 
 }  // namespace
 
-std::size_t terminal_width() {
+std::size_t terminal_width(int file_descriptor) {
   if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
     char* end = nullptr;
     const long width = std::strtol(columns, &end, 10);
     if (end != columns && *end == '\0' && width > 0) return static_cast<std::size_t>(width);
   }
   winsize size{};
-  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  if (ioctl(file_descriptor, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
   return 80;
 }
 
@@ -226,8 +226,8 @@ void ProgressBar::update(long long done, long long total) {
   const double mean_epoch =
       ended > 0 ? std::chrono::duration<double>(epoch_start_ - run_start_).count() / ended : in_epoch / fraction;
   const double eta = in_epoch * (1 - fraction) / fraction + mean_epoch * std::max(0, epochs_ - epoch_);
-  line_.draw(
-      format_epoch_progress(epoch_, epochs_, fraction, static_cast<double>(done) / in_epoch, eta, terminal_width()));
+  line_.draw(format_epoch_progress(epoch_, epochs_, fraction, static_cast<double>(done) / in_epoch, eta,
+                                   terminal_width(STDERR_FILENO)));
 }
 
 void ProgressBar::clear() { line_.clear(); }

@@ -16,9 +16,10 @@ namespace mlp::app {
 // from --log-level (trace, debug, info, warn, error, off); --quiet means warn.
 void setup_logging(const std::string& level, bool quiet);
 
-// Characters per line of the terminal stdout goes to: COLUMNS when set (as shells export it
-// and users override it), else the terminal's own width, else 80.
-std::size_t terminal_width();
+// Characters per line of the terminal that `file_descriptor` (STDOUT_FILENO for the tables,
+// STDERR_FILENO for progress lines) writes to: COLUMNS when set (as shells export it and users
+// override it), else that terminal's own width, else 80.
+std::size_t terminal_width(int file_descriptor);
 
 // The epoch table printed while training: a header, then a line every `every` epochs, for the
 // first and for the last epoch that ran, each with epoch, train loss, val loss, val accuracy or
@@ -81,6 +82,12 @@ class StatusLine {
   void clear();
   // Keeps the line and moves to the next one.
   void finish();
+  // A line still drawn when its owner goes (an error unwinding the command) is blanked, so that
+  // the error message starts on a clean line.
+  ~StatusLine() { clear(); }
+  StatusLine() = default;
+  StatusLine(const StatusLine&) = delete;
+  StatusLine& operator=(const StatusLine&) = delete;
 
  private:
   std::size_t shown_ = 0;  // characters on the line now (the texts are ASCII)

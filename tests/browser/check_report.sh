@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Renders report.html in headless Chromium and checks every chart as the browser draws it
-# (check_charts.js: not empty, y axis within what the values can be, nothing drawn outside the
-# axes, no horizontal overflow of the page at 900 px), then takes a full-page screenshot beside
-# each report (report.png) for people to look at.
+# Renders report.html and the page of `activations --plot` in headless Chromium and checks every
+# chart as the browser draws it (check_charts.js: not empty, y axis within what the values can be,
+# nothing drawn outside the axes, no horizontal overflow of the page at 900 px), then takes a
+# full-page screenshot beside each page (report.png) for people to look at.
 #
 #   check_report.sh MLPTRAIN WORKDIR   runs `mlptrain compare` on configs/iris.json and
 #                                      configs/deep_sigmoid.json into WORKDIR and checks both
@@ -112,6 +112,14 @@ for config in iris deep_sigmoid; do
     exit 1
   fi
 done
+# And the page of `mlptrain activations --plot`: f and f' of every activation, 21 lines a chart.
+mkdir -p "$work/activations"
+if ! "$mlptrain" activations --plot "$work/activations/activations.html" >"$work/activations.log" 2>&1; then
+  echo "FAIL: mlptrain activations --plot failed:" >&2
+  cat "$work/activations.log" >&2
+  exit 1
+fi
 : >"$work/chromium.log"
 for config in iris deep_sigmoid; do check_page "$work/$config/report.html"; done
+check_page "$work/activations/activations.html"
 echo "all charts passed"

@@ -1,6 +1,7 @@
 // End to end through the real binary: compare's terminal table and compare.csv are two layouts
 // of one summary table, so they must show the same numbers.
 #include "cli_runner.hpp"
+#include "csv_record.hpp"
 
 #include <doctest/doctest.h>
 
@@ -17,26 +18,11 @@ namespace {
 
 using Row = std::vector<std::string>;
 
-// RFC 4180 records (no line breaks inside fields, which compare.csv never has).
+// compare.csv's records.
 std::vector<Row> parse_csv(const std::string& text) {
   std::vector<Row> rows;
   std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    Row row(1);
-    bool quoted = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      if (line[i] == '"' && quoted && i + 1 < line.size() && line[i + 1] == '"') {
-        row.back() += line[++i];
-      } else if (line[i] == '"') {
-        quoted = !quoted;
-      } else if (line[i] == ',' && !quoted) {
-        row.emplace_back();
-      } else {
-        row.back() += line[i];
-      }
-    }
-    rows.push_back(row);
-  }
+  for (std::string line; std::getline(in, line);) rows.push_back(mlp::test::csv_record(line));
   return rows;
 }
 

@@ -161,7 +161,9 @@ std::string outcome_of(const CliResult& result, const fs::path& work, Console co
       text += value.dump() + "\n";
     } else if (file.extension() == ".csv") {
       text += csv_without_timing(content);
-    }  // report.html draws timing too: its presence is what counts
+    } else if (file.extension() == ".svg") {
+      text += content + "\n";  // activations --plot: drawn from the code alone, no timing
+    }                          // report.html draws timing too: its presence is what counts
   }
   if (console == Console::kMasked)
     text += "stdout\n" + console_text(result.out) + "stderr\n" + console_text(result.err);
@@ -504,6 +506,10 @@ std::vector<OptionProbe> option_probes() {
                 {
                     {"mlptrain activations --help", {"activations"}, {"activations", "--help"}},
                     {"mlptrain activations --format", {"activations"}, {"activations", "--format", "json"}},
+                    {"mlptrain activations --plot", {"activations"}, {"activations", "--plot", "{W}/f.svg"}},
+                    {"mlptrain activations --activations",
+                     {"activations", "--plot", "{W}/f.svg"},
+                     {"activations", "--plot", "{W}/f.svg", "--activations", "relu,tanh"}},
                     {"mlptrain activations --quiet", {}, {}, kNothingToHide},
                     {"mlptrain activations --log-level", {}, {}, kNothingToHide},
                 });

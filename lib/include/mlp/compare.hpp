@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -109,20 +110,52 @@ void check_not_all_diverged(const CompareResult& result);
 // Fills result.loss_target and result.summary from result.runs (run_compare calls it).
 void summarize_compare(CompareResult& result);
 
+// What one run contributes to its activation's summary: the figures whose statistics over seeds
+// ActivationSummary holds (summarize_compare computes them here and nowhere else), and which
+// compare.json repeats per run under the summary's keys. NaN or nothing where the run has none:
+// a diverged run has no final or best loss and no final metric.
+struct RunFigures {
+  double final_val_loss = kNoValue, best_val_loss = kNoValue;
+  double metric = kNoValue;                // val accuracy or val R^2 at the last epoch
+  std::optional<double> test_metric;       // the same on data.test (CompareRun::test)
+  std::optional<double> epochs_to_target;  // the first epoch whose val loss is <= loss_target
+  // At the last epoch, mean over the hidden layers that have the fraction, in [0, 1].
+  std::optional<double> dead_fraction, saturated_fraction;
+  // The first linear layer's weight-gradient norm over the last's, each averaged over the epochs.
+  std::optional<double> grad_ratio;
+  static constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
+};
+// loss_target: CompareResult::loss_target.
+RunFigures run_figures(const CompareRun& run, double loss_target);
+
 // The weight initialisation `compare --init auto` gives an activation: kaiming_uniform (relu
 // gain) for the ReLU family, xavier_uniform for tanh/sigmoid-like functions, lecun_normal for selu.
 Initializer recommended_initializer(const Activation& activation, BiasInit bias);
 
-// Everything (settings, summary, per-epoch curves and diagnostics of every run). Wall-clock
-// figures, and the jobs and threads per run that the runs were spread over, live only under keys
-// named "timing", so two comparisons of the same config are byte-identical once those are removed.
+// Everything (settings, summary, per-epoch curves and diagnostics of every run, and each run's
+// RunFigures under the summary's keys). Wall-clock figures, and the jobs and threads per run that
+// the runs were spread over, live only under keys named "timing", so two comparisons of the same
+// config are byte-identical once those are removed. docs/outputs.md documents every key.
 nlohmann::json compare_json(const CompareResult& result, const Settings& settings);
 // The summary table as CSV, from compare_json's document: the terminal table's columns and
-// init and diverged, whatever the comparison (one field per number: <key>_mean and <key>_std of
-// each statistic, the metric's _median, _min and _max, wins_vs_baseline, seeds_vs_baseline,
-// mean_difference_vs_baseline), unscaled and to the last digit, empty where there is no value;
-// one header row, then one row per summary entry in its order; fields quoted per RFC 4180.
+// init and diverged, whatever the comparison (one field per number: <key>_mean, _std, _median,
+// _min, _max and _count of each statistic, wins_vs_baseline, seeds_vs_baseline,
+// mean_difference_vs_baseline, interval95_low_vs_baseline and interval95_high_vs_baseline),
+// unscaled and to the last digit, empty where there is no value; one header row, then one row
+// per summary entry in its order; fields quoted per RFC 4180. docs/outputs.md lists them.
 std::string compare_csv(const nlohmann::json& compare);
+// curves.csv, from compare_json's document: one row per run and epoch, in the runs' order, with
+// the run's activation, name, seed, lr and init, then the epoch's losses, metric, learning rate,
+// and diagnostics, one column per quantity and layer (dead_fraction_layer1, ...,
+// weight_grad_norm_linear1, ...; the union over the runs, empty where a run has none), and the
+// epoch's wall time (seconds) last. Numbers to the last digit (format_number); empty where
+// compare.json has null (NaN and infinite losses of a diverged run are written as null there).
+std::string curves_csv(const nlohmann::json& compare);
+// runs.csv, from compare_json's document: one row per run, in the runs' order: what it was
+// (activation, name, seed, lr, init), how it ended (stop_reason, message, epochs_run,
+// best_epoch), its RunFigures under the summary's keys, and train_seconds last. Same number
+// and empty-field rules as curves_csv.
+std::string runs_csv(const nlohmann::json& compare);
 // Which columns of the summary table the terminal shows, and in how many characters.
 struct TableLayout {
   std::size_t width = 0;  // characters per line (the terminal's); 0: no limit

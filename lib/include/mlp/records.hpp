@@ -31,9 +31,10 @@ struct RunInfo {
   std::string command;  // the command line, for the record
 };
 
-// summary.json: version, resolved config and the values that were defaulted, what the data
-// loader decided, the stop reason, final and best metrics, the test evaluation, and timings
-// (train_seconds: the finished epochs' training time, see TrainResult; samples_per_second).
+// summary.json: format ("mlptrain-summary") and version (1), mlptrain's version, resolved config
+// and the values that were defaulted, what the data loader decided, the stop reason, final and
+// best metrics, the test evaluation, and timings (train_seconds: the finished epochs' training
+// time, see TrainResult; samples_per_second). Documented in docs/outputs.md.
 nlohmann::json summary_json(const Settings& settings, const Experiment& experiment, const Network& network,
                             const TrainResult& result, const std::optional<Evaluation>& test, const RunInfo& info);
 

@@ -7,6 +7,8 @@
 #include "mlp/records.hpp"
 #include "mlp/trainer.hpp"
 
+#include <cmath>
+
 namespace mlp {
 namespace {
 
@@ -16,6 +18,11 @@ nlohmann::json stat_json(const Stat& s) {
 }
 
 nlohmann::json stat_json(const std::optional<Stat>& s) { return s ? stat_json(*s) : nlohmann::json(nullptr); }
+
+// NaN (no value: a diverged run's final loss) as the null it would be written as anyway.
+nlohmann::json finite_json(double value) {
+  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
 
 const char* metric_name(Task task) { return task == Task::kClassification ? "val_accuracy" : "val_r2"; }
 const char* test_metric_name(Task task) { return task == Task::kClassification ? "test_accuracy" : "test_r2"; }
@@ -76,6 +83,19 @@ nlohmann::json summary_json(const CompareResult& result, const ActivationSummary
   return j;
 }
 
+// The run's figures under the keys of the summary's statistics of them (summary_json), so that
+// each statistic can be checked against the runs it was computed from.
+void add_run_figures(nlohmann::json& run, const RunFigures& f, Task task) {
+  run["final_val_loss"] = finite_json(f.final_val_loss);
+  run["best_val_loss"] = finite_json(f.best_val_loss);
+  run[metric_name(task)] = finite_json(f.metric);
+  run[test_metric_name(task)] = optional_json(f.test_metric);
+  run["epochs_to_target"] = optional_json(f.epochs_to_target);
+  run["dead_fraction"] = optional_json(f.dead_fraction);
+  run["saturated_fraction"] = optional_json(f.saturated_fraction);
+  run["grad_ratio"] = optional_json(f.grad_ratio);
+}
+
 }  // namespace
 
 nlohmann::json compare_json(const CompareResult& result, const Settings& settings) {
@@ -111,16 +131,19 @@ nlohmann::json compare_json(const CompareResult& result, const Settings& setting
       epochs.push_back(epoch_json(m, result.task));
       seconds.push_back(m.seconds);
     }
-    runs.push_back({{"activation", result.activations[run.activation].describe()},
-                    {"seed", run.seed},
-                    {"lr", run.lr},
-                    {"init", run.init.describe()},
-                    {"stop_reason", stop_reason_name(run.result.reason)},
-                    {"message", run.result.message},
-                    {"best_epoch", run.result.best_epoch},
-                    {"test", run.test ? evaluation_json(*run.test, schema) : nlohmann::json(nullptr)},
-                    {"epochs", epochs},
-                    {"timing", {{"train_seconds", run.result.train_seconds}, {"epoch_seconds", seconds}}}});
+    nlohmann::json record = {{"activation", result.activations[run.activation].describe()},
+                             {"name", result.activations[run.activation].spec->name},
+                             {"seed", run.seed},
+                             {"lr", run.lr},
+                             {"init", run.init.describe()},
+                             {"stop_reason", stop_reason_name(run.result.reason)},
+                             {"message", run.result.message},
+                             {"best_epoch", run.result.best_epoch},
+                             {"test", run.test ? evaluation_json(*run.test, schema) : nlohmann::json(nullptr)},
+                             {"epochs", epochs},
+                             {"timing", {{"train_seconds", run.result.train_seconds}, {"epoch_seconds", seconds}}}};
+    add_run_figures(record, run_figures(run, result.loss_target), result.task);
+    runs.push_back(std::move(record));
   }
   j["runs"] = runs;
   // Spreading the runs over more or fewer threads changes their wall time only.

@@ -147,6 +147,25 @@ std::size_t best_rate(const CompareResult& result, std::size_t a) {
 
 }  // namespace
 
+RunFigures run_figures(const CompareRun& run, double loss_target) {
+  const TrainResult& r = run.result;
+  RunFigures figures;
+  figures.final_val_loss = final_val_loss(r);
+  figures.best_val_loss = best_val_loss(r);
+  figures.metric = final_metric(r);
+  figures.test_metric = test_metric(run);
+  for (const EpochMetrics& m : r.history) {
+    if (m.val && m.val->loss <= loss_target) {
+      figures.epochs_to_target = m.epoch;
+      break;
+    }
+  }
+  figures.dead_fraction = last_epoch_fraction(r, &ActivityStats::dead_fraction);
+  figures.saturated_fraction = last_epoch_fraction(r, &ActivityStats::saturated_fraction);
+  figures.grad_ratio = run_grad_ratio(r);
+  return figures;
+}
+
 void summarize_compare(CompareResult& result) {
   const std::size_t count = result.activations.size();
   std::vector<std::size_t> chosen(count);
@@ -180,21 +199,15 @@ void summarize_compare(CompareResult& result) {
     for (const CompareRun* run : runs) {
       const TrainResult& r = run->result;
       if (r.reason == StopReason::kDiverged) ++s.diverged;
-      finals.push_back(final_val_loss(r));
-      bests.push_back(best_val_loss(r));
-      metrics.push_back(final_metric(r));
-      std::optional<double> reached;
-      for (const EpochMetrics& m : r.history) {
-        if (m.val && m.val->loss <= result.loss_target) {
-          reached = m.epoch;
-          break;
-        }
-      }
-      to_target.push_back(reached);
-      dead.push_back(last_epoch_fraction(r, &ActivityStats::dead_fraction));
-      saturated.push_back(last_epoch_fraction(r, &ActivityStats::saturated_fraction));
-      ratios.push_back(run_grad_ratio(r));
-      tests.push_back(test_metric(*run));
+      const RunFigures figures = run_figures(*run, result.loss_target);
+      finals.push_back(figures.final_val_loss);
+      bests.push_back(figures.best_val_loss);
+      metrics.push_back(figures.metric);
+      to_target.push_back(figures.epochs_to_target);
+      dead.push_back(figures.dead_fraction);
+      saturated.push_back(figures.saturated_fraction);
+      ratios.push_back(figures.grad_ratio);
+      tests.push_back(figures.test_metric);
       // One figure per run (its mean epoch), so that ± is the spread over seeds, as elsewhere.
       if (!r.history.empty()) {
         double sum = 0;

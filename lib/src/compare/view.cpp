@@ -2,6 +2,8 @@
 // and averaging over seeds.
 #include "view.hpp"
 
+#include "mlp/text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -93,6 +95,12 @@ std::string text(const Json& j, std::string_view key) {
   return m.is_string() ? m.get<std::string>() : std::string();
 }
 
+std::string csv_number(const Json& j) {
+  if (j.is_number_integer()) return j.dump();
+  const auto v = number(j);
+  return v ? format_number(*v) : "";
+}
+
 std::vector<ActivationRuns> activation_runs(const Json& compare) {
   std::vector<ActivationRuns> result;
   for (const std::string& name : activation_names(compare)) {
@@ -135,6 +143,12 @@ std::vector<svg::Point> run_curve(const Json& run, const Extract& extract) {
   return curve;
 }
 
+double median(std::vector<double> values) {
+  std::ranges::sort(values);
+  const std::size_t n = values.size();
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
 std::vector<svg::Point> median_curve(const std::vector<const Json*>& runs, const Extract& extract) {
   std::size_t epochs = runs.empty() ? 0 : std::numeric_limits<std::size_t>::max();
   for (const Json* run : runs) epochs = std::min(epochs, array(*run, "epochs").size());
@@ -145,11 +159,7 @@ std::vector<svg::Point> median_curve(const std::vector<const Json*>& runs, const
       if (const auto v = extract(array(*run, "epochs")[k]).value) values.push_back(*v);
     }
     svg::Point point{static_cast<double>(k + 1), std::nullopt, std::nullopt, std::nullopt};
-    if (values.size() == runs.size()) {
-      std::ranges::sort(values);
-      const std::size_t n = values.size();
-      point.y = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-    }
+    if (values.size() == runs.size()) point.y = median(std::move(values));
     curve.push_back(point);
   }
   return curve;

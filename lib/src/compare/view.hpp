@@ -1,6 +1,6 @@
-// Reading compare.json (the output of compare_json) for the HTML report: tolerant accessors, so
-// that a missing, null or mistyped field reads as absent; which runs each activation's curves are
-// drawn from; and per-epoch curves averaged over seeds.
+// Reading compare.json (the output of compare_json) for the HTML report and the CSV files:
+// tolerant accessors, so that a missing, null or mistyped field reads as absent; which runs each
+// activation's curves are drawn from; and per-epoch curves averaged over seeds.
 #pragma once
 
 #include "report/svg_chart.hpp"
@@ -27,6 +27,10 @@ std::optional<double> number(const Json& j);
 std::optional<double> number(const Json& j, std::string_view key);
 // A string, or "" when it is not one.
 std::string text(const Json& j, std::string_view key);
+// A number as the CSV files of a comparison write it: an integer in full (a 64-bit seed), any
+// other finite number to the last digit (format_number); "" when number() has none (null,
+// missing, NaN, infinite), as compare.json writes NaN and infinity as null.
+std::string csv_number(const Json& j);
 
 // The runs one activation's curves are drawn from.
 struct ActivationRuns {
@@ -60,6 +64,9 @@ std::vector<svg::Point> average_curve(const std::vector<const Json*>& runs, cons
 
 // One run's curve: its value at each epoch it ran (x = 1, 2, ...).
 std::vector<svg::Point> run_curve(const Json& run, const Extract& extract);
+
+// The median of `values` (the mean of the middle two for an even count); not empty.
+double median(std::vector<double> values);
 
 // Per epoch, the median over runs of the extracted values, while every run is still running: the
 // curve ends where the first run ended (stopped early), so that it never changes the set of runs

@@ -2,9 +2,11 @@
 // with one series per activation in a fixed colour-blind-friendly palette (Okabe & Ito).
 #include "mlp/report_html.hpp"
 
+#include "activation_section.hpp"
 #include "compare/summary_table.hpp"
 #include "compare/view.hpp"
 #include "html_table.hpp"
+#include "looks.hpp"
 #include "svg_chart.hpp"
 
 #include "mlp/activation.hpp"
@@ -25,34 +27,9 @@ using compare_view::Sample;
 using compare_view::Spread;
 using compare_view::text;
 
-// Okabe & Ito's palette without its yellow, which is hard to see on white.
-constexpr std::array<const char*, 7> kPalette = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
-                                                 "#CC79A7", "#56B4E9", "#000000"};
-// With three line styles: 21 looks, one per activation of the table.
-constexpr std::array<const char*, 3> kDashes = {"", "6 3", "2 2"};
-
-// An activation's look follows its name, so that sigmoid has the same colour in every report
-// whatever else is compared; variants of one name share it. The usual comparison (the default of
-// compare.activations) takes the seven solid colours; the other names follow in the activation
-// table's order, dashed, then dotted.
-constexpr std::array<std::string_view, 7> kSolidLooks = {"identity",   "sigmoid", "tanh", "relu",
-                                                         "leaky_relu", "prelu",   "silu"};
-std::size_t look_of(const std::string& activation) {
-  const std::string name = activation.substr(0, activation.find('('));
-  if (const auto solid = std::ranges::find(kSolidLooks, name); solid != kSolidLooks.end()) {
-    return static_cast<std::size_t>(solid - kSolidLooks.begin());
-  }
-  std::size_t look = kSolidLooks.size();
-  for (const ActivationSpec& spec : activations()) {
-    if (spec.name == name) return look;
-    if (std::ranges::find(kSolidLooks, spec.name) == kSolidLooks.end()) ++look;
-  }
-  return 0;  // not an activation of this build: a report of another version's comparison
-}
-std::string colour_of(const std::string& activation) { return kPalette[look_of(activation) % kPalette.size()]; }
-std::string dash_of(const std::string& activation) {
-  return kDashes[look_of(activation) / kPalette.size() % kDashes.size()];
-}
+// Each activation's colour and line style follow its name (looks.hpp).
+using report::colour_of;
+using report::dash_of;
 
 constexpr const char* kStyle =
     "body{font-family:sans-serif;color:#222;max-width:1120px;margin:2em auto;padding:0 1em;line-height:1.45}"
@@ -61,6 +38,7 @@ constexpr const char* kStyle =
     "table.summary{border-collapse:collapse;font-size:0.9em;margin:1em 0}"
     "table.summary th,table.summary td{border-bottom:1px solid #ddd;padding:0.3em 0.6em;text-align:right}"
     "table.summary th:first-child,table.summary td.name{text-align:left}"
+    "table.summary td{white-space:nowrap}"
     "td.best{font-weight:bold;background:#e8f1fa}"
     ".swatch{display:inline-block;width:0.8em;height:0.8em;margin-right:0.4em;vertical-align:middle}"
     ".charts{display:flex;flex-wrap:wrap;gap:1.5em}.chart-section{flex:1 1 520px;max-width:560px}"
@@ -81,6 +59,9 @@ struct CurveChart {
   Spread spread;        // kNone: a thin line per seed under the median's; else one averaged line
   bool learnable_only;  // only activations that learn a parameter; no chart if none does
   std::optional<double> floor = {}, ceiling = {};  // what the values can be
+  // Why an activation may have no value at all ("no flat region"): then it has no line and no
+  // legend entry, and the text below the chart names it; empty when every activation has values.
+  std::string undefined_when = {};
 };
 
 compare_view::Extract field(std::string key) {
@@ -141,14 +122,14 @@ std::vector<CurveChart> curve_charts(const std::string& metric) {
        "PReLU and ELU keep a gradient for negative inputs. Only functions with a flat region have it." +
            band,
        [](const Json& e) { return compare_view::layer_mean(e, "dead_fraction"); }, YScale::kLinear, true, Spread::kNone,
-       false, 0.0, 1.0},
+       false, 0.0, 1.0, "no flat region"},
       {"saturated_fraction", "Saturated outputs", "fraction of hidden outputs",
        "Hidden outputs within 1 % of the output range from a bound, mean over hidden layers. A saturated "
        "sigmoid or tanh unit has a derivative near 0 and hardly learns: the cause of the vanishing gradient. "
        "Only bounded functions have it." +
            band,
        [](const Json& e) { return compare_view::layer_mean(e, "saturated_fraction"); }, YScale::kLinear, true,
-       Spread::kNone, false, 0.0, 1.0},
+       Spread::kNone, false, 0.0, 1.0, "not bounded"},
       {"mean_activation", "Mean activation", "mean hidden output",
        "Mean output of the hidden units, mean over hidden layers. Tests the zero-centring claim (LeCun et al. "
        "1998): sigmoid outputs are all positive, which pushes the gradients of the next layer's weights in one "
@@ -173,14 +154,29 @@ bool learns(const ActivationRuns& a) {
   return false;
 }
 
+// Whether any epoch of any run of the activation has a value for the chart.
+bool has_value(const ActivationRuns& a, const compare_view::Extract& extract) {
+  for (const Json* run : a.runs) {
+    for (const Json& epoch : array(*run, "epochs")) {
+      if (extract(epoch).value) return true;
+    }
+  }
+  return false;
+}
+
 svg::Series activation_series(const ActivationRuns& a, std::vector<svg::Point> points) {
   return {a.activation, a.activation, colour_of(a.activation), dash_of(a.activation), std::move(points)};
 }
 
 std::string curve_section(const CurveChart& chart, const std::vector<ActivationRuns>& activations) {
   std::vector<svg::Series> series;
+  std::vector<std::string> undefined;  // activations without a value, by nature (undefined_when)
   for (const ActivationRuns& a : activations) {
     if (chart.learnable_only && !learns(a)) continue;
+    if (!chart.undefined_when.empty() && !has_value(a, chart.extract)) {
+      undefined.push_back(a.activation);
+      continue;
+    }
     if (chart.spread != Spread::kNone) {
       series.push_back(activation_series(a, compare_view::average_curve(a.runs, chart.extract, chart.spread)));
       continue;
@@ -203,7 +199,18 @@ std::string curve_section(const CurveChart& chart, const std::vector<ActivationR
     }
     series.push_back(std::move(median));
   }
-  if (series.empty()) return "";
+  if (series.empty() && undefined.empty()) return "";
+  std::string note;
+  if (!undefined.empty()) {
+    note = "<p class=\"note\">No line for ";
+    for (std::size_t i = 0; i < undefined.size(); ++i) {
+      note += (i == 0 ? "" : i + 1 == undefined.size() ? " and " : ", ") + svg::escape(undefined[i]);
+    }
+    note += ": " + svg::escape(chart.undefined_when) + ".</p>";
+  }
+  const std::string heading = "<section class=\"chart-section\" id=\"" + svg::escape(chart.id) + "\"><h2>" +
+                              svg::escape(chart.title) + "</h2><p>" + svg::escape(chart.explanation) + "</p>";
+  if (series.empty()) return heading + note + "</section>";  // no chart without a line
   svg::ChartSpec spec;
   spec.id = chart.id;
   spec.title = chart.title;
@@ -214,9 +221,7 @@ std::string curve_section(const CurveChart& chart, const std::vector<ActivationR
   spec.y_ceiling = chart.ceiling;
   const bool log = chart.scale == YScale::kLog || (chart.scale == YScale::kLogIfDecade && svg::spans_decade(series));
   spec.y_scale = log ? svg::Scale::kLog : svg::Scale::kLinear;
-  return "<section class=\"chart-section\" id=\"" + svg::escape(chart.id) + "\"><h2>" + svg::escape(chart.title) +
-         "</h2><p>" + svg::escape(chart.explanation) + "</p><figure>" + svg::line_chart(spec, series) +
-         "</figure></section>";
+  return heading + "<figure>" + svg::line_chart(spec, series) + "</figure>" + note + "</section>";
 }
 
 // Colour of layer k of n: from dark violet (first) to green (last) along viridis.
@@ -372,7 +377,8 @@ std::string compare_report_html(const nlohmann::json& compare) {
       "\n<h2>Summary</h2>\n<p class=\"note\">One row per activation, best first, at the learning rate that gave "
       "it the lowest mean final validation loss; mean±std over seeds, diverged runs left out. The best value of "
       "each column is highlighted; hover a column heading for its meaning.</p>\n" +
-      "<div class=\"table-scroll\">" + summary_table_html(compare, colours(activations)) + "</div>" +
+      "<div class=\"table-scroll\">" + summary_table_html(compare, colours(activations)) + "</div>\n" +
+      report::activation_functions_section(activations) +
       "\n<h2>Curves</h2>\n<p class=\"note\">One activation's runs at the learning rate of the table: a thin line "
       "per seed and a bold one for their median; a run that stopped early ends there, and so does the median. "
       "Colours follow the activation's name, the same in every report; legends follow the table. Hover a line "

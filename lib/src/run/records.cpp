@@ -150,6 +150,10 @@ nlohmann::json summary_json(const Settings& settings, const Experiment& experime
                             const TrainResult& result, const std::optional<Evaluation>& test, const RunInfo& info) {
   const DataSchema& schema = experiment.data.schema;
   nlohmann::json j;
+  // What the file is and which layout of it, as model.json and compare.json say: a reader checks
+  // both before anything else, and the version changes when a key changes meaning.
+  j["format"] = "mlptrain-summary";
+  j["version"] = 1;
   j["mlptrain_version"] = MLP_VERSION;
   j["command"] = info.command;
   j["config_file"] = settings.config_path.string();

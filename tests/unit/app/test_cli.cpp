@@ -67,6 +67,18 @@ TEST_CASE("each command is chosen by its name and fills its own options") {
   parse(activations, {"activations", "--format", "json"});
   CHECK(activations.command() == Command::kActivations);
   CHECK(activations.activations.format == "json");
+
+  CommandLine plot;
+  parse(plot, {"activations", "--plot", "f.svg", "--activations", "relu,prelu(init=0.1)"});
+  CHECK(plot.activations.plot == "f.svg");
+  CHECK(plot.activations.activations == "relu,prelu(init=0.1)");
+}
+
+TEST_CASE("activations: --activations needs --plot, and --plot excludes --format") {
+  CommandLine alone;
+  CHECK_THROWS_AS(parse(alone, {"activations", "--activations", "relu"}), CLI::RequiresError);
+  CommandLine both;
+  CHECK_THROWS_AS(parse(both, {"activations", "--plot", "f.svg", "--format", "json"}), CLI::ExcludesError);
 }
 
 TEST_CASE("usage errors are CLI11's parse errors") {
