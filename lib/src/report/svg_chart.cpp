@@ -200,12 +200,13 @@ Axis y_axis(const ChartSpec& spec, const std::vector<Series>& series) {
 // below it) unless the spec gives one.
 Axis x_axis(const ChartSpec& spec, const std::vector<double>& xs) {
   if (xs.empty()) return linear_axis(1, 1, spec.integer_x);
-  const auto [lo, hi] = std::minmax_element(xs.begin(), xs.end());
-  Axis axis = linear_axis(*lo, *hi, spec.integer_x);
-  if (!spec.x_domain && *lo < *hi) {
-    axis.lo = *lo;
-    axis.hi = *hi;
-    std::erase_if(axis.ticks, [&](double t) { return t < *lo || t > *hi; });
+  const auto [lowest, highest] = std::minmax_element(xs.begin(), xs.end());
+  const double lo = *lowest, hi = *highest;  // clang 14 cannot capture structured bindings
+  Axis axis = linear_axis(lo, hi, spec.integer_x);
+  if (!spec.x_domain && lo < hi) {
+    axis.lo = lo;
+    axis.hi = hi;
+    std::erase_if(axis.ticks, [&](double t) { return t < lo || t > hi; });
   }
   return axis;
 }
