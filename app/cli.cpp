@@ -9,6 +9,16 @@ namespace {
 
 // --memory-limit, checked as it is parsed so that a bad value fails before any data is read
 // ("--memory-limit: "1X" is not a memory size; ...").
+// --missing of predict and evaluate: what an empty cell, or a feature column the file lacks, becomes.
+void add_missing_option(CLI::App& command, std::string& missing) {
+  command
+      .add_option("--missing", missing,
+                  "impute (default): an empty cell, or a feature column the file lacks, is filled in as the model's "
+                  "columns say (a model of format 1 or 2 has no fill values: an error); error: either is an error "
+                  "naming it")
+      ->check(CLI::IsMember({"impute", "error"}));
+}
+
 void add_memory_limit_option(CLI::App& command, std::string& limit) {
   command
       .add_option("--memory-limit", limit,
@@ -93,6 +103,7 @@ void CommandLine::add_predict() {
   command->add_option("--id", predict.id_column, "Input column copied to the output to identify rows");
   command->add_option("--format", predict.format, "csv or json")->check(CLI::IsMember({"csv", "json"}));
   command->add_option("--delimiter", predict.delimiter, "Field delimiter of the input CSV");
+  add_missing_option(*command, predict.missing);
   add_memory_limit_option(*command, predict.memory_limit);
   add_global_options(*command, global);
   command->footer(
@@ -108,6 +119,7 @@ void CommandLine::add_evaluate() {
   command->add_option("-d,--data", evaluate.data, "CSV with the model's feature and target columns")->required();
   command->add_option("--format", evaluate.format, "text or json")->check(CLI::IsMember({"text", "json"}));
   command->add_option("--delimiter", evaluate.delimiter, "Field delimiter of the CSV");
+  add_missing_option(*command, evaluate.missing);
   add_memory_limit_option(*command, evaluate.memory_limit);
   add_global_options(*command, global);
   command->footer(

@@ -34,7 +34,8 @@ struct PredictOptions {
   std::string id_column;
   std::string format = "csv";  // csv | json
   char delimiter = ',';
-  std::string memory_limit;  // --memory-limit SIZE (empty: half of physical memory)
+  std::string missing = "impute";  // impute | error: what an empty cell or absent column gets
+  std::string memory_limit;        // --memory-limit SIZE (empty: half of physical memory)
 };
 
 struct EvaluateOptions {
@@ -42,7 +43,8 @@ struct EvaluateOptions {
   std::string data;
   std::string format = "text";  // text | json
   char delimiter = ',';
-  std::string memory_limit;  // --memory-limit SIZE (empty: half of physical memory)
+  std::string missing = "impute";  // impute | error: what an empty cell or absent column gets
+  std::string memory_limit;        // --memory-limit SIZE (empty: half of physical memory)
 };
 
 struct CompareCommandOptions {

@@ -17,14 +17,26 @@
 #include <cstdio>
 
 namespace mlp::app {
+namespace {
+
+// --missing (checked by the command line): impute or error.
+MissingPolicy missing_policy(const std::string& missing) {
+  return missing == "error" ? MissingPolicy::kError : MissingPolicy::kImpute;
+}
+
+}  // namespace
 
 int run_predict(const PredictOptions& options) {
   Model model = load_model(options.model, memory_limit_or_default(options.memory_limit));
   const DataSchema& schema = model.schema;
   const std::optional<std::string> id_column =
       options.id_column.empty() ? std::nullopt : std::optional<std::string>(options.id_column);
-  const ModelInput input =
-      load_model_input(options.input, schema, false, CsvOptions{options.delimiter, MissingPolicy::kError}, id_column);
+  // Under --missing impute the model decides what an empty cell becomes (format 3 fills it in as
+  // training did; an older model has no fill values, and an empty cell is an error).
+  const ModelInput input = load_model_input(options.input, schema, false,
+                                            CsvOptions{options.delimiter, missing_policy(options.missing)}, id_column);
+  for (const std::string& note : input.notes) spdlog::info("{}", note);
+  for (const std::string& warning : input.warnings) spdlog::warn("{}", warning);
   const Matrix predicted = predict(model, input.data);
   const bool classification = schema.task == Task::kClassification;
 
@@ -86,8 +98,10 @@ int run_predict(const PredictOptions& options) {
 
 int run_evaluate(const EvaluateOptions& options) {
   Model model = load_model(options.model, memory_limit_or_default(options.memory_limit));
-  const ModelInput input =
-      load_model_input(options.data, model.schema, true, CsvOptions{options.delimiter, MissingPolicy::kError});
+  const ModelInput input = load_model_input(options.data, model.schema, true,
+                                            CsvOptions{options.delimiter, missing_policy(options.missing)});
+  for (const std::string& note : input.notes) spdlog::info("{}", note);
+  for (const std::string& warning : input.warnings) spdlog::warn("{}", warning);
   const Evaluation evaluation = evaluate_model(model, input.data);
   if (options.format == "json") {
     std::printf("%s\n", evaluation_json(evaluation, model.schema).dump(2).c_str());

@@ -42,9 +42,25 @@ void log_plan(const RunPlan& plan) {
   const DataSchema& schema = experiment.data.schema;
   std::string classes;
   for (const std::string& label : schema.classes) classes += (classes.empty() ? "" : ", ") + label;
-  spdlog::info("data: {} ({} features → {}{})", settings.data.train.string(), schema.feature_names.size(),
-               task_name(schema.task), schema.task == Task::kClassification ? ", classes " + classes : "");
+  spdlog::info("data: {} ({} features, {} network inputs → {}{})", settings.data.train.string(),
+               schema.feature_names.size(), schema.input_width(), task_name(schema.task),
+               schema.task == Task::kClassification ? ", classes " + classes : "");
   for (const std::string& note : experiment.data.notes) spdlog::info("data: {}", note);
+  for (const std::string& warning : experiment.data.warnings) spdlog::warn("data: {}", warning);
+  if (schema.task == Task::kRegression && settings.data.standardize_target.value_or(true) &&
+      schema.target_scaling.mean.size() > 0) {
+    // The losses below are not in the data's units: say so where they are printed.
+    std::string scaling;
+    for (Index i = 0; i < schema.target_scaling.mean.size(); ++i) {
+      scaling += (i ? ", " : "") + schema.target_names[static_cast<std::size_t>(i)] + " mean " +
+                 format_table_number(schema.target_scaling.mean(i)) + " scale " +
+                 format_table_number(schema.target_scaling.scale(i));
+    }
+    spdlog::info(
+        "data: targets standardised ({}): the losses are on that scale; R², predict and evaluate are in "
+        "the data's units (data.standardize_target)",
+        scaling);
+  }
   spdlog::info("split: {} train, {} validation, {} test", experiment.data.train.size(),
                experiment.data.val ? experiment.data.val->size() : 0,
                experiment.data.test ? experiment.data.test->size() : 0);

@@ -26,6 +26,7 @@ struct Case {
   bool with_targets = false;
   bool with_id = false;
   Task schema_task = Task::kClassification;
+  bool fitted_columns = false;  // the fixed schema has fitted columns (model format 3)
 };
 
 Case decode(FuzzedDataProvider& input, const std::filesystem::path& file) {
@@ -38,7 +39,9 @@ Case decode(FuzzedDataProvider& input, const std::filesystem::path& file) {
   DataSettings& s = out.settings;
   s.train = file;
   s.csv.delimiter = kDelimiters[a & 7];
-  s.csv.missing = (a & 8) ? MissingPolicy::kDrop : MissingPolicy::kError;
+  s.csv.missing = (a & 8) ? MissingPolicy::kDrop : (c & 0x20) ? MissingPolicy::kImpute : MissingPolicy::kError;
+  if (c & 0x40) s.categorical = {"b"};
+  if (c & 0x80) s.min_frequency = 2;
   if ((a & 0x30) == 0x10) s.task = Task::kClassification;
   if ((a & 0x30) == 0x20) s.task = Task::kRegression;
   s.standardize = (a & 0x40) == 0;
@@ -56,13 +59,14 @@ Case decode(FuzzedDataProvider& input, const std::filesystem::path& file) {
   out.with_targets = (c & 0x04) != 0;
   out.with_id = (c & 0x08) != 0;
   out.schema_task = (c & 0x10) ? Task::kRegression : Task::kClassification;
+  out.fitted_columns = (c & 0x40) != 0;
   return out;
 }
 
 // The shapes and values a loaded data set promises (see dataset.hpp).
 void check_dataset(const Dataset& data, const DataSchema& schema, bool with_targets) {
   const auto n = data.size();
-  expect(data.features.rows() == static_cast<Index>(schema.feature_names.size()), "feature rows");
+  expect(data.features.rows() == schema.input_width(), "one feature row per network input");
   expect(static_cast<Index>(data.lines.size()) == n, "one line per sample");
   expect(data.features.allFinite(), "a feature value is not finite after standardisation");
   if (!with_targets) return;
@@ -80,8 +84,9 @@ void check_dataset(const Dataset& data, const DataSchema& schema, bool with_targ
 }
 
 void check_schema(const DataSchema& schema) {
-  const auto d = static_cast<Index>(schema.feature_names.size());
-  expect(d >= 1, "no features");
+  const Index d = schema.input_width();
+  expect(!schema.feature_names.empty() && d >= 1, "no features");
+  expect(schema.columns.size() == schema.feature_names.size(), "one fitted column per feature");
   expect(schema.standardizer.mean.size() == d && schema.standardizer.scale.size() == d, "standardizer size");
   expect(schema.standardizer.mean.allFinite() && schema.standardizer.scale.allFinite(), "standardizer not finite");
   expect((schema.standardizer.scale.array() > 0).all(), "standardizer scale not positive");
@@ -120,19 +125,28 @@ void train(const Case& c) {
   }
 }
 
-DataSchema fixed_schema(Task task) {
+// A model's schema: plain numeric columns (format 2), or fitted ones (format 3: a numeric "a"
+// with a fill value and a missing indicator, a categorical "b" with two levels and "other").
+DataSchema fixed_schema(Task task, bool fitted_columns) {
   DataSchema schema;
   schema.task = task;
   schema.feature_names = {"a", "b"};
   schema.target_names = {"y"};
   if (task == Task::kClassification) schema.classes = {"0", "1", "x"};
+  if (fitted_columns) {
+    schema.columns = {{.name = "a", .type = ColumnType::kNumeric, .fill = 0.5, .indicator = true},
+                      {.name = "b", .type = ColumnType::kCategorical, .levels = {"0", "x"}, .other_level = true}};
+    schema.standardizer.mean = (Vector(5) << 0.5f, 0, 0, 0, 0).finished();
+    schema.standardizer.scale = (Vector(5) << 2.0f, 1, 1, 1, 1).finished();
+    return schema;
+  }
   schema.standardizer.mean = (Vector(2) << 0.5f, -1.0f).finished();
   schema.standardizer.scale = (Vector(2) << 2.0f, 0.25f).finished();
   return schema;
 }
 
 void model_input(const Case& c) {
-  const DataSchema schema = fixed_schema(c.schema_task);
+  const DataSchema schema = fixed_schema(c.schema_task, c.fitted_columns);
   const std::optional<std::string> id = c.with_id ? std::optional<std::string>("id") : std::nullopt;
   const ModelInput input = load_model_input(c.settings.train, schema, c.with_targets, c.settings.csv, id);
   check_dataset(input.data, schema, c.with_targets);

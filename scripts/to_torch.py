@@ -13,6 +13,13 @@ Needs PyTorch (the Debian python3-torch package provides /usr/bin/python3 with i
   to_torch.py runs/iris/model.json --csv data/iris.csv    print its outputs, one row per sample
   to_torch.py runs/iris/model.json --save iris.pt         save the state_dict
 
+With --csv, each row's feature columns (picked by name) become the network's inputs as mlptrain
+makes them: version 3 files describe each column (features.columns): a numeric value, or the
+column's fill for an empty cell, then a 0/1 missing indicator when the column has one; a
+categorical column one-hot over its levels, then its missing and "other" inputs (see
+docs/model-format.md); then every input is standardised with features.mean and features.scale.
+encode_rows() does this for rows already split into fields.
+
 Outputs are the network's raw outputs (logits for classification; for regression, values in the
 data's units: the model's target scaling, targets.mean and targets.scale, is undone), or
 probabilities with --probabilities (softmax, or sigmoid for a single logit), printed with 9
@@ -28,7 +35,8 @@ import sys
 import torch
 
 MODEL_FORMAT = "mlptrain-model"
-MODEL_FORMAT_VERSIONS = (1, 2)  # 2: "targets" is an object with names and regression scaling
+# 2: "targets" is an object with names and regression scaling; 3: "features" has "columns"
+MODEL_FORMAT_VERSIONS = (1, 2, 3)
 ACTIVATION_KEYS = {"type", "name", "torch", "units", "params"}
 
 # Activations whose table entry names no torch.nn module taking their parameters: the name in
@@ -106,24 +114,79 @@ def build_sequential(model):
     return sequential.eval()
 
 
-def read_features(path, model, delimiter):
-    """The model's feature columns of a CSV file, by name, standardised as in training."""
+def is_empty(text):
+    # mlptrain drops blanks at either end of a field; a cell of blanks only is empty.
+    return text.strip(" \t") == ""
+
+
+def number(text, name):
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"column {name!r}: {text!r} is not a finite number")
+    return value
+
+
+def column_encoder(column):
+    """A function from one cell's text to the inputs of a version 3 feature column, unscaled."""
+    name = column["name"]
+    if column["type"] == "numeric":
+        def numeric(text):
+            empty = is_empty(text)
+            value = column["fill"] if empty else number(text, name)
+            return [value, 1.0 if empty else 0.0] if column["indicator"] else [value]
+        return numeric
+    levels = column["levels"]
+    slot_of = {level: k for k, level in enumerate(levels)}
+    # Inputs: one per level (in the file's order, which is byte order), then an empty cell's when
+    # missing_level, then "other" when other_level. A cell that has no input of its own goes to
+    # "other" when there is one, else to no input at all (every input of the column 0).
+    width = len(levels) + column["missing_level"] + column["other_level"]
+    missing = len(levels) if column["missing_level"] else None
+    other = width - 1 if column["other_level"] else None
+
+    def categorical(text):
+        inputs = [0.0] * width
+        slot = missing if is_empty(text) else slot_of.get(text.strip(" \t"))
+        slot = other if slot is None else slot
+        if slot is not None:
+            inputs[slot] = 1.0
+        return inputs
+    return categorical
+
+
+def plain_number(name):
+    """A version 1 or 2 feature: one input, its value; an empty cell is an error, as in mlptrain."""
+    return lambda text: [number(text, name)]
+
+
+def encode_rows(model, header, rows):
+    """The network's inputs for rows of CSV fields (`header` names the fields): each feature column
+    picked by name and encoded as the model says, then standardised, in float32 as mlptrain does.
+    Raises KeyError for a feature column missing from the header, ValueError for a bad value."""
     features = model["features"]
+    columns = features.get("columns") or [None] * len(features["names"])
+    encoders = [column_encoder(c) if c else plain_number(name) for c, name in zip(columns, features["names"])]
+    field = [header.index(name) for name in features["names"]]
+    x = as_tensor([[value for j, encode in zip(field, encoders) for value in encode(row[j])] for row in rows])
+    x = x.reshape(-1, len(features["mean"]))
+    # x' = (x - mean) / scale, per input (identity for 0/1 inputs: mean 0, scale 1).
+    return (x - as_tensor(features["mean"])) / as_tensor(features["scale"])
+
+
+def read_features(path, model, delimiter):
+    """The network's inputs for the rows of a CSV file (see encode_rows)."""
     with open(path, newline="") as file:
         rows = [row for row in csv.reader(file, delimiter=delimiter) if row]
     if not rows:
         fail(f"{path}: empty file")
-    column = {name: j for j, name in enumerate(rows[0])}
-    missing = [name for name in features["names"] if name not in column]
+    header = [name.strip(" \t") for name in rows[0]]
+    missing = [name for name in model["features"]["names"] if name not in header]
     if missing:
         fail(f"{path}: missing feature columns {missing}")
     try:
-        x = as_tensor([[float(row[column[name]]) for name in features["names"]] for row in rows[1:]])
+        return encode_rows(model, header, rows[1:])
     except (ValueError, IndexError) as error:
         fail(f"{path}: {error}")
-    x = x.reshape(-1, len(features["names"]))
-    # Standardised in float32, as mlptrain does: x' = (x - mean) / scale.
-    return (x - as_tensor(features["mean"])) / as_tensor(features["scale"])
 
 
 def target_names(model):

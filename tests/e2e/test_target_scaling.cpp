@@ -86,7 +86,7 @@ TEST_CASE("data.standardize_target: trains on the standardised scale, predicts i
 
   // The model keeps the scaling: the training split's mean and standard deviation of y.
   const nlohmann::json model = nlohmann::json::parse(read_text(dir / "run" / "model.json"));
-  CHECK(model["version"] == 2);
+  CHECK(model["version"] == 3);
   CHECK(std::abs(model["targets"]["mean"][0].get<double>() - 3e6) < 2e5);
   CHECK(model["targets"]["scale"][0].get<double>() > 1e4);
 

@@ -111,6 +111,23 @@ TEST_CASE("train.init_from: a model file that does not fit is refused with both 
                 (fs::absolute("data/iris.csv")).lexically_normal().string() +
                 " has sepal_length_cm, sepal_width_cm, petal_length_cm");
   }
+  SUBCASE("a column read as categorical, where the model read numbers") {
+    nlohmann::json typed = config;
+    typed["data"]["categorical"] = {"sepal_width_cm"};
+    refused(typed, "was trained with sepal_width_cm as a numeric column (a model file of version 1 or 2); " +
+                       (fs::absolute("data/iris.csv")).lexically_normal().string() + " reads it as categorical");
+  }
+  SUBCASE("an empty cell, for which a model of format version 1 or 2 has no value") {
+    std::string text = read_text("data/iris.csv");
+    const std::size_t line_3 = text.find('\n', text.find('\n') + 1) + 1;  // the second sample
+    text.replace(text.find(',', line_3) + 1, text.find(',', text.find(',', line_3) + 1) - text.find(',', line_3) - 1,
+                 "");
+    write_text(dir / "gap.csv", text);
+    nlohmann::json gap = config;
+    gap["data"]["train"] = (dir / "gap.csv").string();
+    refused(gap, "a model file of version 1 or 2 has no value for an empty cell; " + (dir / "gap.csv").string() +
+                     ":3: column \"sepal_width_cm\" is empty (see data.missing)");
+  }
   SUBCASE("a missing file") {
     nlohmann::json missing = config;
     missing["train"]["init_from"] = (dir / "none.json").string();

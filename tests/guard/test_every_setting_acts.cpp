@@ -64,6 +64,22 @@ std::string regression_table() {
   return text;
 }
 
+// A table with the kinds of column real ones have: a numeric column with gaps, integer codes, and
+// text with a rare level (for the keys of column types, imputation and levels).
+std::string mixed_table() {
+  std::string text = "a,code,colour,cls\n";
+  const char* colours[] = {"red", "green", "blue"};
+  for (int i = 0; i < 30; ++i) {
+    const double a = std::sin(1.3 * i);
+    const int code = 1 + i % 4;
+    const std::string colour = i % 6 == 4 ? "violet" : colours[i % 3];  // violet: 5 rows
+    const int label = a + 0.3 * code > 0.8 ? 0 : (i % 3 == 0 ? 1 : 2);
+    text += (i % 5 == 1 ? std::string() : std::to_string(a)) + "," + std::to_string(code) + "," + colour + "," +
+            std::to_string(label) + "\n";
+  }
+  return text;
+}
+
 // Replaces {D} (the data folder) and {W} (the run's own folder) in each argument.
 std::vector<std::string> filled(std::vector<std::string> args, const fs::path& data, const fs::path& work) {
   for (std::string& arg : args) {
@@ -185,6 +201,7 @@ class Lab {
     gaps.replace(gaps.find("\n", gaps.find("\n") + 1) + 1, 5, "");  // row 2 starts with an empty cell
     write_text(data_ / "gaps.csv", gaps);
     write_text(data_ / "reg.csv", regression_table());
+    write_text(data_ / "mixed.csv", mixed_table());
     write_text(data_ / "c.json", R"({"data": {"train": "cls.csv"}, "model": {"hidden": [4]},
                                      "train": {"epochs": 3, "batch_size": 8}})");
     // Two models of the base config, for train.init_from and predict/evaluate.
@@ -267,10 +284,15 @@ const std::vector<KeyProbe>& key_probes() {
       {"data.val", {"data.val_fraction=0"}, {"data.val={D}/val.csv"}},
       {"data.test", {}, {"data.test={D}/test.csv"}},
       {"data.standardize", {}, {"data.standardize=false"}},
-      {"data.standardize_target", {"data.train={D}/reg.csv"}, {"data.standardize_target=true"}},
+      {"data.standardize_target", {"data.train={D}/reg.csv"}, {"data.standardize_target=false"}},
       {"data.stratify", {}, {"data.stratify=false"}},
       {"data.delimiter", {"data.train={D}/semi.csv"}, {"data.delimiter=;"}},
       {"data.missing", {"data.train={D}/gaps.csv"}, {"data.missing=drop"}},
+      {"data.impute", {"data.train={D}/mixed.csv"}, {"data.impute=mean"}},
+      {"data.impute_value", {"data.train={D}/mixed.csv", "data.impute=constant"}, {"data.impute_value=5"}},
+      {"data.categorical", {"data.train={D}/mixed.csv"}, {R"(data.categorical=["code"])"}},
+      {"data.numeric", {"data.train={D}/mixed.csv"}, {R"(data.numeric=["colour"])"}},  // text: refused
+      {"data.min_frequency", {"data.train={D}/mixed.csv"}, {"data.min_frequency=6"}},
       {"model.hidden", {}, {"model.hidden=[5]"}},
       {"model.activation",
        {},
@@ -441,24 +463,29 @@ std::vector<OptionProbe> option_probes() {
 
   const std::vector<std::string> predict = {"predict", "-m", "{D}/model.json", "-i", "{D}/cls.csv", "-o", "{W}/p.csv"};
   const std::vector<std::string> semi = {"predict", "-m", "{D}/model.json", "-i", "{D}/semi.csv", "-o", "{W}/p.csv"};
-  probes.insert(probes.end(), {
-                                  {"mlptrain predict --help", predict, {"predict", "--help"}},
-                                  {"mlptrain predict --model",
-                                   predict,
-                                   {"predict", "-m", "{D}/other.json", "-i", "{D}/cls.csv", "-o", "{W}/p.csv"}},
-                                  {"mlptrain predict --input",
-                                   predict,
-                                   {"predict", "-m", "{D}/model.json", "-i", "{D}/val.csv", "-o", "{W}/p.csv"}},
-                                  {"mlptrain predict --output",
-                                   predict,
-                                   {"predict", "-m", "{D}/model.json", "-i", "{D}/cls.csv", "-o", "{W}/q.csv"}},
-                                  {"mlptrain predict --id", predict, plus(predict, {"--id", "d"})},
-                                  {"mlptrain predict --format", predict, plus(predict, {"--format", "json"})},
-                                  {"mlptrain predict --delimiter", semi, plus(semi, {"--delimiter", ";"})},
-                                  {"mlptrain predict --memory-limit", predict, plus(predict, {"--memory-limit", "1K"})},
-                                  {"mlptrain predict --quiet", predict, plus(predict, {"--quiet"})},
-                                  {"mlptrain predict --log-level", predict, plus(predict, {"--log-level", "warn"})},
-                              });
+  probes.insert(
+      probes.end(),
+      {
+          {"mlptrain predict --help", predict, {"predict", "--help"}},
+          {"mlptrain predict --model",
+           predict,
+           {"predict", "-m", "{D}/other.json", "-i", "{D}/cls.csv", "-o", "{W}/p.csv"}},
+          {"mlptrain predict --input",
+           predict,
+           {"predict", "-m", "{D}/model.json", "-i", "{D}/val.csv", "-o", "{W}/p.csv"}},
+          {"mlptrain predict --output",
+           predict,
+           {"predict", "-m", "{D}/model.json", "-i", "{D}/cls.csv", "-o", "{W}/q.csv"}},
+          {"mlptrain predict --id", predict, plus(predict, {"--id", "d"})},
+          {"mlptrain predict --format", predict, plus(predict, {"--format", "json"})},
+          {"mlptrain predict --delimiter", semi, plus(semi, {"--delimiter", ";"})},
+          {"mlptrain predict --missing",
+           {"predict", "-m", "{D}/model.json", "-i", "{D}/gaps.csv", "-o", "{W}/p.csv"},
+           {"predict", "-m", "{D}/model.json", "-i", "{D}/gaps.csv", "-o", "{W}/p.csv", "--missing", "error"}},
+          {"mlptrain predict --memory-limit", predict, plus(predict, {"--memory-limit", "1K"})},
+          {"mlptrain predict --quiet", predict, plus(predict, {"--quiet"})},
+          {"mlptrain predict --log-level", predict, plus(predict, {"--log-level", "warn"})},
+      });
 
   const std::vector<std::string> evaluate = {"evaluate", "-m", "{D}/model.json", "-d", "{D}/cls.csv"};
   probes.insert(probes.end(),
@@ -471,6 +498,9 @@ std::vector<OptionProbe> option_probes() {
                      {"evaluate", "-m", "{D}/model.json", "-d", "{D}/semi.csv"},
                      {"evaluate", "-m", "{D}/model.json", "-d", "{D}/semi.csv", "--delimiter", ";"}},
                     {"mlptrain evaluate --memory-limit", evaluate, plus(evaluate, {"--memory-limit", "1K"})},
+                    {"mlptrain evaluate --missing",
+                     {"evaluate", "-m", "{D}/model.json", "-d", "{D}/gaps.csv"},
+                     {"evaluate", "-m", "{D}/model.json", "-d", "{D}/gaps.csv", "--missing", "error"}},
                     {"mlptrain evaluate --quiet", {}, {}, kNothingToHide},
                     {"mlptrain evaluate --log-level", {}, {}, kNothingToHide},
                 });

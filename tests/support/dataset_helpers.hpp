@@ -12,11 +12,14 @@
 
 namespace mlp::test {
 
+// The whole file as training data, the values as read: no split, no standardisation of features
+// or (regression) targets.
 inline DataSettings settings_for(const std::filesystem::path& train) {
   DataSettings s;
   s.train = train;
   s.val_fraction = 0;
   s.standardize = false;
+  s.standardize_target = false;
   return s;
 }
 

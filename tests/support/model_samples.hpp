@@ -75,6 +75,41 @@ inline Model small_model() {
   return Model{classification_schema(), Network::build(4, specs, 3, Initializer::pytorch_default(), 7)};
 }
 
+// Fitted feature columns of every kind, as a real table gives them (DataSchema::columns): age,
+// numeric with gaps (a fill and a missing indicator); sex, categorical with two levels; port,
+// categorical with an input for an empty cell and one for rare levels; fare, numeric without gaps.
+// Inputs: age, age (missing), sex=female, sex=male, port=C, port=Q, port=S, port (missing),
+// port (other), fare. Standardised: age and fare only.
+inline constexpr Index kMixedInputs = 10;
+inline DataSchema mixed_schema() {
+  DataSchema schema;
+  schema.task = Task::kClassification;
+  schema.feature_names = {"age", "sex", "port", "fare"};
+  schema.columns = {{.name = "age", .type = ColumnType::kNumeric, .fill = 28.25, .indicator = true},
+                    {.name = "sex", .type = ColumnType::kCategorical, .levels = {"female", "male"}},
+                    {.name = "port",
+                     .type = ColumnType::kCategorical,
+                     .levels = {"C", "Q", "S"},
+                     .missing_level = true,
+                     .other_level = true},
+                    // Not a float: a median halfway between two floats is kept as the double it is.
+                    {.name = "fare", .type = ColumnType::kNumeric, .fill = 14.4542}};
+  schema.target_names = {"survived"};
+  schema.classes = {"no", "yes"};
+  schema.standardizer = Standardizer::identity(kMixedInputs);
+  schema.standardizer.mean[0] = 29.7f;
+  schema.standardizer.scale[0] = 14.5f;
+  schema.standardizer.mean[9] = 32.2f;
+  schema.standardizer.scale[9] = 49.7f;
+  return schema;
+}
+
+// mixed_schema() -> linear(6) -> relu -> linear(2).
+inline Model mixed_model(std::uint64_t seed) {
+  const LayerSpec specs[] = {LayerSpec::linear(6), LayerSpec::activation_of(Activation::with_defaults("relu"))};
+  return Model{mixed_schema(), Network::build(kMixedInputs, specs, 2, Initializer::pytorch_default(), seed)};
+}
+
 // Random inputs, `features` x n, drawn from a fixed seed.
 inline Matrix random_inputs(Index features, Index n, std::uint64_t seed) {
   Rng rng(seed, "inputs");

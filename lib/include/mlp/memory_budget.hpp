@@ -27,8 +27,6 @@ std::uint64_t parse_memory_limit(std::string_view text);
 // The --memory-limit text resolved: parse_memory_limit, or default_memory_limit when empty.
 std::uint64_t memory_limit_or_default(std::string_view text);
 
-// "512 B", "1.5 KiB", "48.0 GiB".
-std::string format_bytes(double bytes);
 
 // A network's shape before it is built: the input width, the output width of every layer in
 // order, and its learnable values (weights, biases and learned activation values).

@@ -21,10 +21,22 @@ struct Model {
 };
 
 inline constexpr const char* kModelFormat = "mlptrain-model";
-// Version 2: "targets" is an object with the target names and, for regression, the targets'
-// standardisation (data.standardize_target). Version 1 files (targets a list of names, no
-// scaling) are still read.
-inline constexpr int kModelFormatVersion = 2;
+// Version 3: "features" also holds "columns", how each feature column becomes network inputs
+// (numeric with its fill for an empty cell, or categorical with its levels: DataSchema::columns),
+// and "inputs", the inputs' names; "mean" and "scale" are per input. Version 2: "targets" is an
+// object with the target names and, for regression, the targets' standardisation
+// (data.standardize_target). Versions 1 (targets a list of names, no scaling) and 2 are still read.
+inline constexpr int kModelFormatVersion = 3;
+// A model without fitted columns (DataSchema::columns empty: read from a version 1 or 2 file) is
+// written as version 2, which means "plain numeric columns, an empty cell is an error": version 3
+// cannot say that (its numeric columns fill empty cells), and re-saving must not change what a
+// model does.
+inline constexpr int kPlainColumnsFormatVersion = 2;
+
+// One feature column as model.json (features.columns) and summary.json write it: {"name",
+// "type", "fill", "indicator"} for a numeric column, {"name", "type", "levels", "missing_level",
+// "other_level"} for a categorical one. Throws DivergedError when the fill is not finite.
+nlohmann::ordered_json feature_column_json(const FeatureColumn& column);
 
 // The model as JSON, keys in a fixed order ("format" and "version" first). Every float is
 // written as the shortest decimal that reads back as the same float, and nothing depends on

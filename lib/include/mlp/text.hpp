@@ -51,4 +51,7 @@ std::string_view trim(std::string_view text);
 // surrounding blanks. An empty text is no parts.
 std::vector<std::string_view> split_top_level(std::string_view text, char separator = ',');
 
+// "512 B", "1.5 KiB", "48.0 GiB".
+std::string format_bytes(double bytes);
+
 }  // namespace mlp

@@ -99,7 +99,7 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
   const TrainingFiles files = read_training_files(settings.data);
   std::vector<Experiment> experiments;
   for (const std::uint64_t seed : result.seeds) {
-    experiments.push_back(make_experiment(settings, prepare_training_data(files, settings.data, seed)));
+    experiments.push_back(make_experiment(settings, prepare_training_data(files, settings.data, seed, {}, options.memory_limit)));
     if (!experiments.back().data.val || experiments.back().data.val->size() == 0) {
       throw InputError("compare: needs validation data to compare on; set data.val_fraction > 0 or data.val");
     }

@@ -51,7 +51,7 @@ void check_early_stopping_keys(const schema::Context& context) {
 // Class labels have no mean to subtract: target standardisation is for regression.
 void check_target_scaling(const schema::Context& context) {
   const json& data = context.resolved["data"];
-  if (data["standardize_target"].get<bool>() && data["task"] == "classification") {
+  if (data["standardize_target"] == true && data["task"] == "classification") {
     throw PathError("data.standardize_target", "applies to regression targets; data.task is classification");
   }
 }
@@ -62,6 +62,21 @@ void check_columns(const schema::Context& context) {
     throw PathError("data.exclude",
                     "give data.features (the columns to use) or data.exclude (the columns to leave "
                     "out), not both");
+  }
+}
+
+// The keys of imputation only act when cells are imputed, and impute_value only as the constant.
+void check_imputation_keys(const schema::Context& context) {
+  const json& data = context.resolved["data"];
+  if (data["missing"] != "impute") {
+    for (const char* key : {"data.impute", "data.impute_value"}) {
+      if (sets_other_than_default(context, key)) {
+        throw PathError(key, "has no effect unless data.missing is \"impute\" (it is " + data["missing"].dump() + ")");
+      }
+    }
+  }
+  if (data["impute"] != "constant" && sets_other_than_default(context, "data.impute_value")) {
+    throw PathError("data.impute_value", "has no effect unless data.impute is \"constant\"");
   }
 }
 
@@ -148,6 +163,7 @@ void check_consistency(const schema::Context& context) {
   check_early_stopping_keys(context);
   check_target_scaling(context);
   check_columns(context);
+  check_imputation_keys(context);
   check_loss_fits_task(context);
   check_compare_activations(context);
   std::vector<Activation> compared;

@@ -91,12 +91,17 @@ const Key kKeys[] = {
      .store = [](const json& v, Settings& s) { s.data.standardize = v.get<bool>(); }},
     {.path = "data.standardize_target",
      .type = Type::kBoolean,
-     .default_json = "false",
+     .default_json = "null",
      .description = "regression: standardise the targets with the training split's mean and standard deviation, as "
                     "scikit-learn's TransformedTargetRegressor with a StandardScaler: the network learns targets of "
-                    "about unit scale (losses and validation metrics are on that scale), the model file keeps the "
-                    "scaling, and predict and evaluate give values in the data's units",
-     .store = [](const json& v, Settings& s) { s.data.standardize_target = v.get<bool>(); }},
+                    "about unit scale (losses and validation metrics are on that scale, and the run says so), the "
+                    "model file keeps the scaling, and predict and evaluate give values in the data's units. null: "
+                    "true for regression, false for classification (true there is an error)",
+     .nullable = true,
+     .store =
+         [](const json& v, Settings& s) {
+           if (!v.is_null()) s.data.standardize_target = v.get<bool>();
+         }},
     {.path = "data.stratify",
      .type = Type::kBoolean,
      .default_json = "true",
@@ -109,12 +114,56 @@ const Key kKeys[] = {
      .store = [](const json& v, Settings& s) { s.data.csv.delimiter = v.get<std::string>()[0]; }},
     {.path = "data.missing",
      .type = Type::kChoice,
-     .default_json = "\"error\"",
-     .description = "an empty (or blank) value: stop with its line and column (error), or skip its whole row, whatever "
-                    "its other fields hold, and count it (drop)",
-     .choices = {"error", "drop"},
-     .store = [](const json& v,
-                 Settings& s) { s.data.csv.missing = v == "drop" ? MissingPolicy::kDrop : MissingPolicy::kError; }},
+     .default_json = "\"impute\"",
+     .description = "an empty (or blank) value: fill it in (impute: a numeric column's value from data.impute, plus "
+                    "a 0/1 input that marks it where the training split had gaps; a categorical column's own "
+                    "\"missing\" input; a row without a target is skipped and counted), stop with its line and "
+                    "column (error), or skip its whole row, whatever its other fields hold, and count it (drop)",
+     .choices = {"impute", "error", "drop"},
+     .store =
+         [](const json& v, Settings& s) {
+           s.data.csv.missing = v == "drop"    ? MissingPolicy::kDrop
+                                : v == "error" ? MissingPolicy::kError
+                                               : MissingPolicy::kImpute;
+         }},
+    {.path = "data.impute",
+     .type = Type::kChoice,
+     .default_json = "\"median\"",
+     .description = "data.missing \"impute\": what an empty cell of a numeric column gets, fitted on the training "
+                    "split: its median, its mean, or data.impute_value (constant)",
+     .choices = {"median", "mean", "constant"},
+     .store =
+         [](const json& v, Settings& s) {
+           s.data.impute = v == "mean"       ? ImputeStrategy::kMean
+                           : v == "constant" ? ImputeStrategy::kConstant
+                                             : ImputeStrategy::kMedian;
+         }},
+    {.path = "data.impute_value",
+     .type = Type::kNumber,
+     .default_json = "0",
+     .description = "data.impute \"constant\": the value of every empty numeric cell",
+     .range = Range::closed(-3.4e38, 3.4e38),
+     .store = [](const json& v, Settings& s) { s.data.impute_value = v.get<double>(); }},
+    {.path = "data.categorical",
+     .type = Type::kStringList,
+     .default_json = "[]",
+     .description = "feature columns read as categories whatever they hold (a numeric code such as a zip code): one "
+                    "0/1 input per level. A column not listed here or in data.numeric is numeric when its first "
+                    "non-empty value is a number, categorical when it is not",
+     .store = [](const json& v, Settings& s) { s.data.categorical = v.get<std::vector<std::string>>(); }},
+    {.path = "data.numeric",
+     .type = Type::kStringList,
+     .default_json = "[]",
+     .description = "feature columns read as numbers (a value that is not one is an error naming its cell)",
+     .store = [](const json& v, Settings& s) { s.data.numeric = v.get<std::vector<std::string>>(); }},
+    {.path = "data.min_frequency",
+     .type = Type::kInteger,
+     .default_json = "1",
+     .description = "a categorical level seen fewer times than this in the training split has no input of its own: "
+                    "such levels share one \"other\" input (as do levels first seen after training, when there is "
+                    "one)",
+     .range = Range::closed(1, 1 << 30),
+     .store = [](const json& v, Settings& s) { s.data.min_frequency = v.get<int>(); }},
     // model
     {.path = "model.hidden",
      .type = Type::kIntegerList,

@@ -1,6 +1,7 @@
 #include "mlp/text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -151,6 +152,22 @@ std::vector<std::string_view> split_top_level(std::string_view text, char separa
   }
   if (parts.size() == 1 && parts[0].empty()) parts.clear();
   return parts;
+}
+
+std::string format_bytes(double bytes) {
+  constexpr std::array<const char*, 7> kUnits = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  std::size_t unit = 0;
+  while (bytes >= 1024 && unit + 1 < kUnits.size()) {
+    bytes /= 1024;
+    ++unit;
+  }
+  char text[64];
+  if (unit == 0) {
+    std::snprintf(text, sizeof text, "%.0f B", bytes);
+  } else {
+    std::snprintf(text, sizeof text, "%.1f %s", bytes, kUnits[unit]);
+  }
+  return text;
 }
 
 }  // namespace mlp

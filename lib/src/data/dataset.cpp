@@ -1,5 +1,6 @@
 #include "mlp/dataset.hpp"
 
+#include "columns.hpp"
 #include "mlp/csv.hpp"
 #include "mlp/error.hpp"
 #include "mlp/text.hpp"
@@ -106,7 +107,7 @@ void apply_checked(const Standardizer& standardizer, Matrix& values, const std::
 
 // Standardises the features of `data` (read from `source`).
 void standardize(const DataSchema& schema, Dataset& data, const std::string& source) {
-  apply_checked(schema.standardizer, data.features, schema.feature_names, data, source);
+  apply_checked(schema.standardizer, data.features, schema.input_names(), data, source);
 }
 
 // Standardises the features of a training split, and its regression targets to what the
@@ -120,26 +121,62 @@ void standardize_split(const DataSchema& schema, Dataset& data, const std::strin
 // Reads all data rows; a file without any is an error.
 detail::Table read_rows(CsvReader& reader, const detail::TableSpec& spec, std::vector<std::string>* notes) {
   detail::Table table = detail::read_table(reader, spec);
+  // Under kImpute only a row without a target is skipped; under kDrop, any row with a gap.
+  const std::string gaps = spec.missing == MissingPolicy::kImpute ? "no target value" : "missing values";
   if (table.lines.empty()) {
-    if (table.dropped > 0) {
-      throw reader.error("all " + std::to_string(table.dropped) + " data rows have missing values");
-    }
+    if (table.dropped > 0) throw reader.error("all " + std::to_string(table.dropped) + " data rows have " + gaps);
     throw reader.error("no data rows after the header");
   }
   if (table.dropped > 0 && notes) {
-    notes->push_back(reader.source() + ": dropped " + std::to_string(table.dropped) + " rows with missing values");
+    notes->push_back(reader.source() + ": dropped " + std::to_string(table.dropped) +
+                     (table.dropped == 1 ? " row with " : " rows with ") + gaps);
   }
   return table;
 }
 
+// The feature columns of a file read for `schema`: the file column of each feature name, or
+// -1 for one the file lacks when its cells can be filled in (kImpute, a fitted schema).
+std::vector<int> schema_feature_columns(const CsvReader& reader, const DataSchema& schema, MissingPolicy missing,
+                                        std::vector<std::string>* warnings) {
+  if (missing != MissingPolicy::kImpute || schema.columns.empty()) {
+    return detail::find_columns(reader, schema.feature_names, "feature");
+  }
+  std::vector<int> columns;
+  const auto& header = reader.header();
+  for (const std::string& name : schema.feature_names) {
+    const auto it = std::find(header.begin(), header.end(), name);
+    if (it == header.end()) {
+      columns.push_back(-1);
+      if (warnings) {
+        warnings->push_back(reader.source() + ": no column " + quote_text(name) + ": every value filled in");
+      }
+    } else {
+      columns.push_back(static_cast<int>(it - header.begin()));
+    }
+  }
+  return columns;
+}
+
 // A file read through a schema: its feature (and target) columns found by name, in the
-// schema's order; other columns are ignored. Not standardised.
+// schema's order, each with the schema's type (`origin` says where it comes from, for messages);
+// other columns are ignored. Raw features (see ColumnTexts), not encoded or standardised.
 ModelInput read_with_schema(const std::filesystem::path& path, const DataSchema& schema, bool with_targets,
-                            const CsvOptions& csv, const std::optional<std::string>& id_column,
-                            std::vector<std::string>* notes) {
+                            CsvOptions csv, const std::optional<std::string>& id_column,
+                            std::vector<std::string>* notes, std::vector<std::string>* warnings, ColumnTexts& texts,
+                            const std::string& origin) {
+  // A model without fitted columns (format 1 and 2) has no fill values: an empty cell stays an error.
+  if (schema.columns.empty() && csv.missing == MissingPolicy::kImpute) csv.missing = MissingPolicy::kError;
   CsvReader reader(path, csv.delimiter);
   detail::TableSpec spec;
-  spec.feature_columns = detail::find_columns(reader, schema.feature_names, "feature");
+  spec.feature_columns = schema_feature_columns(reader, schema, csv.missing, warnings);
+  for (const FeatureColumn& c : schema.columns) {
+    spec.feature_types.emplace_back(c.type);
+    spec.type_reasons.push_back("it is " + std::string(column_type_name(c.type)) + " in " + origin);
+  }
+  if (schema.columns.empty()) {
+    spec.feature_types.assign(schema.feature_names.size(), ColumnType::kNumeric);
+    spec.type_reasons.assign(schema.feature_names.size(), origin + " reads numbers");
+  }
   if (with_targets) {
     spec.target_columns = detail::find_columns(reader, schema.target_names, "target");
     spec.mode = schema.task == Task::kClassification ? detail::TargetMode::kClasses : detail::TargetMode::kNumbers;
@@ -153,7 +190,35 @@ ModelInput read_with_schema(const std::filesystem::path& path, const DataSchema&
   input.data.targets = std::move(table.targets);
   input.data.lines = std::move(table.lines);
   input.ids = std::move(table.ids);
+  texts = std::move(table.feature_texts);
   return input;
+}
+
+std::string count_of(std::int64_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+// Replaces the raw features of `data` (read from `source` with `texts`) by the network inputs
+// of `columns`, and says what was filled in (`notes`) and what matched no level of its column
+// (`unmatched`, which a caller may show as warnings).
+void encode(const std::vector<FeatureColumn>& columns, Dataset& data, const ColumnTexts& texts,
+            const std::string& source, std::vector<std::string>* notes, std::vector<std::string>* unmatched) {
+  if (columns.empty()) return;  // format 1 and 2: the numbers are the inputs
+  detail::EncodedFeatures encoded = detail::encode_features(columns, cview(data.features), texts);
+  data.features = std::move(encoded.inputs);
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const std::string column = source + ": column " + quote_text(columns[i].name) + ": ";
+    const FeatureColumn& c = columns[i];
+    if (notes && c.type == ColumnType::kNumeric && encoded.filled[i] > 0) {
+      notes->push_back(column + count_of(encoded.filled[i], "empty cell") + " filled with " + format_number(c.fill));
+    }
+    if (unmatched && c.type == ColumnType::kCategorical && encoded.unmatched[i] > 0) {
+      unmatched->push_back(
+          column + count_of(encoded.unmatched[i], "value") + " with no level of its own (empty, or rarer than " +
+          "data.min_frequency or absent in the training split): " +
+          (c.other_level ? "given the \"other\" input" : "given no input, every input of the column 0"));
+    }
+  }
 }
 
 // Splits `all` into training and validation samples as the settings say; `all` keeps the
@@ -171,6 +236,55 @@ std::optional<Dataset> split_validation(Dataset& all, const DataSettings& settin
   return val;
 }
 
+// The types data.categorical and data.numeric declare, for the feature columns `names` of
+// `source`; a name that is no feature column, or in both lists, is an error.
+void declare_types(const std::vector<std::string>& names, const DataSettings& settings, const std::string& source,
+                   detail::TableSpec& spec) {
+  spec.feature_types.assign(names.size(), std::nullopt);
+  spec.type_reasons.assign(names.size(), "");
+  const std::pair<const std::vector<std::string>*, ColumnType> lists[] = {
+      {&settings.categorical, ColumnType::kCategorical}, {&settings.numeric, ColumnType::kNumeric}};
+  for (const auto& [list, type] : lists) {
+    const std::string key = std::string("data.") + column_type_name(type);
+    for (std::size_t k = 0; k < list->size(); ++k) {
+      const std::string& name = (*list)[k];
+      const auto it = std::find(names.begin(), names.end(), name);
+      if (it == names.end()) {
+        throw InputError(key + "[" + std::to_string(k) + "]: " + quote_text(name) + " is not a feature column of " +
+                         source);
+      }
+      auto& declared = spec.feature_types[static_cast<std::size_t>(it - names.begin())];
+      if (declared && *declared != type) {
+        throw InputError(key + "[" + std::to_string(k) + "]: " + quote_text(name) + " is in data.categorical too");
+      }
+      declared = type;
+      spec.type_reasons[static_cast<std::size_t>(it - names.begin())] = key + " lists it";
+    }
+  }
+}
+
+// The encoded inputs of every split, input_width x samples floats, against `limit`: a column of
+// a million levels is refused with what it would need instead of being allocated.
+void check_input_memory(const std::vector<FeatureColumn>& columns, const TrainingData& data, std::uint64_t limit,
+                        const std::string& source) {
+  double samples = static_cast<double>(data.train.size());
+  if (data.val) samples += static_cast<double>(data.val->size());
+  if (data.test) samples += static_cast<double>(data.test->size());
+  double width = 0;
+  const FeatureColumn* widest = nullptr;
+  for (const FeatureColumn& c : columns) {
+    width += static_cast<double>(c.width());
+    if (widest == nullptr || c.width() > widest->width()) widest = &c;
+  }
+  const double bytes = width * samples * sizeof(Scalar);
+  if (bytes <= static_cast<double>(limit)) return;
+  throw InputError(source + ": the feature columns make " + format_number(width) + " network inputs (the most, " +
+                   std::to_string(widest->width()) + ", column " + quote_text(widest->name) + "), " +
+                   format_bytes(bytes) + " for " + format_number(samples) + " samples, more than the memory limit " +
+                   format_bytes(static_cast<double>(limit)) +
+                   " (--memory-limit); raise data.min_frequency, or leave the column out with data.exclude");
+}
+
 }  // namespace
 
 TrainingFiles read_training_files(const DataSettings& settings) {
@@ -178,13 +292,18 @@ TrainingFiles read_training_files(const DataSettings& settings) {
   DataSchema& schema = files.schema;
   CsvReader reader(settings.train, settings.csv.delimiter);
   const detail::ColumnChoice columns = detail::choose_columns(reader, settings);
+  for (const int c : columns.features) schema.feature_names.push_back(reader.header()[static_cast<std::size_t>(c)]);
   detail::TableSpec spec;
   spec.feature_columns = columns.features;
+  declare_types(schema.feature_names, settings, settings.train.string(), spec);
   spec.target_columns = columns.targets;
   spec.mode = detail::training_target_mode(settings, columns);
   spec.missing = settings.csv.missing;
   detail::Table table = read_rows(reader, spec, &files.train_notes);
-  for (const int c : columns.features) schema.feature_names.push_back(reader.header()[static_cast<std::size_t>(c)]);
+  for (std::size_t i = 0; i < schema.feature_names.size(); ++i) {
+    schema.columns.push_back({.name = schema.feature_names[i], .type = table.feature_types[i]});
+  }
+  files.train_texts = std::move(table.feature_texts);
   for (const int c : columns.targets) schema.target_names.push_back(reader.header()[static_cast<std::size_t>(c)]);
   if (!settings.task && columns.targets.size() > 1) {
     files.train_notes.push_back("task: regression (detected: " + std::to_string(columns.targets.size()) +
@@ -194,20 +313,26 @@ TrainingFiles read_training_files(const DataSettings& settings) {
       detail::resolve_targets(table, spec.mode, reader, columns.targets.front(), schema, files.train_notes);
   files.train.features = std::move(table.features);
   files.train.lines = std::move(table.lines);
+  const std::string origin = settings.train.string();
   if (settings.val) {
-    files.val = read_with_schema(*settings.val, schema, true, settings.csv, std::nullopt, &files.val_notes).data;
+    files.val = read_with_schema(*settings.val, schema, true, settings.csv, std::nullopt, &files.val_notes,
+                                 &files.warnings, files.val_texts, origin)
+                    .data;
   }
   if (settings.test) {
-    files.test = read_with_schema(*settings.test, schema, true, settings.csv, std::nullopt, &files.test_notes).data;
+    files.test = read_with_schema(*settings.test, schema, true, settings.csv, std::nullopt, &files.test_notes,
+                                  &files.warnings, files.test_texts, origin)
+                     .data;
   }
   return files;
 }
 
 TrainingData prepare_training_data(TrainingFiles files, const DataSettings& settings, std::uint64_t seed,
-                                   const KeptScaling& kept) {
+                                   const KeptScaling& kept, std::uint64_t memory_limit) {
   TrainingData out;
   out.schema = std::move(files.schema);
   out.notes = std::move(files.train_notes);
+  out.warnings = std::move(files.warnings);
   if (files.val) {
     out.val = std::move(files.val);
     out.notes.insert(out.notes.end(), files.val_notes.begin(), files.val_notes.end());
@@ -219,20 +344,50 @@ TrainingData prepare_training_data(TrainingFiles files, const DataSettings& sett
   out.notes.insert(out.notes.end(), files.test_notes.begin(), files.test_notes.end());
 
   DataSchema& schema = out.schema;
+  const std::string train_source = settings.train.string();
+  if (kept.columns != nullptr) {
+    schema.columns = *kept.columns;
+  } else {
+    std::vector<ColumnType> types;
+    for (const FeatureColumn& c : schema.columns) types.push_back(c.type);
+    schema.columns = detail::fit_feature_columns(schema.feature_names, types, cview(out.train.features),
+                                                 files.train_texts, settings, train_source);
+    out.notes.push_back(detail::describe_columns(schema.columns, cview(out.train.features)));
+  }
+  check_input_memory(schema.columns, out, memory_limit, train_source);
+  // The validation split of data.train has data.train's texts; a file of its own has its own.
+  encode(schema.columns, out.train, files.train_texts, train_source, nullptr, nullptr);
+  if (out.val) {
+    encode(schema.columns, *out.val, settings.val ? files.val_texts : files.train_texts,
+           settings.val ? settings.val->string() : train_source + " (validation split)", &out.notes, &out.warnings);
+  }
+  if (out.test) {
+    encode(schema.columns, *out.test, files.test_texts, settings.test->string(), &out.notes, &out.warnings);
+  }
+
   const Index d = out.train.features.rows();
   if (kept.features != nullptr) {
     schema.standardizer = *kept.features;
+  } else if (settings.standardize) {
+    // Numeric values only: a 0/1 input (one-hot, missing indicator) stays 0/1.
+    schema.standardizer = Standardizer::fit(cview(out.train.features));
+    const std::vector<bool> standardized = detail::standardized_inputs(schema.columns);
+    for (Index i = 0; i < d; ++i) {
+      if (!standardized[static_cast<std::size_t>(i)]) {
+        schema.standardizer.mean(i) = 0;
+        schema.standardizer.scale(i) = 1;
+      }
+    }
   } else {
-    schema.standardizer =
-        settings.standardize ? Standardizer::fit(cview(out.train.features)) : Standardizer::identity(d);
+    schema.standardizer = Standardizer::identity(d);
   }
   if (schema.task == Task::kRegression) {
     const Index t = out.train.targets.rows();
     if (kept.targets != nullptr) {
       schema.target_scaling = *kept.targets;
     } else {
-      schema.target_scaling =
-          settings.standardize_target ? Standardizer::fit(cview(out.train.targets)) : Standardizer::identity(t);
+      schema.target_scaling = settings.standardize_target.value_or(true) ? Standardizer::fit(cview(out.train.targets))
+                                                                         : Standardizer::identity(t);
     }
   }
   standardize_split(schema, out.train, settings.train.string());
@@ -247,13 +402,20 @@ TrainingData load_training_data(const DataSettings& settings, std::uint64_t seed
 
 ModelInput load_model_input(const std::filesystem::path& path, const DataSchema& schema, bool with_targets,
                             const CsvOptions& csv, const std::optional<std::string>& id_column) {
-  const auto d = static_cast<Index>(schema.feature_names.size());
+  const Index d = schema.input_width();
   if (schema.standardizer.mean.size() != d || schema.standardizer.scale.size() != d) {
     throw InputError("the model's standardizer has " + std::to_string(schema.standardizer.mean.size()) +
-                     " entries for " + std::to_string(d) + " features");
+                     " entries for " + std::to_string(d) + " inputs");
   }
-  ModelInput input = read_with_schema(path, schema, with_targets, csv, id_column, nullptr);
-  standardize(schema, input.data, path == "-" ? "<stdin>" : path.string());
+  const std::string source = path == "-" ? "<stdin>" : path.string();
+  ColumnTexts texts;
+  std::vector<std::string> notes, warnings;
+  ModelInput input =
+      read_with_schema(path, schema, with_targets, csv, id_column, &notes, &warnings, texts, "the model");
+  encode(schema.columns, input.data, texts, source, &notes, &warnings);
+  standardize(schema, input.data, source);
+  input.notes = std::move(notes);
+  input.warnings = std::move(warnings);
   return input;
 }
 

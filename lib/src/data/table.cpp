@@ -9,8 +9,8 @@
 namespace mlp::detail {
 namespace {
 
-// Appended to the error for a missing value.
-constexpr char kDropHint[] = " (fill it in, or drop such rows with the missing-value policy \"drop\")";
+// Appended to the error for a missing value (the missing-value policy "error").
+constexpr char kDropHint[] = " (fill it in, or set the missing-value policy to \"impute\" or \"drop\")";
 
 // What one file column is read into.
 enum class Use : std::uint8_t { kFeature, kTarget, kLabel, kId };
@@ -37,8 +37,10 @@ class TableReader {
   void reserve(Index capacity);
   void grow();
   void check_field_count() const;
-  void read_number(std::size_t column, Scalar& out, bool target) const;
+  void read_number(std::size_t column, Scalar& out, bool target, std::optional<Index> feature = {}) const;
+  void read_feature(std::size_t column, Index row, Scalar& out);
   bool has_missing_value() const;
+  bool has_missing_target() const;
   bool read_record();
   void check_label_present(std::size_t column) const;
   void add_id(std::size_t column);
@@ -50,6 +52,10 @@ class TableReader {
   const TableSpec& spec_;
   std::vector<Cell> cells_;
   std::optional<ClassLookup> lookup_;
+  std::vector<std::optional<ColumnType>> types_;  // per feature row, once known
+  std::vector<std::string> type_reasons_;
+  std::vector<TextInterner> interners_;  // per feature row (categorical ones used)
+  std::vector<Index> absent_rows_;       // feature rows the file has no column for: every cell empty
   TargetMode mode_;
   Table table_;
   Index n_ = 0;
@@ -59,8 +65,20 @@ class TableReader {
 };
 
 TableReader::TableReader(CsvReader& reader, const TableSpec& spec)
-    : reader_(reader), spec_(spec), mode_(spec.mode), data_start_(reader.consumed()) {
+    : reader_(reader),
+      spec_(spec),
+      types_(spec.feature_types),
+      type_reasons_(spec.type_reasons),
+      interners_(spec.feature_columns.size()),
+      mode_(spec.mode),
+      data_start_(reader.consumed()) {
+  types_.resize(spec.feature_columns.size());
+  type_reasons_.resize(spec.feature_columns.size());
   for (std::size_t i = 0; i < spec.feature_columns.size(); ++i) {
+    if (spec.feature_columns[i] < 0) {
+      absent_rows_.push_back(static_cast<Index>(i));
+      continue;
+    }
     cells_.push_back({static_cast<std::size_t>(spec.feature_columns[i]), Use::kFeature, static_cast<Index>(i)});
   }
   const bool labels = mode_ == TargetMode::kLabels || mode_ == TargetMode::kDetect || mode_ == TargetMode::kClasses;
@@ -113,13 +131,16 @@ void TableReader::check_field_count() const {
   throw reader_.error_at(expected, counts);
 }
 
-// Parses field `column` (a feature, or a regression target) into `out`.
-void TableReader::read_number(std::size_t column, Scalar& out, bool target) const {
+// Parses field `column` (a numeric feature, row `feature`, or a regression target) into `out`.
+void TableReader::read_number(std::size_t column, Scalar& out, bool target, std::optional<Index> feature) const {
   const std::string_view text = reader_.field(column);
   const NumberStatus status = parse_number(text, out);
   if (status == NumberStatus::kOk) return;
   std::string message = column_name(reader_, column) + ": " + number_error(status, text);
   if (status == NumberStatus::kEmpty) message += kDropHint;
+  if (feature && status == NumberStatus::kInvalid) {
+    message += "; the column is numeric: " + type_reasons_[static_cast<std::size_t>(*feature)];
+  }
   if (target && table_.labels_switched_to_numbers && status == NumberStatus::kInvalid) {
     message += "; the column's first " + std::to_string(kMaxDetectLabels) +
                " distinct values were numbers, so it was taken as a regression target (set the task to "
@@ -128,6 +149,47 @@ void TableReader::read_number(std::size_t column, Scalar& out, bool target) cons
     message += "; a regression target must be a number (set the task to \"classification\" if the column holds labels)";
   }
   throw reader_.error_at(column, message);
+}
+
+// A feature cell: NaN when empty under kImpute; else a categorical column's text id, or a
+// numeric column's number. A column of unknown type takes the type of its first non-empty value.
+void TableReader::read_feature(std::size_t column, Index row, Scalar& out) {
+  const std::string_view text = reader_.field(column);
+  const auto r = static_cast<std::size_t>(row);
+  if (spec_.missing == MissingPolicy::kImpute && is_missing_value(text)) {
+    out = std::numeric_limits<Scalar>::quiet_NaN();
+    return;
+  }
+  if (!types_[r]) {
+    double value = 0;
+    const bool number = parse_number(text, value) != NumberStatus::kInvalid;  // "inf" is a bad number, not text
+    types_[r] = number ? ColumnType::kNumeric : ColumnType::kCategorical;
+    type_reasons_[r] =
+        std::string("its first value, line ") + std::to_string(reader_.line()) + ", " +
+        (number ? "is a number (list it in data.categorical if it holds categories)" : "is not a number");
+  }
+  if (*types_[r] == ColumnType::kNumeric) return read_number(column, out, false, row);
+  if (is_missing_value(text)) {
+    throw reader_.error_at(column, column_name(reader_, column) + ": empty value" + kDropHint);
+  }
+  if (const auto bad = invalid_utf8_offset(text); bad != std::string_view::npos) {
+    throw reader_.error_at(column, column_name(reader_, column) + ": " + quote_text(text) +
+                                       " is not valid UTF-8 (byte " + std::to_string(bad + 1) +
+                                       "); save the file as UTF-8");
+  }
+  const std::uint32_t id = interners_[r].id(text);
+  // Ids are stored as float32, exact to 2^24.
+  if (id >= (1U << 24)) {
+    throw reader_.error_at(column, column_name(reader_, column) + ": more than 16777216 distinct values");
+  }
+  out = static_cast<Scalar>(id);
+}
+
+// Whether a target field holds no value.
+bool TableReader::has_missing_target() const {
+  return std::any_of(cells_.begin(), cells_.end(), [this](const Cell& cell) {
+    return (cell.use == Use::kTarget || cell.use == Use::kLabel) && is_missing_value(reader_.field(cell.column));
+  });
 }
 
 // Whether a field the table reads (not the id) holds no value.
@@ -144,13 +206,16 @@ bool TableReader::read_record() {
   // differs between a label column (taken as text at first) and a number column (found by
   // fuzzing: a row kept out of training was an error when the same file was evaluated).
   if (spec_.missing == MissingPolicy::kDrop && has_missing_value()) return false;
+  // Under kImpute a feature can be filled in, a target cannot: the row is skipped (and counted).
+  if (spec_.missing == MissingPolicy::kImpute && has_missing_target()) return false;
   Scalar* const x = table_.features.data() + n_ * table_.features.rows();
   Scalar* const y = table_.targets.data() + n_ * table_.targets.rows();
   std::optional<std::size_t> label_column;
+  for (const Index row : absent_rows_) x[row] = std::numeric_limits<Scalar>::quiet_NaN();
   for (const Cell& cell : cells_) {
     switch (cell.use) {
       case Use::kFeature:
-        read_number(cell.column, x[cell.row], false);
+        read_feature(cell.column, cell.row, x[cell.row]);
         break;
       case Use::kTarget:
         read_number(cell.column, y[cell.row], true);
@@ -255,10 +320,22 @@ Table TableReader::read() && {
   }
   table_.features.conservativeResize(table_.features.rows(), n_);
   table_.targets.conservativeResize(table_.targets.rows(), n_);
+  for (std::size_t r = 0; r < types_.size(); ++r) {
+    table_.feature_types.push_back(types_[r].value_or(ColumnType::kNumeric));
+    table_.feature_texts.push_back(std::move(interners_[r]).take_texts());
+  }
   return std::move(table_);
 }
 
 }  // namespace
+
+std::uint32_t TextInterner::id(std::string_view text) {
+  if (const auto it = index_.find(text); it != index_.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(texts_.size());
+  index_.emplace(std::string(text), id);
+  texts_.emplace_back(text);
+  return id;
+}
 
 ClassLookup::ClassLookup(const std::vector<std::string>& classes) {
   bool numeric = true;

@@ -48,9 +48,24 @@ class ClassLookup {
   std::vector<std::pair<double, Index>> by_value_;  // sorted; empty unless all classes are numbers
 };
 
+// A categorical column's distinct texts in one file, each given an id in order of first appearance.
+class TextInterner {
+ public:
+  std::uint32_t id(std::string_view text);
+  std::vector<std::string> take_texts() && { return std::move(texts_); }
+
+ private:
+  std::vector<std::string> texts_;
+  std::unordered_map<std::string, std::uint32_t, TransparentHash, std::equal_to<>> index_;
+};
+
 struct TableSpec {
-  std::vector<int> feature_columns;  // file column of feature row i
-  std::vector<int> target_columns;   // file column of target row i
+  std::vector<int> feature_columns;  // file column of feature row i; -1: absent, every cell empty (kImpute)
+  // Per feature row: its type when known (declared in the config, or the model's), with why
+  // ("data.numeric lists it"), for messages; none: decided by its first non-empty value.
+  std::vector<std::optional<ColumnType>> feature_types;
+  std::vector<std::string> type_reasons;
+  std::vector<int> target_columns;  // file column of target row i
   std::optional<int> id_column;
   TargetMode mode = TargetMode::kNone;
   const std::vector<std::string>* classes = nullptr;  // kClasses only
@@ -58,13 +73,15 @@ struct TableSpec {
 };
 
 struct Table {
-  Matrix features;  // d x n
-  Matrix targets;   // t x n: numbers, or class indices (kClasses); empty for kLabels
-  Labels labels;    // kLabels, and kDetect unless it switched to numbers
+  Matrix features;                        // d x n, raw (see ColumnTexts): numbers, or categorical ids; NaN when empty
+  std::vector<ColumnType> feature_types;  // as decided; numeric for a column with no value at all
+  ColumnTexts feature_texts;              // per feature row, a categorical column's texts
+  Matrix targets;                         // t x n: numbers, or class indices (kClasses); empty for kLabels
+  Labels labels;                          // kLabels, and kDetect unless it switched to numbers
   bool labels_switched_to_numbers = false;
   std::vector<std::int64_t> lines;
   std::vector<std::string> ids;
-  std::int64_t dropped = 0;  // records skipped for a missing value
+  std::int64_t dropped = 0;  // records skipped for a missing value (kImpute: a missing target)
 };
 
 // In kDetect mode, a target column with more distinct numeric values than this is read as

@@ -1,4 +1,5 @@
 #include "mlp/memory_budget.hpp"
+#include "mlp/text.hpp"
 
 #include "mlp/error.hpp"
 
@@ -81,22 +82,6 @@ std::uint64_t parse_memory_limit(std::string_view text) {
 
 std::uint64_t memory_limit_or_default(std::string_view text) {
   return text.empty() ? default_memory_limit() : parse_memory_limit(text);
-}
-
-std::string format_bytes(double bytes) {
-  constexpr std::array<const char*, 7> kUnits = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  std::size_t unit = 0;
-  while (bytes >= 1024 && unit + 1 < kUnits.size()) {
-    bytes /= 1024;
-    ++unit;
-  }
-  char text[64];
-  if (unit == 0) {
-    std::snprintf(text, sizeof text, "%.0f B", bytes);
-  } else {
-    std::snprintf(text, sizeof text, "%.1f %s", bytes, kUnits[unit]);
-  }
-  return text;
 }
 
 NetworkShape network_shape(Index inputs, std::span<const LayerSpec> hidden, Index outputs) {

@@ -174,22 +174,55 @@ Json targets_json(const DataSchema& schema) {
   return targets;
 }
 
+// {"names", "mean", "scale"}, with "columns" and "inputs" (version 3) when the columns are fitted.
+Json features_json(const DataSchema& schema) {
+  const Standardizer& standardizer = schema.standardizer;
+  Json features = {{"names", schema.feature_names}};
+  if (!schema.columns.empty()) {
+    if (schema.columns.size() != schema.feature_names.size()) {
+      throw std::logic_error("the schema has " + std::to_string(schema.columns.size()) + " columns for " +
+                             std::to_string(schema.feature_names.size()) + " feature names");
+    }
+    Json columns = Json::array();
+    std::vector<std::string> inputs;
+    for (const FeatureColumn& column : schema.columns) {
+      columns.push_back(feature_column_json(column));
+      for (std::string& name : column.input_names()) inputs.push_back(std::move(name));
+    }
+    features["columns"] = std::move(columns);
+    features["inputs"] = std::move(inputs);
+  }
+  features["mean"] = scalars_json(standardizer.mean.data(), standardizer.mean.size(), "features.mean");
+  features["scale"] = scalars_json(standardizer.scale.data(), standardizer.scale.size(), "features.scale");
+  return features;
+}
+
 }  // namespace
+
+Json feature_column_json(const FeatureColumn& column) {
+  Json json = {{"name", column.name}, {"type", column_type_name(column.type)}};
+  if (column.type == ColumnType::kNumeric) {
+    check_finite(column.fill, "the fill of feature column " + column.name);
+    json["fill"] = column.fill;
+    json["indicator"] = column.indicator;
+  } else {
+    json["levels"] = column.levels;
+    json["missing_level"] = column.missing_level;
+    json["other_level"] = column.other_level;
+  }
+  return json;
+}
 
 Json model_to_json(const Model& model) {
   const DataSchema& schema = model.schema;
-  const Standardizer& standardizer = schema.standardizer;
   Json layers = Json::array();
   for (std::size_t i = 0; i < model.network.layer_count(); ++i) {
     layers.push_back(layer_json(model.network.layer(i), "layers[" + std::to_string(i) + "]"));
   }
   return {{"format", kModelFormat},
-          {"version", kModelFormatVersion},
+          {"version", schema.columns.empty() ? kPlainColumnsFormatVersion : kModelFormatVersion},
           {"task", task_name(schema.task)},
-          {"features",
-           {{"names", schema.feature_names},
-            {"mean", scalars_json(standardizer.mean.data(), standardizer.mean.size(), "features.mean")},
-            {"scale", scalars_json(standardizer.scale.data(), standardizer.scale.size(), "features.scale")}}},
+          {"features", features_json(schema)},
           {"targets", targets_json(schema)},
           {"classes", schema.classes},
           {"layers", std::move(layers)}};

@@ -2,105 +2,29 @@
 // anything is built from it, so that a damaged or hand-edited file fails with its JSON path
 // instead of loading a network that computes something else. Sizes are checked before memory is
 // allocated for them, so a file cannot make the loader allocate more than its own size suggests.
+// The schema (features, targets, classes) is read by schema_from_json.cpp.
 #include "mlp/model_file.hpp"
 
 #include "mlp/layers.hpp"
 #include "mlp/memory_budget.hpp"
 
 #include "io/json_node.hpp"
+#include "model/schema_from_json.hpp"
 
 #include <algorithm>
 #include <memory>
-#include <set>
 
 namespace mlp {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-Task read_task(const JsonNode& node) {
-  const std::string name = node.string();
-  for (const Task task : {Task::kClassification, Task::kRegression}) {
-    if (name == task_name(task)) return task;
-  }
-  node.fail("unknown task \"" + name + "\"; valid: " + task_name(Task::kClassification) + ", " +
-            task_name(Task::kRegression));
-}
-
-// An array of distinct strings, at least `min` of them.
-std::vector<std::string> read_names(const JsonNode& node, std::size_t min, const std::string& what) {
-  const std::size_t n = node.size();
-  if (n < min) node.fail("expected at least " + std::to_string(min) + " " + what + ", got " + std::to_string(n));
-  std::vector<std::string> names;
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::string name = node[i].string();
-    if (!seen.insert(name).second) node[i].fail("duplicate name \"" + name + "\"");
-    names.push_back(std::move(name));
-  }
-  return names;
-}
-
-Vector read_vector(const JsonNode& node, Index n, const std::string& what) {
-  Vector values(n);
-  node.scalars(values.data(), static_cast<std::size_t>(n), what);
-  return values;
-}
-
-// A standardisation's mean and scale, one per name: `node` holds "mean" and "scale".
-Standardizer read_scaling(const JsonNode& node, Index n, const std::string& what) {
-  Standardizer s;
-  s.mean = read_vector(node["mean"], n, what);
-  s.scale = read_vector(node["scale"], n, what);
-  const JsonNode scale = node["scale"];
-  for (Index i = 0; i < n; ++i) {
-    if (!(s.scale[i] > 0)) scale[static_cast<std::size_t>(i)].fail("must be > 0 (it divides)");
-  }
-  return s;
-}
-
-// "targets": version 1, a list of names; version 2, {"names"} for classification and {"names",
-// "mean", "scale"} for regression.
-void read_targets(const JsonNode& targets, std::int64_t version, DataSchema& schema) {
-  const bool classification = schema.task == Task::kClassification;
-  const JsonNode names = version == 1 ? targets : targets["names"];
-  if (version > 1) {
-    if (classification) {
-      targets.check_keys({"names"});
-    } else {
-      targets.check_keys({"names", "mean", "scale"});
-    }
-  }
-  schema.target_names = read_names(names, 1, "target names");
-  if (classification && schema.target_names.size() != 1) names.fail("a classification model has one target");
-  if (classification) return;
-  const auto t = static_cast<Index>(schema.target_names.size());
-  schema.target_scaling =
-      version == 1 ? Standardizer::identity(t) : read_scaling(targets, t, "values (one per target)");
-}
-
-DataSchema read_schema(const JsonNode& root, std::int64_t version) {
-  DataSchema schema;
-  schema.task = read_task(root["task"]);
-  const JsonNode features = root["features"];
-  features.check_keys({"names", "mean", "scale"});
-  schema.feature_names = read_names(features["names"], 1, "feature names");
-  schema.standardizer =
-      read_scaling(features, static_cast<Index>(schema.feature_names.size()), "values (one per feature)");
-  read_targets(root["targets"], version, schema);
-  const bool classification = schema.task == Task::kClassification;
-  const JsonNode classes = root["classes"];
-  schema.classes = read_names(classes, classification ? 1 : 0, "class labels");
-  if (!classification && !schema.classes.empty()) classes.fail("a regression model has no classes");
-  return schema;
-}
-
-// The layer's input size, which must be the previous layer's output size (or the feature count).
+// The layer's input size, which must be the previous layer's output size (or the input count).
 Index read_input_size(const JsonNode& node, std::size_t layer, Index width) {
   const Index size = node.count(1);
   if (size != width) {
     node.fail(std::to_string(size) + " does not match the " + std::to_string(width) +
-              (layer == 0 ? " features" : " outputs of layers[" + std::to_string(layer - 1) + "]"));
+              (layer == 0 ? " inputs" : " outputs of layers[" + std::to_string(layer - 1) + "]"));
   }
   return size;
 }
@@ -282,14 +206,14 @@ Model model_from_json(const Json& json, const std::string& source, std::uint64_t
                 ": not an mlptrain model file");
   }
   const JsonNode version = root["version"];
-  if (version.integer() != kModelFormatVersion && version.integer() != 1) {
+  if (version.integer() < 1 || version.integer() > kModelFormatVersion) {
     version.fail("model format version " + json_text(version.json()) +
                  " is not supported by this build (reads versions 1 to " + std::to_string(kModelFormatVersion) + ")");
   }
   root.check_keys({"format", "version", "task", "features", "targets", "classes", "layers"});
   DataSchema schema = read_schema(root, version.integer());
   const JsonNode layers = root["layers"];
-  const auto inputs = static_cast<Index>(schema.feature_names.size());
+  const Index inputs = schema.input_width();
   check_memory(prediction_memory(read_shape(layers, inputs)), memory_limit, source + ": layers");
   Network network = read_network(layers, inputs);
   check_outputs(layers[layers.size() - 1], schema, network.output_size());

@@ -3,6 +3,8 @@
 // checkpoint by the same definitions.
 #include "mlp/records.hpp"
 
+#include "mlp/model_file.hpp"
+
 #include "epoch_record.hpp"
 #include "io/json_optional.hpp"
 #include "mlp/text.hpp"
@@ -167,6 +169,13 @@ nlohmann::json summary_json(const Settings& settings, const Experiment& experime
                {"val_samples", experiment.data.val ? experiment.data.val->size() : 0},
                {"test_samples", experiment.data.test ? experiment.data.test->size() : 0},
                {"notes", experiment.data.notes}};
+  // How each feature column became network inputs, as model.json writes it (its fill, its levels).
+  if (!schema.columns.empty()) {
+    nlohmann::json columns = nlohmann::json::array();
+    for (const FeatureColumn& column : schema.columns) columns.push_back(nlohmann::json(feature_column_json(column)));
+    j["data"]["columns"] = std::move(columns);
+    j["data"]["inputs"] = schema.input_width();
+  }
   j["loss"] = experiment.loss.describe();
   j["parameters"] = network.parameter_count();
   j["seed"] = settings.train.seed;

@@ -10,17 +10,31 @@
 #include "mlp/thread_pool.hpp"
 #include "warm_start.hpp"
 
+#include <algorithm>
+
 namespace mlp {
 namespace {
+
+// The columns fitted now against a checkpoint's. A checkpoint written before columns were fitted
+// (its model of format version 2) has none: it read plain numbers, which the columns fitted now
+// still are when every one is numeric without a missing-value indicator (no cell was empty).
+bool same_columns(const std::vector<FeatureColumn>& now, const std::vector<FeatureColumn>& before) {
+  if (before.empty()) {
+    return std::ranges::all_of(now,
+                               [](const FeatureColumn& c) { return c.type == ColumnType::kNumeric && !c.indicator; });
+  }
+  return now == before;
+}
 
 // A resumed run must see the data it started with (same columns, classes and standardisation,
 // bit for bit), or it could not match the run it continues.
 void check_same_data(const DataSchema& now, const DataSchema& before, const std::filesystem::path& dir) {
-  const bool same =
-      now.task == before.task && now.feature_names == before.feature_names && now.target_names == before.target_names &&
-      now.classes == before.classes && now.standardizer.mean == before.standardizer.mean &&
-      now.standardizer.scale == before.standardizer.scale && now.target_scaling.mean == before.target_scaling.mean &&
-      now.target_scaling.scale == before.target_scaling.scale;
+  const bool same = now.task == before.task && now.feature_names == before.feature_names &&
+                    same_columns(now.columns, before.columns) && now.target_names == before.target_names &&
+                    now.classes == before.classes && now.standardizer.mean == before.standardizer.mean &&
+                    now.standardizer.scale == before.standardizer.scale &&
+                    now.target_scaling.mean == before.target_scaling.mean &&
+                    now.target_scaling.scale == before.target_scaling.scale;
   if (!same) {
     throw InputError((dir / "checkpoint.json").string() +
                      ": the training data has changed since this checkpoint was written; a resumed run must see "
@@ -77,12 +91,16 @@ RunStart start_from_checkpoint(const std::filesystem::path& dir) {
 
 namespace {
 
-// The standardisations a run must use rather than fit: a warm start keeps its init model's (the
-// weights were trained on data scaled that way), and so does its resumption.
+// The columns and standardisations a run must use rather than fit: a warm start keeps its init
+// model's (the weights were trained on inputs made that way), and so does its resumption. A model
+// without fitted columns (format version 1 or 2) read plain numbers: the data's columns are
+// fitted, which for numeric columns without an empty cell (check_init_data) gives one input each.
 KeptScaling kept_scaling(const RunStart& start, const std::optional<Model>& init) {
   if (!start.settings.train.init_from) return {};
   const DataSchema& schema = start.checkpoint ? start.checkpoint->model.schema : init->schema;
-  return {&schema.standardizer, schema.task == Task::kRegression ? &schema.target_scaling : nullptr};
+  return {.features = &schema.standardizer,
+          .targets = schema.task == Task::kRegression ? &schema.target_scaling : nullptr,
+          .columns = schema.columns.empty() ? nullptr : &schema.columns};
 }
 
 }  // namespace
@@ -94,10 +112,10 @@ RunOutcome run_training(RunStart start, const RunOptions& options) {
   std::optional<Model> init;
   if (settings.train.init_from && !start.checkpoint) init = load_init_model(settings, options.memory_limit);
   TrainingFiles data_files = read_training_files(settings.data);
-  if (init) check_init_data(settings, init->schema, data_files.schema);
-  const Experiment experiment = make_experiment(
-      settings,
-      prepare_training_data(std::move(data_files), settings.data, settings.train.seed, kept_scaling(start, init)));
+  if (init) check_init_data(settings, init->schema, data_files);
+  const Experiment experiment =
+      make_experiment(settings, prepare_training_data(std::move(data_files), settings.data, settings.train.seed,
+                                                      kept_scaling(start, init), options.memory_limit));
   check_training_memory(settings, experiment, options.memory_limit);
   Model model = start.checkpoint ? std::move(start.checkpoint->model)
                                  : Model{experiment.data.schema, build_network(settings.model, settings.model.init,

@@ -15,8 +15,10 @@ namespace mlp {
 Model load_init_model(const Settings& settings, std::uint64_t memory_limit);
 
 // Throws InputError "<config>: train.init_from: <model file>: ..." naming both files when the
-// data's task, feature columns, targets or classes differ from the model's.
-void check_init_data(const Settings& settings, const DataSchema& model, const DataSchema& data);
+// data's task, feature columns (names, or the type a column is read as), targets or classes differ
+// from the model's, or when a model without fitted columns (format version 1 or 2, which reads
+// plain numbers) would meet an empty cell.
+void check_init_data(const Settings& settings, const DataSchema& model, const TrainingFiles& files);
 
 // Copies `init`'s weights (and learned activation values) into `network`, built from the
 // settings. Throws InputError naming both files when the two architectures differ.

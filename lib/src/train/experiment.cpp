@@ -63,7 +63,7 @@ Experiment make_experiment(const Settings& settings, TrainingData data) {
   Experiment experiment;
   experiment.data = std::move(data);
   const Task task = experiment.task();
-  if (settings.data.standardize_target && task == Task::kClassification) {
+  if (settings.data.standardize_target.value_or(false) && task == Task::kClassification) {
     // The task was detected (an explicit one is checked with the config).
     throw InputError(settings.config_path.string() +
                      ": data.standardize_target: applies to regression targets; the data is a classification task");
@@ -85,15 +85,13 @@ Experiment load_experiment(const Settings& settings) {
 
 Network build_network(const ModelSettings& model, const Initializer& init, const Experiment& experiment,
                       std::uint64_t seed) {
-  const auto inputs = static_cast<Index>(experiment.data.schema.feature_names.size());
-  return Network::build(inputs, model.hidden, experiment.outputs, init, seed);
+  return Network::build(experiment.data.schema.input_width(), model.hidden, experiment.outputs, init, seed);
 }
 
 void check_training_memory(const Settings& settings, std::span<const Experiment> experiments, std::uint64_t limit,
                            int networks) {
   const Experiment& first = experiments.front();
-  const NetworkShape shape =
-      network_shape(static_cast<Index>(first.data.schema.feature_names.size()), settings.model.hidden, first.outputs);
+  const NetworkShape shape = network_shape(first.data.schema.input_width(), settings.model.hidden, first.outputs);
   MemoryNeed need = training_memory(shape, optimizer_state_slots(settings.train.optimizer), settings.train.batch_size);
   need.networks = networks;
   for (const Experiment& experiment : experiments) need.data_bytes += data_bytes(experiment.data);

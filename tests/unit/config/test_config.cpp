@@ -95,7 +95,12 @@ TEST_CASE("config: every default") {
   CHECK(s.data.standardize);
   CHECK(s.data.stratify);
   CHECK(s.data.csv.delimiter == ',');
-  CHECK(s.data.csv.missing == MissingPolicy::kError);
+  CHECK(s.data.csv.missing == MissingPolicy::kImpute);
+  CHECK(s.data.impute == ImputeStrategy::kMedian);
+  CHECK(s.data.impute_value == 0);
+  CHECK(s.data.categorical.empty());
+  CHECK(s.data.numeric.empty());
+  CHECK(s.data.min_frequency == 1);
 
   CHECK(layer_summary(s.model.hidden) == std::vector<std::string>{"linear 64", "relu", "linear 64", "relu"});
   CHECK(resolved(s)["model"]["activation"]["name"] == "relu");

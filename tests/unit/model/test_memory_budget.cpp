@@ -4,6 +4,7 @@
 #include "mlp/error.hpp"
 #include "mlp/experiment.hpp"
 #include "mlp/memory_budget.hpp"
+#include "mlp/text.hpp"
 #include "mlp/model_file.hpp"
 
 #include "config_test_util.hpp"

@@ -102,6 +102,70 @@ TEST_CASE("the file depends only on the weights: re-saving a loaded model gives 
   CHECK(text.rfind("{\n  \"format\": \"mlptrain-model\",\n  \"version\": 2,\n", 0) == 0);
 }
 
+TEST_CASE("fitted feature columns round-trip as format version 3, their inputs named beside the standardisation") {
+  TempDir dir;
+  Model original = mixed_model(5);
+  save_model(original, dir / "model.json");
+  const std::string text = read_text(dir / "model.json");
+  CHECK(text.rfind("{\n  \"format\": \"mlptrain-model\",\n  \"version\": 3,\n", 0) == 0);
+  const Json json = Json::parse(text);
+  const Json& features = json["features"];
+  CHECK(features["names"] == Json({"age", "sex", "port", "fare"}));
+  CHECK(features["columns"][0] == Json({{"name", "age"}, {"type", "numeric"}, {"fill", 28.25}, {"indicator", true}}));
+  CHECK(features["columns"][2] == Json({{"name", "port"},
+                                        {"type", "categorical"},
+                                        {"levels", {"C", "Q", "S"}},
+                                        {"missing_level", true},
+                                        {"other_level", true}}));
+  CHECK(features["inputs"] == Json({"age", "age (missing)", "sex=female", "sex=male", "port=C", "port=Q", "port=S",
+                                    "port (missing)", "port (other)", "fare"}));
+  CHECK(features["mean"].size() == kMixedInputs);
+  CHECK(text.find("\"fill\": 14.4542,") != std::string::npos);  // the double, in its shortest form
+
+  Model loaded = load_model(dir / "model.json");
+  const DataSchema& s = loaded.schema;
+  REQUIRE(s.columns.size() == original.schema.columns.size());
+  for (std::size_t i = 0; i < s.columns.size(); ++i) {
+    CAPTURE(i);
+    const FeatureColumn& a = original.schema.columns[i];
+    const FeatureColumn& b = s.columns[i];
+    CHECK(b.name == a.name);
+    CHECK(b.type == a.type);
+    CHECK(b.fill == a.fill);
+    CHECK(b.indicator == a.indicator);
+    CHECK(b.levels == a.levels);
+    CHECK(b.missing_level == a.missing_level);
+    CHECK(b.other_level == a.other_level);
+  }
+  CHECK(s.input_width() == kMixedInputs);
+  CHECK(s.standardizer.mean == original.schema.standardizer.mean);
+  CHECK(s.standardizer.scale == original.schema.standardizer.scale);
+  CHECK(model_text(loaded) == text);
+
+  const Matrix x = random_inputs(kMixedInputs, 50, 8);
+  const Matrix expected = predict(original, x);
+  const Matrix got = predict(loaded, x);
+  CHECK(same_bits(got.data(), expected.data(), expected.size()));
+}
+
+TEST_CASE("model files of versions 1 and 2 load without fitted columns and are written back as version 2") {
+  Json v2 = model_to_json(small_model());
+  REQUIRE(v2["version"] == 2);
+  CHECK_FALSE(v2["features"].contains("columns"));
+  Json v1 = v2;
+  v1["version"] = 1;
+  v1["targets"] = v2["targets"]["names"];
+  for (const Json& json : {v1, v2}) {
+    CAPTURE(json["version"]);
+    const Model model = model_from_json(json, "m.json");
+    // No columns: each feature is one plain numeric input, and an empty cell stays an error.
+    CHECK(model.schema.columns.empty());
+    CHECK(model.schema.feature_names == classification_schema().feature_names);
+    CHECK(model.schema.input_width() == 4);
+    CHECK(model_to_json(model) == v2);
+  }
+}
+
 TEST_CASE("every finite float32 round-trips exactly, written as its shortest decimal") {
   std::vector<float> values = {0.1f,          -0.0f,       0.0f,    1.0f,       1.0f / 3.0f, -2.5e-7f,
                                FLT_MIN,       -FLT_MIN,    FLT_MAX, -FLT_MAX,   FLT_EPSILON, FLT_TRUE_MIN,
@@ -198,10 +262,10 @@ TEST_CASE("model files that cannot be read or parsed name the path and the reaso
         path.string() + ":1:30: comments are not allowed (a model file is plain JSON, so any JSON tool can read it)");
 
   Json json = model_to_json(small_model());
-  json["version"] = 3;
+  json["version"] = 4;
   write_text(path, json.dump());
   CHECK(load_error(path) ==
-        path.string() + ": version: model format version 3 is not supported by this build (reads versions 1 to 2)");
+        path.string() + ": version: model format version 4 is not supported by this build (reads versions 1 to 3)");
 }
 
 TEST_CASE("scripts/to_torch.py builds a torch.nn.Sequential that predicts what mlptrain predicts") {

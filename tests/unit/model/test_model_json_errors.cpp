@@ -38,8 +38,11 @@ std::vector<ErrorCase> error_cases() {
       {"format", [](Json& j) { j["format"] = "other"; },
        "format: expected \"mlptrain-model\", got \"other\": not an mlptrain model file"},
       {"no format", [](Json& j) { j.erase("format"); }, "format: missing"},
-      {"version", [](Json& j) { j["version"] = 3; },
-       "version: model format version 3 is not supported by this build (reads versions 1 to 2)"},
+      {"version", [](Json& j) { j["version"] = 4; },
+       "version: model format version 4 is not supported by this build (reads versions 1 to 3)"},
+      {"version 0", [](Json& j) { j["version"] = 0; },
+       "version: model format version 0 is not supported by this build (reads versions 1 to 3)"},
+      {"version 3 without fitted columns", [](Json& j) { j["version"] = 3; }, "features.columns: missing"},
       {"version type", [](Json& j) { j["version"] = "1"; }, "version: expected an integer, got a string"},
       {"unknown key", [](Json& j) { j["created"] = "today"; },
        "created: unknown key; valid: format, version, task, features, targets, classes, layers"},
@@ -89,7 +92,7 @@ std::vector<ErrorCase> error_cases() {
       {"bias size", [](Json& j) { j["layers"][3]["bias"].erase(0); },
        "layers[3].bias: expected 3 values (out_features), got 2"},
       {"input size", [](Json& j) { j["layers"][0]["in_features"] = 5; },
-       "layers[0].in_features: 5 does not match the 4 features"},
+       "layers[0].in_features: 5 does not match the 4 inputs"},
       {"consecutive sizes", [](Json& j) { j["layers"][2]["units"] = 4; },
        "layers[2].units: 4 does not match the 3 outputs of layers[1]"},
       {"size type", [](Json& j) { j["layers"][0]["out_features"] = 2.5; },
@@ -119,15 +122,106 @@ std::vector<ErrorCase> error_cases() {
   };
 }
 
+// mixed_model(): features age (numeric, indicator), sex (levels female, male), port (levels C, Q,
+// S, missing and other inputs), fare (numeric); 10 inputs; layers[0] linear 10 -> 6.
+std::vector<ErrorCase> column_error_cases() {
+  const auto column = [](Json& j, std::size_t i) -> Json& { return j["features"]["columns"][i]; };
+  return {
+      {"columns in a version 2 file", [](Json& j) { j["version"] = 2; },
+       "features.columns: unknown key; valid: names, mean, scale"},
+      {"no inputs", [](Json& j) { j["features"].erase("inputs"); }, "features.inputs: missing"},
+      {"a column short", [](Json& j) { j["features"]["columns"].erase(3); },
+       "features.columns: expected 4 columns (one per feature name), got 3"},
+      {"columns not a list", [](Json& j) { j["features"]["columns"] = Json::object(); },
+       "features.columns: expected an array, got an object"},
+      {"column name", [=](Json& j) { column(j, 1)["name"] = "port"; },
+       "features.columns[1].name: expected \"sex\" (as features.names), got \"port\""},
+      {"column type", [=](Json& j) { column(j, 1)["type"] = "text"; },
+       "features.columns[1].type: unknown column type \"text\"; valid: numeric, categorical"},
+      {"no column type", [=](Json& j) { column(j, 0).erase("type"); }, "features.columns[0].type: missing"},
+      {"a categorical key on a numeric column", [=](Json& j) { column(j, 0)["levels"] = Json::array(); },
+       "features.columns[0].levels: unknown key; valid: name, type, fill, indicator"},
+      {"a numeric key on a categorical column", [=](Json& j) { column(j, 1)["fill"] = 0.0; },
+       "features.columns[1].fill: unknown key; valid: name, type, levels, missing_level, other_level"},
+      {"no fill", [=](Json& j) { column(j, 3).erase("fill"); }, "features.columns[3].fill: missing"},
+      {"fill null", [=](Json& j) { column(j, 0)["fill"] = nullptr; },
+       "features.columns[0].fill: expected a number, got null"},
+      {"fill beyond float32", [=](Json& j) { column(j, 0)["fill"] = 1e39; },
+       "features.columns[0].fill: must be a finite float32 number, got 1e+39"},
+      {"indicator", [=](Json& j) { column(j, 0)["indicator"] = 1; },
+       "features.columns[0].indicator: expected a boolean, got a number"},
+      {"missing_level", [=](Json& j) { column(j, 2).erase("missing_level"); },
+       "features.columns[2].missing_level: missing"},
+      {"levels not sorted",
+       [=](Json& j) {
+         column(j, 1)["levels"] = {"male", "female"};
+       },
+       "features.columns[1].levels[1]: levels must be sorted in byte order: \"female\" comes before \"male\""},
+      // Byte order: capitals before lower case, as std::sort and Python's sorted() put them.
+      {"levels in another order",
+       [=](Json& j) {
+         column(j, 2)["levels"] = {"C", "Q", "s"};
+       },
+       "features.inputs[6]: expected \"port=s\" (from features.columns), got \"port=S\""},
+      {"duplicate level",
+       [=](Json& j) {
+         column(j, 1)["levels"] = {"female", "female"};
+       },
+       "features.columns[1].levels[1]: duplicate level \"female\""},
+      {"empty level",
+       [=](Json& j) {
+         column(j, 1)["levels"] = {"", "male"};
+       },
+       "features.columns[1].levels[0]: a level cannot be empty (an empty cell is the missing level)"},
+      {"level not a string", [=](Json& j) { column(j, 1)["levels"][0] = 1; },
+       "features.columns[1].levels[0]: expected a string, got a number"},
+      {"a column without inputs", [=](Json& j) { column(j, 1)["levels"] = Json::array(); },
+       "features.columns[1]: a categorical column needs at least one input: a level, missing_level or "
+       "other_level"},
+      {"inputs that misname one", [](Json& j) { j["features"]["inputs"][3] = "sex=Male"; },
+       "features.inputs[3]: expected \"sex=male\" (from features.columns), got \"sex=Male\""},
+      {"an input too many", [](Json& j) { j["features"]["inputs"].push_back("x"); },
+       "features.inputs: expected 10 input names (the inputs of features.columns), got 11"},
+      {"a standardisation entry too many", [](Json& j) { j["features"]["mean"].push_back(0.0); },
+       "features.mean: expected 10 values (one per input), got 11"},
+      // A level more is an input more: the widths of the columns must add up to the standardisation.
+      {"a level more",
+       [=](Json& j) {
+         column(j, 1)["levels"].push_back("other");
+         j["features"]["inputs"].insert(j["features"]["inputs"].begin() + 4, "sex=other");
+       },
+       "features.mean: expected 11 values (one per input), got 10"},
+      {"an indicator less",
+       [=](Json& j) {
+         column(j, 0)["indicator"] = false;
+         j["features"]["inputs"].erase(1);
+         j["features"]["mean"].erase(1);
+         j["features"]["scale"].erase(1);
+       },
+       "layers[0].in_features: 10 does not match the 9 inputs"},
+  };
+}
+
 }  // namespace
 
-TEST_CASE("the unedited sample model loads (so each error below comes from its one edit)") {
+TEST_CASE("the unedited sample models load (so each error below comes from its one edit)") {
   CHECK(load_error(model_to_json(small_model())) == "no error");
+  CHECK(load_error(model_to_json(mixed_model(1))) == "no error");
 }
 
 TEST_CASE("each malformed model file fails with its JSON path and what is wrong") {
   const Json valid = model_to_json(small_model());
   for (const ErrorCase& c : error_cases()) {
+    CAPTURE(c.what);
+    Json json = valid;
+    c.edit(json);
+    CHECK(load_error(json) == "m.json: " + c.message);
+  }
+}
+
+TEST_CASE("each malformed feature column of a version 3 file fails with its JSON path and what is wrong") {
+  const Json valid = model_to_json(mixed_model(1));
+  for (const ErrorCase& c : column_error_cases()) {
     CAPTURE(c.what);
     Json json = valid;
     c.edit(json);
