@@ -2,6 +2,7 @@
 // train's epoch bar (epoch k/N, samples/s, the run's ETA, kept to the terminal's width) and
 // compare's runs done with their ETA.
 #include "cli_runner.hpp"
+#include "slow_epochs.hpp"
 
 #include <doctest/doctest.h>
 
@@ -42,23 +43,9 @@ class ScopedEnv {
   std::optional<std::string> old_;
 };
 
-// A run of 3 epochs, each longer than the second after which the bar is drawn (40000 rows one at
-// a time through two layers of 512 units: about 2 s in a release build, far more under
-// sanitizers). The test interrupts it once the bar is drawn, so its length costs nothing.
-std::vector<std::string> long_epoch_args(const TempDir& dir) {
-  std::string csv = "a,b,c,d,y\n";
-  for (int i = 0; i < 40000; ++i) {
-    char row[96];
-    const double a = (i % 97) / 48.5 - 1, b = (i % 89) / 44.5 - 1;
-    std::snprintf(row, sizeof row, "%.3f,%.3f,%.3f,%.3f,%s\n", a, b, a * b, a - b, a * b > 0 ? "p" : "q");
-    csv += row;
-  }
-  dir.write("data.csv", csv);
-  dir.write("config.json", R"({"data": {"train": ")" + (dir / "data.csv").string() +
-                               R"("}, "model": {"hidden": [512, 512]},
-  "train": {"epochs": 3, "batch_size": 1, "optimizer": {"name": "sgd", "lr": 0.01}}})");
-  return {"--config", (dir / "config.json").string(), "--out", (dir / "run").string(), "--threads", "1"};
-}
+// A run of 3 epochs of 40000 rows (about 2 s each in a release build). The test interrupts it
+// once the bar is drawn, so its length costs nothing.
+std::vector<std::string> long_epoch_args(const TempDir& dir) { return slow_epoch_args(dir, 40000, 3); }
 
 // The texts drawn with \r on the terminal's last line: each piece of `received` between two \r
 // or line ends.

@@ -1,6 +1,7 @@
 // What the terminal shows, through the real binary: numbers in the tables people read, and (with
 // stderr on a pseudo-terminal) progress displays, which --quiet removes.
 #include "cli_runner.hpp"
+#include "slow_epochs.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -20,22 +21,12 @@ namespace {
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-// A run whose epochs take longer than the second after which the progress bar is drawn (16000
-// training rows one at a time through two layers of 512 units: about a second each, or minutes
-// under sanitizers), and so many of them that it cannot end before the tests interrupt it.
-std::vector<std::string> slow_epoch_args(const TempDir& dir) {
-  std::string csv = "a,b,c,d,y\n";
-  for (int i = 0; i < 20000; ++i) {
-    char row[96];
-    const double a = (i % 97) / 48.5 - 1, b = (i % 89) / 44.5 - 1;
-    std::snprintf(row, sizeof row, "%.3f,%.3f,%.3f,%.3f,%s\n", a, b, a * b, a - b, a * b > 0 ? "p" : "q");
-    csv += row;
-  }
-  dir.write("data.csv", csv);
-  dir.write("config.json", R"({"data": {"train": ")" + (dir / "data.csv").string() +
-                               R"("}, "model": {"hidden": [512, 512]},
-  "train": {"epochs": 1000, "batch_size": 1, "optimizer": {"name": "sgd", "lr": 0.01}}})");
-  return {"train", "--config", (dir / "config.json").string(), "--out", (dir / "run").string(), "--threads", "1"};
+// A train run of so many slow epochs (20000 rows each) that it cannot end before the tests
+// interrupt it.
+std::vector<std::string> slow_train_args(const TempDir& dir) {
+  std::vector<std::string> args = slow_epoch_args(dir, 20000, 1000);
+  args.insert(args.begin(), "train");
+  return args;
 }
 
 // The most significant digits a number among the blank-separated words of `text` is written with
@@ -138,7 +129,7 @@ TEST_CASE("a huge loss is shown with 6 significant digits in the epoch table, th
 
 TEST_CASE("train draws its progress bar on a terminal, and not with --quiet") {
   TempDir dir;
-  std::vector<std::string> args = slow_epoch_args(dir);
+  std::vector<std::string> args = slow_train_args(dir);
   const auto start = std::chrono::steady_clock::now();
   TerminalMlptrain shown(args);
   // Without the bar here, the check below could not fail.
