@@ -49,7 +49,7 @@ void log_plan(const RunPlan& plan) {
   for (const std::string& warning : experiment.data.warnings) spdlog::warn("data: {}", warning);
   if (schema.task == Task::kRegression && settings.data.standardize_target.value_or(true) &&
       schema.target_scaling.mean.size() > 0) {
-    // The losses below are not in the data's units: say so where they are printed.
+    // The network's outputs are not in the data's units, the reported losses are: say both.
     std::string scaling;
     for (Index i = 0; i < schema.target_scaling.mean.size(); ++i) {
       scaling += (i ? ", " : "") + schema.target_names[static_cast<std::size_t>(i)] + " mean " +
@@ -57,8 +57,8 @@ void log_plan(const RunPlan& plan) {
                  format_table_number(schema.target_scaling.scale(i));
     }
     spdlog::info(
-        "data: targets standardised ({}): the losses are on that scale; R², predict and evaluate are in "
-        "the data's units (data.standardize_target)",
+        "data: targets standardised ({}): the network learns that scale; every loss and metric, predict and "
+        "evaluate are in the data's units (data.standardize_target)",
         scaling);
   }
   spdlog::info("split: {} train, {} validation, {} test", experiment.data.train.size(),

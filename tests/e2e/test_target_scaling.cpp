@@ -1,6 +1,6 @@
 // data.standardize_target through the real binary: a regression target of a large scale trains on
-// the standardised scale, and predict, evaluate and scripts/to_torch.py give values in the data's
-// units from the scaling kept in the model file.
+// the standardised scale, the losses are reported in the data's units, and predict, evaluate and
+// scripts/to_torch.py give values in the data's units from the scaling kept in the model file.
 #include "cli_runner.hpp"
 
 #include <doctest/doctest.h>
@@ -63,11 +63,17 @@ double r2_of(const std::vector<double>& y, const std::vector<double>& predicted)
 
 }  // namespace
 
-TEST_CASE("data.standardize_target: trains on the standardised scale, predicts in the data's units") {
+TEST_CASE("data.standardize_target: trains on the standardised scale, reports and predicts in the data's units") {
   TempDir dir;
   const std::vector<double> y = write_scaled(dir / "big.csv");
+  // The validation file is the training file, so that `evaluate` on it must give the last
+  // epoch's validation loss.
   const nlohmann::json config = {
-      {"data", {{"train", (dir / "big.csv").string()}, {"task", "regression"}, {"standardize_target", true}}},
+      {"data",
+       {{"train", (dir / "big.csv").string()},
+        {"val", (dir / "big.csv").string()},
+        {"task", "regression"},
+        {"standardize_target", true}}},
       {"model", {{"hidden", {32}}, {"activation", "tanh"}}},
       {"train", {{"epochs", 30}, {"seed", 1}, {"optimizer", {{"name", "adam"}, {"lr", 0.01}}}}}};
   write_text(dir / "config.json", config.dump());
@@ -76,13 +82,22 @@ TEST_CASE("data.standardize_target: trains on the standardised scale, predicts i
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
 
-  // Losses are on the standardised scale: the validation MSE is a share of the variance.
+  CHECK(r.err.find("every loss and metric, predict and evaluate are in the data's units") != std::string::npos);
+
+  // Losses are in the data's units: the MSEs are a share of y's variance (~1e10), not of 1.
   const auto metrics = csv_rows(read_text(dir / "run" / "metrics.csv"));
+  REQUIRE(metrics.front().at(1) == "train_loss");
   REQUIRE(metrics.front().at(2) == "val_loss");
+  const double train_loss = std::stod(metrics.back().at(1));
   const double val_loss = std::stod(metrics.back().at(2));
-  CHECK(val_loss < 0.3);
+  CHECK(train_loss > 1e7);
+  CHECK(val_loss > 1e7);
   const double val_r2 = std::stod(metrics.back().at(3));
   CHECK(val_r2 > 0.7);
+  double variance = 0, mean = 0;
+  for (const double v : y) mean += v / static_cast<double>(y.size());
+  for (const double v : y) variance += (v - mean) * (v - mean) / static_cast<double>(y.size());
+  CHECK(val_loss == doctest::Approx((1 - val_r2) * variance).epsilon(1e-3));
 
   // The model keeps the scaling: the training split's mean and standard deviation of y.
   const nlohmann::json model = nlohmann::json::parse(read_text(dir / "run" / "model.json"));
@@ -108,6 +123,7 @@ TEST_CASE("data.standardize_target: trains on the standardised scale, predicts i
   const nlohmann::json evaluation = nlohmann::json::parse(e.out);
   CHECK(evaluation["r2"].get<double>() == doctest::Approx(r2).epsilon(1e-4));
   CHECK(evaluation["mse"].get<double>() > 1e7);
+  CHECK(evaluation["mse"].get<double>() == doctest::Approx(val_loss).epsilon(1e-5));
 
   // scripts/to_torch.py undoes the scaling too.
   if (std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") == 0) {

@@ -181,8 +181,9 @@ struct KeptScaling {
 // Splits off the validation set (seeded by `seed`, stratified for classification) unless a
 // validation file was read, fits the standardisation of the features (and, for regression with
 // settings.standardize_target, of the targets) on the training split, unless `kept` gives them,
-// and applies it to every split. Throws InputError when there are too few rows to split, a
-// value standardises beyond float32, or the network inputs the fitted columns make of every split
+// and applies it to every split's features and to the training split's targets (the validation
+// and test targets stay in the data's units, see Experiment::target_units). Throws InputError when there are too few
+// rows to split, a value standardises beyond float32, or the network inputs the fitted columns make of every split
 // would need more than `memory_limit` bytes (a categorical column of a million levels), before
 // they are allocated.
 TrainingData prepare_training_data(TrainingFiles files, const DataSettings& settings, std::uint64_t seed,

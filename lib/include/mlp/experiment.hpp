@@ -19,6 +19,11 @@ struct Experiment {
 
   Task task() const { return data.schema.task; }
   Index classes() const { return static_cast<Index>(data.schema.classes.size()); }
+  // How the network's outputs become the data's units (regression; identity when the targets are
+  // not standardised), or null: losses and metrics are reported in the data's units.
+  const Standardizer* target_units() const {
+    return task() == Task::kRegression ? &data.schema.target_scaling : nullptr;
+  }
 };
 
 // The loss "auto" resolves to: cross_entropy for classification, mse for regression.

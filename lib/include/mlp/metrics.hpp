@@ -65,6 +65,9 @@ Evaluation evaluate(Network& network, const Loss& loss, Task task, Index classes
 // sample, the training split's class frequencies (add-one smoothed, so that a class it lacks costs
 // a finite loss), or its mean target. `outputs` rows, as the network gives the loss. A run whose
 // validation loss stays near it learned nothing (compare's epochs_to_target leaves such runs out).
-double chance_level_loss(const Loss& loss, Task task, Index outputs, const Dataset& train, const Dataset& val);
+// With `target_units`, the training targets are standardised and the guess is taken back to the
+// data's units, in which the validation targets are (see Trainer).
+double chance_level_loss(const Loss& loss, Task task, Index outputs, const Dataset& train, const Dataset& val,
+                         const Standardizer* target_units = nullptr);
 
 }  // namespace mlp

@@ -22,8 +22,10 @@
 namespace mlp {
 
 struct EpochMetrics {
-  int epoch = 0;          // 1-based
-  double train_loss = 0;  // mean of the epoch's minibatch losses, weighted by batch size
+  int epoch = 0;  // 1-based
+  // Mean of the epoch's minibatch losses, weighted by batch size; in the data's units when the
+  // targets were standardised (the loss of the de-standardised outputs, see Trainer).
+  double train_loss = 0;
   std::optional<Evaluation> val;
   double lr = 0;
   // Wall time of the epoch: its training steps, validation, diagnostics and early-stopping
@@ -79,7 +81,13 @@ struct TrainerOptions {
 class Trainer {
  public:
   // `loss` must suit `task` and the network's outputs (see output_size_for in experiment.hpp).
-  Trainer(const TrainSettings& settings, Network& network, Loss loss, Task task, Index classes);
+  // With `target_units` (Experiment::target_units), the network learns standardised regression
+  // targets, but every loss and metric it reports is in the data's units: the training loss is
+  // the loss of the de-standardised outputs against the de-standardised targets, and the
+  // validation split (whose targets are in the data's units) is evaluated on de-standardised
+  // outputs. The gradient is still that of the standardised loss.
+  Trainer(const TrainSettings& settings, Network& network, Loss loss, Task task, Index classes,
+          const Standardizer* target_units = nullptr);
 
   // Trains from the current state (epoch 0, or where restore() put it) to settings.epochs, or
   // until early stopping, divergence or a stop request. The network ends on the weights of a
@@ -97,6 +105,8 @@ class Trainer {
                                   EpochDiagnostics* diagnostics);
   // Decides early stopping after an epoch; returns true when training should stop.
   bool update_early_stopping(const EpochMetrics& metrics);
+  // The loss of a batch in the data's units (target_units_): both sides de-standardised.
+  double loss_in_data_units(ConstMatrixView output, ConstMatrixView target);
   void snapshot_weights();
   void restore_weights();
 
@@ -105,10 +115,12 @@ class Trainer {
   Loss loss_;
   Task task_;
   Index classes_;
+  const Standardizer* target_units_;
   std::unique_ptr<Optimizer> optimizer_;
   Rng shuffle_rng_;
   std::vector<Index> order_;
   Matrix batch_features_, batch_targets_, grad_output_;
+  Matrix output_in_units_, target_in_units_;  // scratch of loss_in_data_units
   // Progress between epochs (what TrainerState saves).
   int epochs_done_ = 0;
   std::vector<EpochMetrics> history_;

@@ -50,12 +50,13 @@ void run_one(const Settings& settings, const Experiment& experiment, CompareRun&
   ThreadPool pool(threads);
   Network network = build_network(model, run.init, experiment, run.seed);
   network.set_thread_pool(&pool);
-  Trainer trainer(train, network, experiment.loss, experiment.task(), experiment.classes());
+  Trainer trainer(train, network, experiment.loss, experiment.task(), experiment.classes(), experiment.target_units());
   TrainerOptions options;
   options.diagnostics = true;
   run.result = trainer.fit(experiment.data.train, &*experiment.data.val, options);
   if (experiment.data.test && run.result.reason != StopReason::kDiverged) {
-    run.test = evaluate(network, experiment.loss, experiment.task(), experiment.classes(), *experiment.data.test);
+    run.test = evaluate(network, experiment.loss, experiment.task(), experiment.classes(), *experiment.data.test, {},
+                        experiment.target_units());
   }
 }
 
@@ -99,14 +100,15 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
   const TrainingFiles files = read_training_files(settings.data);
   std::vector<Experiment> experiments;
   for (const std::uint64_t seed : result.seeds) {
-    experiments.push_back(make_experiment(settings, prepare_training_data(files, settings.data, seed, {}, options.memory_limit)));
+    experiments.push_back(
+        make_experiment(settings, prepare_training_data(files, settings.data, seed, {}, options.memory_limit)));
     if (!experiments.back().data.val || experiments.back().data.val->size() == 0) {
       throw InputError("compare: needs validation data to compare on; set data.val_fraction > 0 or data.val");
     }
   }
   result.chance_loss = 0;
   for (const Experiment& e : experiments) {
-    result.chance_loss += chance_level_loss(e.loss, e.task(), e.outputs, e.data.train, *e.data.val) /
+    result.chance_loss += chance_level_loss(e.loss, e.task(), e.outputs, e.data.train, *e.data.val, e.target_units()) /
                           static_cast<double>(experiments.size());
   }
   result.task = experiments.front().task();

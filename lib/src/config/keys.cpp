@@ -94,7 +94,7 @@ const Key kKeys[] = {
      .default_json = "null",
      .description = "regression: standardise the targets with the training split's mean and standard deviation, as "
                     "scikit-learn's TransformedTargetRegressor with a StandardScaler: the network learns targets of "
-                    "about unit scale (losses and validation metrics are on that scale, and the run says so), the "
+                    "about unit scale (every loss and metric is still reported in the data's units, and the run says so), the "
                     "model file keeps the scaling, and predict and evaluate give values in the data's units. null: "
                     "true for regression, false for classification (true there is an error)",
      .nullable = true,

@@ -128,7 +128,8 @@ RunOutcome run_training(RunStart start, const RunOptions& options) {
   // a plan that will not run).
   ensure_writable_directory(dir);
 
-  Trainer trainer(settings.train, model.network, experiment.loss, experiment.task(), experiment.classes());
+  Trainer trainer(settings.train, model.network, experiment.loss, experiment.task(), experiment.classes(),
+                  experiment.target_units());
   std::vector<EpochMetrics> history;
   if (start.checkpoint) {
     trainer.restore(start.checkpoint->state);
@@ -155,8 +156,8 @@ RunOutcome run_training(RunStart start, const RunOptions& options) {
   RunOutcome outcome;
   outcome.result = trainer.fit(experiment.data.train, val, callbacks);
   if (experiment.data.test) {
-    outcome.test =
-        evaluate(model.network, experiment.loss, experiment.task(), experiment.classes(), *experiment.data.test);
+    outcome.test = evaluate(model.network, experiment.loss, experiment.task(), experiment.classes(),
+                            *experiment.data.test, {}, experiment.target_units());
   }
   save_model(model, dir / "model.json");
   write_file_atomically(dir / "metrics.csv", metrics_csv(outcome.result.history, experiment.task()));

@@ -120,7 +120,8 @@ Evaluation evaluate(Network& network, const Loss& loss, Task task, Index classes
   return metrics.finish();
 }
 
-double chance_level_loss(const Loss& loss, Task task, Index outputs, const Dataset& train, const Dataset& val) {
+double chance_level_loss(const Loss& loss, Task task, Index outputs, const Dataset& train, const Dataset& val,
+                         const Standardizer* target_units) {
   Eigen::VectorXd guess(outputs);
   if (task == Task::kClassification) {
     const bool one_output = loss.spec->transform == OutputTransform::kSigmoid;
@@ -136,7 +137,8 @@ double chance_level_loss(const Loss& loss, Task task, Index outputs, const Datas
   } else {
     guess = train.targets.cast<double>().rowwise().mean();
   }
-  const Matrix output = guess.cast<Scalar>().replicate(1, val.size());
+  Matrix output = guess.cast<Scalar>().replicate(1, val.size());
+  if (target_units != nullptr && task == Task::kRegression) target_units->undo(view(output));
   return loss.value(cview(output), cview(val.targets));
 }
 

@@ -39,12 +39,14 @@ const char* stop_reason_name(StopReason reason) {
   return "unknown";
 }
 
-Trainer::Trainer(const TrainSettings& settings, Network& network, Loss loss, Task task, Index classes)
+Trainer::Trainer(const TrainSettings& settings, Network& network, Loss loss, Task task, Index classes,
+                 const Standardizer* target_units)
     : settings_(settings),
       network_(network),
       loss_(std::move(loss)),
       task_(task),
       classes_(classes),
+      target_units_(target_units),
       optimizer_(settings.optimizer.create(network.parameters())),
       shuffle_rng_(settings.seed, "shuffle"),
       best_monitored_(INFINITY) {
@@ -142,6 +144,10 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const Trainer
   batch_features_.resize(train.features.rows(), batch);
   batch_targets_.resize(train.targets.rows(), batch);
   grad_output_.resize(network_.output_size(), batch);
+  if (target_units_ != nullptr) {
+    output_in_units_.resize(network_.output_size(), batch);
+    target_in_units_.resize(train.targets.rows(), batch);
+  }
   order_.resize(static_cast<std::size_t>(train.size()));
   Index samples_seen = 0;
 
@@ -159,9 +165,12 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const Trainer
     if (val != nullptr) {
       std::optional<ActivityAccumulator> activity;
       if (options.diagnostics) activity.emplace(network_);
-      metrics.val = evaluate(network_, loss_, task_, classes_, *val, [&](const Network& net) {
-        if (activity) activity->add(net);
-      });
+      metrics.val = evaluate(
+          network_, loss_, task_, classes_, *val,
+          [&](const Network& net) {
+            if (activity) activity->add(net);
+          },
+          target_units_);
       if (activity) diagnostics.activity = activity->finish();
     }
     if (options.diagnostics) {
@@ -188,6 +197,17 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const Trainer
   result.best_epoch = best_epoch_;
   result.samples_per_second = result.train_seconds > 0 ? static_cast<double>(samples_seen) / result.train_seconds : 0.0;
   return result;
+}
+
+double Trainer::loss_in_data_units(ConstMatrixView output, ConstMatrixView target) {
+  MatrixView out = columns(output_in_units_, output.cols());
+  MatrixView tgt = columns(target_in_units_, target.cols());
+  out = output;
+  tgt = target;
+  target_units_->undo(out);
+  target_units_->undo(tgt);
+  return loss_.value(columns(std::as_const(output_in_units_), output.cols()),
+                     columns(std::as_const(target_in_units_), target.cols()));
 }
 
 std::optional<double> Trainer::run_epoch(const Dataset& train, double lr, const TrainerOptions& options,
@@ -248,7 +268,9 @@ std::optional<double> Trainer::run_epoch(const Dataset& train, double lr, const 
     if (!optimizer_->step(params, lr, network_.thread_pool())) {
       return diverged("a weight became infinite or NaN", first);
     }
-    loss_sum += loss * static_cast<double>(count);
+    const double reported =
+        target_units_ != nullptr ? loss_in_data_units(output, columns(std::as_const(batch_targets_), count)) : loss;
+    loss_sum += reported * static_cast<double>(count);
     ++steps;
     if (options.on_batch) options.on_batch(first + count, n);
   }

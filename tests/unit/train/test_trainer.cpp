@@ -210,6 +210,42 @@ TEST_CASE("a stop request ends training between batches and keeps the last finis
   CHECK(all_weights(net) == after_epoch_3);
 }
 
+TEST_CASE("with target units, train_loss is the loss in the data's units, and the loop still allocates nothing") {
+  // Standardised targets of a scale-10 quantity around 100: the reported loss is the MSE of the
+  // de-standardised outputs against the de-standardised targets (100x the standardised MSE), the
+  // number `evaluate` would give on the raw data.
+  Dataset data;
+  data.features = Matrix::Random(3, 9);
+  data.targets = Matrix::Random(2, 9);
+  Standardizer units;
+  units.mean = Vector::Constant(2, 100);
+  units.scale = Vector::Constant(2, 10);
+  TrainSettings settings = xor_settings();
+  settings.epochs = 1;
+  settings.batch_size = 4;
+  settings.optimizer = OptimizerConfig::with("sgd", {{"lr", 1e-30}});
+  const LayerSpec specs[] = {LayerSpec::linear(4), LayerSpec::activation_of(Activation::with_defaults("tanh"))};
+  Network net = Network::build(3, specs, 2, Initializer::pytorch_default(), 1);
+  const Loss loss = Loss::with_defaults("mse");
+  net.reserve(16);
+  Matrix output = net.forward(cview(data.features), Mode::kEval);
+  Matrix target = data.targets;
+  const double standardised = loss.value(cview(output), cview(target));
+  units.undo(view(output));
+  units.undo(view(target));
+  const double in_units = loss.value(cview(output), cview(target));
+  REQUIRE(in_units == doctest::Approx(100 * standardised).epsilon(1e-4));
+  std::vector<std::size_t> counts;
+  TrainerOptions options;
+  options.on_batch = [&](Index, Index) { counts.push_back(test::allocation_count()); };
+  counts.reserve(8);
+  Trainer trainer(settings, net, loss, Task::kRegression, 0, &units);
+  const TrainResult result = trainer.fit(data, nullptr, options);
+  CHECK(result.history.at(0).train_loss == doctest::Approx(in_units).epsilon(1e-5));
+  REQUIRE(counts.size() == 3);
+  CHECK(counts[2] == counts[0]);
+}
+
 TEST_CASE("the training loop allocates nothing between minibatches") {
   Dataset data;
   data.features = Matrix::Random(6, 64);
