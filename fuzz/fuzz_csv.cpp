@@ -46,6 +46,8 @@ Case decode(FuzzedDataProvider& input, const std::filesystem::path& file) {
   if ((a & 0x30) == 0x20) s.task = Task::kRegression;
   s.standardize = (a & 0x40) == 0;
   s.stratify = (a & 0x80) == 0;
+  // Markers, a number among them (the bit is shared: every byte's bits are taken).
+  if (a & 0x80) s.na_values = {"NA", "?", "-1"};
   s.val_fraction = kFractions[b & 7];
   if (b & 0x08) s.targets = (b & 0x10) ? std::vector<std::string>{"y", "z"} : std::vector<std::string>{"y"};
   if (b & 0x20) s.features = {"a", "b"};

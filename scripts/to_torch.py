@@ -114,9 +114,11 @@ def build_sequential(model):
     return sequential.eval()
 
 
-def is_empty(text):
-    # mlptrain drops blanks at either end of a field; a cell of blanks only is empty.
-    return text.strip(" \t") == ""
+def is_empty(text, na_values=()):
+    # mlptrain drops blanks at either end of a field; a cell of blanks only, or one of the model's
+    # na_values ("NA", "?", ...), is empty.
+    text = text.strip(" \t")
+    return text == "" or text in na_values
 
 
 def number(text, name):
@@ -126,12 +128,12 @@ def number(text, name):
     return value
 
 
-def column_encoder(column):
+def column_encoder(column, na_values):
     """A function from one cell's text to the inputs of a version 3 feature column, unscaled."""
     name = column["name"]
     if column["type"] == "numeric":
         def numeric(text):
-            empty = is_empty(text)
+            empty = is_empty(text, na_values)
             value = column["fill"] if empty else number(text, name)
             return [value, 1.0 if empty else 0.0] if column["indicator"] else [value]
         return numeric
@@ -146,7 +148,7 @@ def column_encoder(column):
 
     def categorical(text):
         inputs = [0.0] * width
-        slot = missing if is_empty(text) else slot_of.get(text.strip(" \t"))
+        slot = missing if is_empty(text, na_values) else slot_of.get(text.strip(" \t"))
         slot = other if slot is None else slot
         if slot is not None:
             inputs[slot] = 1.0
@@ -165,7 +167,9 @@ def encode_rows(model, header, rows):
     Raises KeyError for a feature column missing from the header, ValueError for a bad value."""
     features = model["features"]
     columns = features.get("columns") or [None] * len(features["names"])
-    encoders = [column_encoder(c) if c else plain_number(name) for c, name in zip(columns, features["names"])]
+    na_values = frozenset(features.get("na_values", []))
+    encoders = [column_encoder(c, na_values) if c else plain_number(name)
+                for c, name in zip(columns, features["names"])]
     field = [header.index(name) for name in features["names"]]
     x = as_tensor([[value for j, encode in zip(field, encoders) for value in encode(row[j])] for row in rows])
     x = x.reshape(-1, len(features["mean"]))

@@ -75,20 +75,21 @@ TEST_CASE("model.json version 3: predict and scripts/to_torch.py encode a raw ta
 
   // Columns in another order and one more; an empty cell in each column (fare had none in
   // training: it gets its fill and no indicator), a port never seen ("Z": the other input), the
-  // rare one ("X"), blanks around values.
+  // rare one ("X"), blanks around values, and missing-value markers (data.na_values: "NA", "?").
   write_text(dir / "new.csv",
              "fare,port,extra,sex,age\n"
              "10.25,Z,1,male,\n"
              "20,,2,female,33.5\n"
              " 7.25 , S ,3,male,4\n"
              ",C,4,female,\n"
-             "80.25,X,5,,61\n");
+             "80.25,X,5,,61\n"
+             "NA,?,6,female, NA \n");
   const CliResult p = run_mlptrain({"predict", "--model", (dir / "run" / "model.json").string(), "--input",
                                     (dir / "new.csv").string(), "--output", (dir / "p.csv").string()});
   INFO(p.err);
   REQUIRE(p.exit_code == 0);
   const auto predicted = csv_rows(read_text(dir / "p.csv"));
-  REQUIRE(predicted.size() == 6);
+  REQUIRE(predicted.size() == 7);
   REQUIRE(predicted[0] == std::vector<std::string>{"prediction", "prob_no", "prob_yes"});
 
   if (std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") != 0) {

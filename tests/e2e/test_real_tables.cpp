@@ -131,3 +131,56 @@ TEST_CASE("real table: a test file without a feature column is filled in with a 
   CHECK(count_of(r.err,
                  "warning: data: " + (dir / "test.csv").string() + ": no column \"size\": every value filled in") == 1);
 }
+
+TEST_CASE("real table: data.na_values markers are missing values in training, in the model and at predict") {
+  // training_csv() with its empty size cells written "NA" and every fifth colour "?".
+  std::string text;
+  for (const std::string& line : lines_of(training_csv())) {
+    std::string row = line;
+    if (const auto at = row.find(",,"); at != std::string::npos) row.replace(at, 2, ",NA,");
+    if (row.rfind("blue,", 0) == 0) row.replace(0, 4, " ? ");
+    text += row + "\n";
+  }
+  TempDir dir;
+  write_text(dir / "train.csv", text);
+  write_text(dir / "config.json", config_for(dir).dump());
+  const CliResult r =
+      run_mlptrain({"train", "--config", (dir / "config.json").string(), "--out", (dir / "run").string(), "-q"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const nlohmann::json model = nlohmann::json::parse(read_text(dir / "run" / "model.json"));
+  const nlohmann::json& columns = model["features"]["columns"];
+  CHECK(columns[0]["levels"] == nlohmann::json({"green", "red"}));
+  CHECK(columns[0]["missing_level"] == true);
+  CHECK(columns[1]["type"] == "numeric");
+  CHECK(columns[1]["indicator"] == true);
+  CHECK(model["features"]["na_values"][0] == "NA");
+
+  // predict reads the markers the model was trained with.
+  write_text(dir / "new.csv", "colour,size,zip\nred,NA,02134\n?,3,10001\n");
+  const CliResult p = run_mlptrain({"predict", "--model", (dir / "run" / "model.json").string(), "--input",
+                                    (dir / "new.csv").string(), "--output", (dir / "p.csv").string()});
+  INFO(p.err);
+  REQUIRE(p.exit_code == 0);
+  CHECK(count_of(p.err, "column \"size\": 1 empty cell filled with") == 1);
+  CHECK(count_of(p.err, "no level") == 0);
+
+  // Under data.missing "error" a marker is named as one; with no markers "NA" is text in a
+  // numeric column (its first value is a number), an error naming the cell.
+  nlohmann::json strict = config_for(dir);
+  strict["data"]["missing"] = "error";
+  write_text(dir / "strict.json", strict.dump());
+  const CliResult s =
+      run_mlptrain({"train", "--config", (dir / "strict.json").string(), "--out", (dir / "strict").string(), "-q"});
+  INFO(s.err);
+  CHECK(s.exit_code == 2);
+  CHECK(count_of(s.err, "train.csv:3:1: column \"colour\": missing value \"?\" (one of data.na_values)") == 1);
+  nlohmann::json none = config_for(dir);
+  none["data"]["na_values"] = nlohmann::json::array();
+  write_text(dir / "none.json", none.dump());
+  const CliResult n =
+      run_mlptrain({"train", "--config", (dir / "none.json").string(), "--out", (dir / "none").string(), "-q"});
+  INFO(n.err);
+  CHECK(n.exit_code == 2);
+  CHECK(count_of(n.err, "train.csv:3:2: column \"size\": cannot parse \"NA\" as a number") == 1);
+}

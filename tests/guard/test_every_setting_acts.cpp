@@ -293,6 +293,7 @@ const std::vector<KeyProbe>& key_probes() {
       {"data.categorical", {"data.train={D}/mixed.csv"}, {R"(data.categorical=["code"])"}},
       {"data.numeric", {"data.train={D}/mixed.csv"}, {R"(data.numeric=["colour"])"}},  // text: refused
       {"data.min_frequency", {"data.train={D}/mixed.csv"}, {"data.min_frequency=6"}},
+      {"data.na_values", {"data.train={D}/mixed.csv"}, {R"(data.na_values=["blue"])"}},
       {"model.hidden", {}, {"model.hidden=[5]"}},
       {"model.activation",
        {},

@@ -117,8 +117,8 @@ enum class NumberStatus { kOk, kEmpty, kInvalid, kNotFinite, kOverflow };
 NumberStatus parse_number(std::string_view text, Scalar& value);
 NumberStatus parse_number(std::string_view text, double& value);
 
-// Whether a field holds no value: empty, or spaces and tabs only. The one test of a missing
-// value, for numbers and labels alike (parse_number gives kEmpty for exactly these).
+// Whether a field is empty: nothing, or spaces and tabs only (parse_number gives kEmpty for
+// exactly these). A table also reads its na_values markers as missing (data.na_values).
 bool is_missing_value(std::string_view text);
 
 // The message for a failed parse, e.g. `cannot parse "abc" as a number`.

@@ -85,6 +85,9 @@ struct DataSchema {
   std::vector<FeatureColumn> columns;
   std::vector<std::string> target_names;  // one for classification; one or more for regression
   std::vector<std::string> classes;       // classification: labels in index order (sorted)
+  // The texts training read as missing values (CsvOptions::na_values): predict and evaluate read
+  // a CSV with the same ones. Empty for a model of format 1 or 2.
+  std::vector<std::string> na_values;
   Standardizer standardizer;
   // Regression: what the network's outputs are, (y - mean) / scale per target, so that a
   // prediction in the data's units is output * scale + mean. Identity (mean 0, scale 1) unless
@@ -123,6 +126,10 @@ struct DataSettings {
   std::optional<bool> standardize_target;
   bool stratify = true;  // classification splits keep each class's share
   CsvOptions csv;
+  // Texts that mean "no value" as an empty cell does ("NA", "?", ...), compared with a field's
+  // text without its surrounding blanks. In a numeric column they are missing values, not text
+  // that makes the column categorical; the model keeps them (DataSchema::na_values).
+  std::vector<std::string> na_values;
   // Column types: a column named here has that type; any other is numeric when its first
   // non-empty value is a number, else categorical (see read_training_files).
   std::vector<std::string> categorical, numeric;

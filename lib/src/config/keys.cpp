@@ -92,11 +92,12 @@ const Key kKeys[] = {
     {.path = "data.standardize_target",
      .type = Type::kBoolean,
      .default_json = "null",
-     .description = "regression: standardise the targets with the training split's mean and standard deviation, as "
-                    "scikit-learn's TransformedTargetRegressor with a StandardScaler: the network learns targets of "
-                    "about unit scale (every loss and metric is still reported in the data's units, and the run says so), the "
-                    "model file keeps the scaling, and predict and evaluate give values in the data's units. null: "
-                    "true for regression, false for classification (true there is an error)",
+     .description =
+         "regression: standardise the targets with the training split's mean and standard deviation, as "
+         "scikit-learn's TransformedTargetRegressor with a StandardScaler: the network learns targets of "
+         "about unit scale (every loss and metric is still reported in the data's units, and the run says so), the "
+         "model file keeps the scaling, and predict and evaluate give values in the data's units. null: "
+         "true for regression, false for classification (true there is an error)",
      .nullable = true,
      .store =
          [](const json& v, Settings& s) {
@@ -144,6 +145,15 @@ const Key kKeys[] = {
      .description = "data.impute \"constant\": the value of every empty numeric cell",
      .range = Range::closed(-3.4e38, 3.4e38),
      .store = [](const json& v, Settings& s) { s.data.impute_value = v.get<double>(); }},
+    {.path = "data.na_values",
+     .type = Type::kStringList,
+     .default_json = R"(["NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "None", "?"])",
+     .description = "texts that mean a missing value, as an empty cell does (pandas' read_csv reads most of these so; "
+                    "\"?\" is the UCI tables' marker), compared without the blanks around them; a number such as "
+                    "\"-999\" may be one. They follow data.missing, never make a column categorical, and are kept "
+                    "in the model so that predict and evaluate read them the same way. [] reads only empty cells "
+                    "as missing",
+     .store = [](const json& v, Settings& s) { s.data.na_values = v.get<std::vector<std::string>>(); }},
     {.path = "data.categorical",
      .type = Type::kStringList,
      .default_json = "[]",

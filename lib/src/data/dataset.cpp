@@ -188,6 +188,7 @@ ModelInput read_with_schema(const std::filesystem::path& path, const DataSchema&
   }
   if (id_column) spec.id_column = detail::find_columns(reader, {*id_column}, "id").front();
   spec.missing = csv.missing;
+  spec.na_values = schema.na_values;
   detail::Table table = read_rows(reader, spec, notes);
   ModelInput input;
   input.data.features = std::move(table.features);
@@ -303,6 +304,8 @@ TrainingFiles read_training_files(const DataSettings& settings) {
   spec.target_columns = columns.targets;
   spec.mode = detail::training_target_mode(settings, columns);
   spec.missing = settings.csv.missing;
+  spec.na_values = settings.na_values;
+  schema.na_values = settings.na_values;
   detail::Table table = read_rows(reader, spec, &files.train_notes);
   for (std::size_t i = 0; i < schema.feature_names.size(); ++i) {
     schema.columns.push_back({.name = schema.feature_names[i], .type = table.feature_types[i]});

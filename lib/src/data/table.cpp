@@ -3,6 +3,7 @@
 #include "mlp/text.hpp"
 
 #include <algorithm>
+#include <bitset>
 #include <cmath>
 #include <limits>
 
@@ -39,6 +40,9 @@ class TableReader {
   void check_field_count() const;
   void read_number(std::size_t column, Scalar& out, bool target, std::optional<Index> feature = {}) const;
   void read_feature(std::size_t column, Index row, Scalar& out);
+  bool is_missing(std::string_view text) const;
+  bool is_marker(std::string_view text) const;
+  [[noreturn]] void missing_error(std::size_t column, std::string_view what) const;
   bool has_missing_value() const;
   bool has_missing_target() const;
   bool read_record();
@@ -56,6 +60,7 @@ class TableReader {
   std::vector<std::string> type_reasons_;
   std::vector<TextInterner> interners_;  // per feature row (categorical ones used)
   std::vector<Index> absent_rows_;       // feature rows the file has no column for: every cell empty
+  std::bitset<256> marker_starts_;       // first bytes of the spec's na_values (most fields skip the search)
   TargetMode mode_;
   Table table_;
   Index n_ = 0;
@@ -74,6 +79,9 @@ TableReader::TableReader(CsvReader& reader, const TableSpec& spec)
       data_start_(reader.consumed()) {
   types_.resize(spec.feature_columns.size());
   type_reasons_.resize(spec.feature_columns.size());
+  for (const std::string& marker : spec.na_values) {
+    if (!marker.empty()) marker_starts_.set(static_cast<unsigned char>(marker.front()));
+  }
   for (std::size_t i = 0; i < spec.feature_columns.size(); ++i) {
     if (spec.feature_columns[i] < 0) {
       absent_rows_.push_back(static_cast<Index>(i));
@@ -134,6 +142,8 @@ void TableReader::check_field_count() const {
 // Parses field `column` (a numeric feature, row `feature`, or a regression target) into `out`.
 void TableReader::read_number(std::size_t column, Scalar& out, bool target, std::optional<Index> feature) const {
   const std::string_view text = reader_.field(column);
+  // A marker may be a number ("-999"): it is a missing value all the same.
+  if (is_marker(text)) missing_error(column, target ? "target value" : "value");
   const NumberStatus status = parse_number(text, out);
   if (status == NumberStatus::kOk) return;
   std::string message = column_name(reader_, column) + ": " + number_error(status, text);
@@ -156,7 +166,7 @@ void TableReader::read_number(std::size_t column, Scalar& out, bool target, std:
 void TableReader::read_feature(std::size_t column, Index row, Scalar& out) {
   const std::string_view text = reader_.field(column);
   const auto r = static_cast<std::size_t>(row);
-  if (spec_.missing == MissingPolicy::kImpute && is_missing_value(text)) {
+  if (spec_.missing == MissingPolicy::kImpute && is_missing(text)) {
     out = std::numeric_limits<Scalar>::quiet_NaN();
     return;
   }
@@ -169,9 +179,7 @@ void TableReader::read_feature(std::size_t column, Index row, Scalar& out) {
         (number ? "is a number (list it in data.categorical if it holds categories)" : "is not a number");
   }
   if (*types_[r] == ColumnType::kNumeric) return read_number(column, out, false, row);
-  if (is_missing_value(text)) {
-    throw reader_.error_at(column, column_name(reader_, column) + ": empty value" + kDropHint);
-  }
+  if (is_missing(text)) missing_error(column, "value");
   if (const auto bad = invalid_utf8_offset(text); bad != std::string_view::npos) {
     throw reader_.error_at(column, column_name(reader_, column) + ": " + quote_text(text) +
                                        " is not valid UTF-8 (byte " + std::to_string(bad + 1) +
@@ -185,17 +193,37 @@ void TableReader::read_feature(std::size_t column, Index row, Scalar& out) {
   out = static_cast<Scalar>(id);
 }
 
+// Whether a field holds no value: empty or blank, or one of the spec's na_values.
+bool TableReader::is_missing(std::string_view text) const { return is_missing_value(text) || is_marker(text); }
+
+// Whether a field is one of the spec's na_values (blanks around it aside).
+bool TableReader::is_marker(std::string_view text) const {
+  const std::string_view trimmed = trim(text);
+  if (trimmed.empty() || !marker_starts_[static_cast<unsigned char>(trimmed.front())]) return false;
+  return std::find(spec_.na_values.begin(), spec_.na_values.end(), trimmed) != spec_.na_values.end();
+}
+
+// The error for a missing value under MissingPolicy::kError (or a missing class label): "empty
+// value", or `missing value "NA" (data.na_values)`.
+void TableReader::missing_error(std::size_t column, std::string_view what) const {
+  const std::string_view text = reader_.field(column);
+  const std::string found = is_missing_value(text)
+                                ? "empty " + std::string(what)
+                                : "missing " + std::string(what) + " " + quote_text(text) + " (one of data.na_values)";
+  throw reader_.error_at(column, column_name(reader_, column) + ": " + found + kDropHint);
+}
+
 // Whether a target field holds no value.
 bool TableReader::has_missing_target() const {
   return std::any_of(cells_.begin(), cells_.end(), [this](const Cell& cell) {
-    return (cell.use == Use::kTarget || cell.use == Use::kLabel) && is_missing_value(reader_.field(cell.column));
+    return (cell.use == Use::kTarget || cell.use == Use::kLabel) && is_missing(reader_.field(cell.column));
   });
 }
 
 // Whether a field the table reads (not the id) holds no value.
 bool TableReader::has_missing_value() const {
   return std::any_of(cells_.begin(), cells_.end(), [this](const Cell& cell) {
-    return cell.use != Use::kId && is_missing_value(reader_.field(cell.column));
+    return cell.use != Use::kId && is_missing(reader_.field(cell.column));
   });
 }
 
@@ -235,9 +263,7 @@ bool TableReader::read_record() {
 }
 
 void TableReader::check_label_present(std::size_t column) const {
-  if (is_missing_value(reader_.field(column))) {
-    throw reader_.error_at(column, column_name(reader_, column) + ": empty target value" + kDropHint);
-  }
+  if (is_missing(reader_.field(column))) missing_error(column, "target value");
 }
 
 void TableReader::add_id(std::size_t column) {

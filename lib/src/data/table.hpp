@@ -70,6 +70,7 @@ struct TableSpec {
   TargetMode mode = TargetMode::kNone;
   const std::vector<std::string>* classes = nullptr;  // kClasses only
   MissingPolicy missing = MissingPolicy::kError;
+  std::vector<std::string> na_values;  // texts read as an empty cell (CsvOptions::na_values)
 };
 
 struct Table {

@@ -174,7 +174,8 @@ Json targets_json(const DataSchema& schema) {
   return targets;
 }
 
-// {"names", "mean", "scale"}, with "columns" and "inputs" (version 3) when the columns are fitted.
+// {"names", "mean", "scale"}, with "columns", "inputs" and "na_values" (version 3) when the
+// columns are fitted.
 Json features_json(const DataSchema& schema) {
   const Standardizer& standardizer = schema.standardizer;
   Json features = {{"names", schema.feature_names}};
@@ -191,6 +192,7 @@ Json features_json(const DataSchema& schema) {
     }
     features["columns"] = std::move(columns);
     features["inputs"] = std::move(inputs);
+    features["na_values"] = schema.na_values;
   }
   features["mean"] = scalars_json(standardizer.mean.data(), standardizer.mean.size(), "features.mean");
   features["scale"] = scalars_json(standardizer.scale.data(), standardizer.scale.size(), "features.scale");

@@ -147,17 +147,20 @@ std::vector<FeatureColumn> read_columns(const JsonNode& features, const std::vec
   return columns;
 }
 
-// "features": the names, then (version 3) the fitted columns and their inputs' names, and the
+// "features": the names, then (version 3) the fitted columns and their inputs' names, the texts
+// read as missing values, and the
 // standardisation, one entry per network input. Before version 3 every feature is one input and
 // `columns` stays empty: plain numeric columns, where an empty cell is an error.
 void read_features(const JsonNode& features, std::int64_t version, DataSchema& schema) {
   if (version < 3) {
     features.check_keys({"names", "mean", "scale"});
   } else {
-    features.check_keys({"names", "columns", "inputs", "mean", "scale"});
+    features.check_keys({"names", "columns", "inputs", "na_values", "mean", "scale"});
   }
   schema.feature_names = read_names(features["names"], 1, "feature names");
   if (version >= 3) schema.columns = read_columns(features, schema.feature_names);
+  // Absent from format-3 files written before data.na_values: those read only empty cells as missing.
+  if (version >= 3 && features.has("na_values")) schema.na_values = read_names(features["na_values"], 0, "na_values");
   schema.standardizer =
       read_scaling(features, schema.input_width(), version < 3 ? "values (one per feature)" : "values (one per input)");
 }
