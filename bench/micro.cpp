@@ -4,6 +4,9 @@
 //                         mlp::ActivationLayer as training runs it, on a 256 x 4096 float32 batch
 //                         with inputs uniform in [-4, 4]; counters ns_per_element and
 //                         passes_input_through (1: a network skips the layer, as for identity)
+//   formula/<name>        forward + backward of a formula activation equal to built-in <name>
+//                         (mlp::formula::Kernel, float) on the same batch, for comparison with
+//                         activation/<name>; label: the formula
 //   copy                  a plain copy of the same batch: the memory floor of any elementwise pass
 //   dense/<in>x<out>/batch:<n>/threads:<t>
 //                         forward + backward (dW, db and dX) of one mlp::DenseLayer; counter GFLOPs
@@ -17,6 +20,7 @@
 // Run: build/bench/bench/mlp_micro_bench [--benchmark_filter=activation] [--benchmark_format=json]
 // (bench/run runs it and reads the JSON).
 #include "mlp/activation.hpp"
+#include "mlp/formula.hpp"
 #include "mlp/init.hpp"
 #include "mlp/layers.hpp"
 #include "mlp/network.hpp"
@@ -81,6 +85,24 @@ void activation_step(benchmark::State& state, const ActivationSpec* spec) {
   state.counters["passes_input_through"] = skipped ? 1 : 0;
 }
 
+void formula_step(benchmark::State& state, const char* text) {
+  const formula::Formula f = formula::Formula::parse(text);
+  const formula::Kernel<Scalar> kernel(f, {});
+  auto scratch = kernel.make_scratch();
+  const Matrix z = uniform_matrix(kRows, kCols, -4, 4, "z");
+  const Matrix grad_a = uniform_matrix(kRows, kCols, -1, 1, "grad_a");
+  Matrix a(kRows, kCols);
+  Matrix grad_z(kRows, kCols);
+  for (auto _ : state) {
+    kernel.forward({}, cview(z), view(a), scratch);
+    kernel.backward({}, cview(z), cview(a), cview(grad_a), view(grad_z), scratch);
+    benchmark::DoNotOptimize(grad_z.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["ns_per_element"] = per_element(state, z.size());
+  state.SetLabel(text);
+}
+
 // args: in, out, batch, threads
 void dense_step(benchmark::State& state) {
   const Index in = state.range(0), out = state.range(1), batch = state.range(2);
@@ -128,6 +150,12 @@ void register_benchmarks() {
   benchmark::RegisterBenchmark("copy", copy_batch)->Unit(benchmark::kMicrosecond)->UseRealTime();
   for (const ActivationSpec& spec : activations()) {
     benchmark::RegisterBenchmark(("activation/" + std::string(spec.name)).c_str(), activation_step, &spec)
+        ->Unit(benchmark::kMicrosecond)
+        ->UseRealTime();
+  }
+  for (const auto& [name, text] : std::vector<std::array<const char*, 2>>{
+           {"silu", "x * sigmoid(x)"}, {"leaky_relu", "max(x, 0.01 * x)"}, {"mish", "x * tanh(softplus(x))"}}) {
+    benchmark::RegisterBenchmark(("formula/" + std::string(name)).c_str(), formula_step, text)
         ->Unit(benchmark::kMicrosecond)
         ->UseRealTime();
   }

@@ -3,7 +3,7 @@
 // compare.baseline (a name or a whole spec).
 #include "keys.hpp"
 
-#include "schema/suggest.hpp"
+#include "core/suggest.hpp"
 
 #include <string>
 

@@ -3,9 +3,9 @@
 // checked against the member's ParamSpecs.
 #include "schema.hpp"
 
+#include "core/suggest.hpp"
 #include "io/strict_json.hpp"
 #include "mlp/text.hpp"
-#include "suggest.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -2,7 +2,7 @@
 // and --set overrides. Families (name or object with parameters) are in members.cpp.
 #include "schema.hpp"
 
-#include "suggest.hpp"
+#include "core/suggest.hpp"
 
 #include <cmath>
 
