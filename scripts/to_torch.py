@@ -79,6 +79,29 @@ def activation_module(layer, index):
              "add the activation to CUSTOM_ACTIVATIONS")
 
 
+class CategoricalEmbedding(torch.nn.Module):
+    """mlptrain's "embedding" layer: the inputs in parts, each copied through (dim 0) or, for a
+    categorical column's one-hot inputs, multiplied by its torch.nn.Embedding's weight (one row per
+    level): the row of the level that is hot, zeros for a cell with no input of its own."""
+
+    def __init__(self, parts):
+        super().__init__()
+        self.parts = [(part["inputs"], part["dim"]) for part in parts]
+        self.embeddings = torch.nn.ModuleList(
+            torch.nn.Embedding(inputs, dim) for inputs, dim in self.parts if dim > 0)
+
+    def forward(self, x):
+        pieces, first, k = [], 0, 0
+        for inputs, dim in self.parts:
+            part = x[:, first:first + inputs]
+            if dim > 0:
+                part = part @ self.embeddings[k].weight
+                k += 1
+            pieces.append(part)
+            first += inputs
+        return torch.cat(pieces, dim=1)
+
+
 def as_tensor(values):
     return torch.tensor(values, dtype=torch.float32)
 
@@ -107,6 +130,12 @@ def build_sequential(model):
             modules.append(module)
         elif kind == "dropout":
             modules.append(torch.nn.Dropout(layer["p"]))
+        elif kind == "embedding":
+            module = CategoricalEmbedding(layer["parts"])
+            embedded = [part for part in layer["parts"] if part["dim"] > 0]
+            for k, part in enumerate(embedded):
+                state[f"{i}.embeddings.{k}.weight"] = as_tensor(part["weight"])
+            modules.append(module)
         else:
             fail(f"layers[{i}]: unknown layer type {kind!r}")
     sequential = torch.nn.Sequential(*modules)

@@ -48,11 +48,17 @@ std::string training_csv() {
 }  // namespace
 
 TEST_CASE("model.json version 3: predict and scripts/to_torch.py encode a raw table alike") {
+  // The categorical columns' one-hot inputs go to the first hidden layer as they are, or through
+  // an embedding per column (model.categorical), which to_torch.py builds too.
+  std::string categorical = "one_hot";
+  SUBCASE("one-hot") {}
+  SUBCASE("embedding") { categorical = "embedding"; }
+  CAPTURE(categorical);
   TempDir dir;
   write_text(dir / "train.csv", training_csv());
   const nlohmann::json config = {
       {"data", {{"train", (dir / "train.csv").string()}, {"val_fraction", 0}, {"min_frequency", 2}}},
-      {"model", {{"hidden", {8}}, {"activation", "tanh"}}},
+      {"model", {{"hidden", {8}}, {"activation", "tanh"}, {"categorical", categorical}}},
       {"train", {{"epochs", 20}, {"seed", 3}, {"optimizer", {{"name", "adam"}, {"lr", 0.01}}}}}};
   write_text(dir / "config.json", config.dump());
   const CliResult r =
@@ -72,6 +78,21 @@ TEST_CASE("model.json version 3: predict and scripts/to_torch.py encode a raw ta
   CHECK(columns[2]["other_level"] == true);
   CHECK(columns[3]["indicator"] == false);
   CHECK(model["features"]["inputs"].size() == 10);
+  if (categorical == "embedding") {
+    // age (value, indicator) and fare copied; sex (2 levels) in 2 values, port (3 levels,
+    // missing, other) in round(1.6 * 5^0.56) = 4.
+    const nlohmann::json& embedding = model["layers"][0];
+    CHECK(embedding["type"] == "embedding");
+    CHECK(embedding["in_features"] == 10);
+    CHECK(embedding["out_features"] == 9);
+    REQUIRE(embedding["parts"].size() == 4);
+    CHECK(embedding["parts"][1]["dim"] == 2);
+    CHECK(embedding["parts"][2]["dim"] == 4);
+    CHECK(embedding["parts"][2]["weight"].size() == 5);
+    CHECK(model["layers"][1]["in_features"] == 9);
+  } else {
+    CHECK(model["layers"][0]["type"] == "linear");
+  }
 
   // Columns in another order and one more; an empty cell in each column (fare had none in
   // training: it gets its fill and no indicator), a port never seen ("Z": the other input), the

@@ -61,6 +61,20 @@ TEST_CASE("dense layer: weight, bias and input gradients match finite difference
   max_parameter_error(stacked, x, r);
 }
 
+TEST_CASE("embedding layer: embedding and input gradients match finite differences") {
+  // A dense layer in front, so that the embedding's dL/dX is checked through its weight gradient.
+  std::vector<std::unique_ptr<Layer>> layers;
+  layers.push_back(std::make_unique<DenseLayer>(5, 9));
+  layers.push_back(std::make_unique<EmbeddingLayer>(std::vector<EmbeddingPart>{{2, 0}, {4, 3}, {1, 0}, {2, 2}}));
+  layers.push_back(std::make_unique<DenseLayer>(8, 3));
+  Network net(std::move(layers));
+  for (const ParamBlock& block : net.parameters()) block.value.setRandom();
+  const Matrix x = Matrix::Random(5, 6);
+  const Matrix r = Matrix::Random(3, 6);
+  CHECK(net.parameters().size() == 6);  // 2 dense weights and biases, 2 embeddings
+  max_parameter_error(net, x, r);
+}
+
 TEST_CASE("a whole 3-layer network's gradients match finite differences, for every activation") {
   for (const ActivationSpec& spec : activations()) {
     CAPTURE(spec.name);

@@ -302,6 +302,7 @@ const std::vector<KeyProbe>& key_probes() {
        "compare replaces model.activation with each of compare.activations (probed there)"},
       {"model.dropout", {}, {"model.dropout=0.5"}},
       {"model.layers", {}, {R"(model.layers=[{"type": "linear", "units": 3}, {"type": "activation"}])"}},
+      {"model.categorical", {"data.train={D}/mixed.csv"}, {"model.categorical=embedding"}},
       {"model.init", {}, {"model.init=xavier_uniform"}},
       {"model.bias_init", {}, {"model.bias_init=zeros"}},
       {"train.epochs", {}, {"train.epochs=4"}},

@@ -26,6 +26,14 @@ struct Experiment {
   }
 };
 
+// The parts of an EmbeddingLayer for `columns` (model.categorical "embedding"): each categorical
+// column's inputs embedded in embedding_dim of them, every other column's copied through.
+std::vector<EmbeddingPart> embedding_parts(const std::vector<FeatureColumn>& columns);
+
+// The layers before the output layer: model.hidden, after an EmbeddingLayer with
+// model.categorical "embedding".
+std::vector<LayerSpec> network_layers(const ModelSettings& model, const std::vector<FeatureColumn>& columns);
+
 // The loss "auto" resolves to: cross_entropy for classification, mse for regression.
 Loss default_loss(Task task);
 

@@ -1,4 +1,5 @@
-// The concrete layers: dense (torch.nn.Linear), activation, and dropout (torch.nn.Dropout).
+// The concrete layers: dense (torch.nn.Linear), activation, dropout (torch.nn.Dropout), and the
+// embedding of categorical columns (torch.nn.Embedding per column).
 #pragma once
 
 #include "mlp/activation.hpp"
@@ -89,6 +90,47 @@ class DropoutLayer final : public Layer {
   Rng rng_;
   Matrix mask_;  // 0 or 1 / (1 - p), per value of the last training batch
   bool last_forward_trained_ = false;
+};
+
+// One part of an EmbeddingLayer's input: `inputs` consecutive inputs, copied through (dim 0: a
+// numeric column's value and missing indicator), or a categorical column's one-hot inputs, turned
+// into `dim` values by a learned dim x inputs matrix E. For a one-hot x, E x is the column of E of
+// the level that is hot: torch.nn.Embedding(inputs, dim) looking up that level (its weight is
+// E transposed); a cell with no input of its own (every input 0) gives zeros.
+struct EmbeddingPart {
+  Index inputs = 0;
+  Index dim = 0;
+  bool operator==(const EmbeddingPart&) const = default;
+};
+
+// fastai's embedding size for a categorical column of n inputs: min(600, round(1.6 n^0.56)).
+Index embedding_dim(Index inputs);
+
+// The first layer of a network whose categorical columns are embedded (model.categorical
+// "embedding"): each part of the input copied through or embedded, in order.
+class EmbeddingLayer final : public Layer {
+ public:
+  // Throws InputError when a part has no inputs.
+  explicit EmbeddingLayer(std::vector<EmbeddingPart> parts);
+
+  std::string_view type() const override { return "embedding"; }
+  Index input_size() const override { return inputs_; }
+  Index output_size() const override { return outputs_; }
+  void forward(ConstMatrixView input, MatrixView output, Mode mode) override;
+  void backward(ConstMatrixView input, ConstMatrixView output, ConstMatrixView grad_output,
+                MatrixView grad_input) override;
+  std::vector<ParamBlock> parameters() override;
+
+  const std::vector<EmbeddingPart>& parts() const { return parts_; }
+  // E of the k-th embedded part (dim x inputs), in the order of the parts.
+  Matrix& weight(std::size_t k) { return weights_[k]; }
+  const Matrix& weight(std::size_t k) const { return weights_[k]; }
+  std::size_t embedded_count() const { return weights_.size(); }
+
+ private:
+  std::vector<EmbeddingPart> parts_;
+  std::vector<Matrix> weights_, weight_grads_;  // per embedded part
+  Index inputs_ = 0, outputs_ = 0;
 };
 
 }  // namespace mlp

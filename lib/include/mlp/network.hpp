@@ -5,6 +5,7 @@
 #include "mlp/activation.hpp"
 #include "mlp/init.hpp"
 #include "mlp/layer.hpp"
+#include "mlp/layers.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -16,7 +17,7 @@ namespace mlp {
 
 // One layer of an architecture, before it has weights.
 struct LayerSpec {
-  enum class Type { kLinear, kActivation, kDropout };
+  enum class Type { kLinear, kActivation, kDropout, kEmbedding };
   Type type = Type::kLinear;
   Index units = 0;        // kLinear: output features
   Activation activation;  // kActivation
@@ -24,12 +25,16 @@ struct LayerSpec {
   // kActivation: the activation is model.activation (not a per-layer override), so `compare`
   // replaces it with each activation it compares.
   bool follows_model_activation = false;
+  std::vector<EmbeddingPart> parts;  // kEmbedding (the first layer only)
 
-  static LayerSpec linear(Index units) { return {Type::kLinear, units, {}, 0, false}; }
+  static LayerSpec linear(Index units) { return {Type::kLinear, units, {}, 0, false, {}}; }
   static LayerSpec activation_of(Activation a, bool follows_model = false) {
-    return {Type::kActivation, 0, std::move(a), 0, follows_model};
+    return {Type::kActivation, 0, std::move(a), 0, follows_model, {}};
   }
-  static LayerSpec dropout(double p) { return {Type::kDropout, 0, {}, p, false}; }
+  static LayerSpec dropout(double p) { return {Type::kDropout, 0, {}, p, false, {}}; }
+  static LayerSpec embedding(std::vector<EmbeddingPart> parts) {
+    return {Type::kEmbedding, 0, {}, 0, false, std::move(parts)};
+  }
 };
 
 class Network {

@@ -25,6 +25,8 @@ struct ModelSettings {
   // the data, is added when the network is built.
   std::vector<LayerSpec> hidden;
   Initializer init;
+  // model.categorical "embedding": the network starts with an EmbeddingLayer (embedding_parts).
+  bool embed_categorical = false;
 };
 
 struct EarlyStopping {

@@ -219,6 +219,15 @@ const Key kKeys[] = {
              if (type == "dropout") s.model.hidden.push_back(LayerSpec::dropout(v[i].at("p").get<double>()));
            }
          }},
+    {.path = "model.categorical",
+     .type = Type::kChoice,
+     .default_json = "\"one_hot\"",
+     .description = "how categorical columns reach the first hidden layer: their one-hot inputs as they are "
+                    "(one_hot), or through a learned embedding per column (embedding: fastai's size, min(600, "
+                    "round(1.6 n^0.56)) values for a column of n inputs, drawn from N(0, 1) as torch.nn.Embedding; "
+                    "numeric columns pass unchanged). embedding needs a categorical column",
+     .choices = {"one_hot", "embedding"},
+     .store = [](const json& v, Settings& s) { s.model.embed_categorical = v == "embedding"; }},
     {.path = "model.init",
      .type = Type::kFamily,
      .default_json = "\"default\"",

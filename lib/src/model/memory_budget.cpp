@@ -99,6 +99,15 @@ NetworkShape network_shape(Index inputs, std::span<const LayerSpec> hidden, Inde
         break;
       case LayerSpec::Type::kDropout:
         break;
+      case LayerSpec::Type::kEmbedding: {
+        Index out = 0;
+        for (const EmbeddingPart& part : layer.parts) {
+          shape.parameters += static_cast<double>(part.inputs) * static_cast<double>(part.dim);
+          out += part.dim == 0 ? part.inputs : part.dim;
+        }
+        width = out;
+        break;
+      }
     }
     shape.widths.push_back(width);
   }

@@ -108,8 +108,32 @@ Json dense_json(const DenseLayer& layer, const std::string& where) {
           {"bias", scalars_json(layer.bias().data(), layer.bias().size(), where + ".bias")}};
 }
 
+// The parts in order; an embedded part's "weight" as torch.nn.Embedding(inputs, dim).weight: one
+// row of dim values per input (level), i.e. E transposed.
+Json embedding_json(const EmbeddingLayer& layer, const std::string& where) {
+  Json parts = Json::array();
+  std::size_t k = 0;
+  for (const EmbeddingPart& part : layer.parts()) {
+    Json json = {{"inputs", part.inputs}, {"dim", part.dim}};
+    if (part.dim > 0) {
+      const Matrix& e = layer.weight(k++);
+      Json weight = Json::array();
+      for (Index level = 0; level < e.cols(); ++level) {
+        weight.push_back(scalars_json(e.col(level).data(), e.rows(), where + ".parts.weight"));
+      }
+      json["weight"] = std::move(weight);
+    }
+    parts.push_back(std::move(json));
+  }
+  return {{"type", layer.type()},
+          {"in_features", layer.input_size()},
+          {"out_features", layer.output_size()},
+          {"parts", std::move(parts)}};
+}
+
 Json layer_json(const Layer& layer, const std::string& where) {
   if (const auto* dense = dynamic_cast<const DenseLayer*>(&layer)) return dense_json(*dense, where);
+  if (const auto* embedding = dynamic_cast<const EmbeddingLayer*>(&layer)) return embedding_json(*embedding, where);
   if (const auto* activation = dynamic_cast<const ActivationLayer*>(&layer)) return activation_json(*activation, where);
   if (const auto* dropout = dynamic_cast<const DropoutLayer*>(&layer)) {
     return {{"type", dropout->type()}, {"units", dropout->input_size()}, {"p", dropout->p()}};

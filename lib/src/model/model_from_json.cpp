@@ -47,6 +47,45 @@ std::unique_ptr<Layer> read_linear(const JsonNode& node, std::size_t i, Index wi
   return dense;
 }
 
+// An "embedding" layer (the first one): its parts, which must cover the inputs, and each
+// embedded part's weight, one row of `dim` values per input.
+std::unique_ptr<Layer> read_embedding(const JsonNode& node, std::size_t i, Index width) {
+  node.check_keys({"type", "in_features", "out_features", "parts"});
+  if (i != 0) node["type"].fail("an embedding layer can only be the first layer");
+  const Index in = read_input_size(node["in_features"], i, width);
+  const JsonNode parts_node = node["parts"];
+  std::vector<EmbeddingPart> parts;
+  Index covered = 0;
+  for (std::size_t p = 0; p < parts_node.size(); ++p) {
+    const JsonNode part = parts_node[p];
+    const Index dim = part["dim"].count(0);
+    part.check_keys(dim > 0 ? std::initializer_list<std::string_view>{"inputs", "dim", "weight"}
+                            : std::initializer_list<std::string_view>{"inputs", "dim"});
+    parts.push_back({part["inputs"].count(1), dim});
+    covered += parts.back().inputs;
+  }
+  if (parts.empty() || covered != in) {
+    parts_node.fail("the parts cover " + std::to_string(covered) + " inputs, in_features is " + std::to_string(in));
+  }
+  auto layer = std::make_unique<EmbeddingLayer>(parts);
+  const JsonNode out = node["out_features"];
+  if (out.count(1) != layer->output_size()) {
+    out.fail("the parts make " + std::to_string(layer->output_size()) + " outputs, got " + json_text(out.json()));
+  }
+  std::size_t k = 0;
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    if (parts[p].dim == 0) continue;
+    const JsonNode weight = parts_node[p]["weight"];
+    weight.expect_size(static_cast<std::size_t>(parts[p].inputs), "rows (one per input)");
+    Matrix& e = layer->weight(k++);
+    for (Index level = 0; level < parts[p].inputs; ++level) {
+      weight[static_cast<std::size_t>(level)].scalars(e.col(level).data(), static_cast<std::size_t>(parts[p].dim),
+                                                      "values (dim)");
+    }
+  }
+  return layer;
+}
+
 double read_param_value(const JsonNode& node, const ParamSpec& spec) {
   const double value = spec.kind == ParamKind::kInteger ? static_cast<double>(node.integer()) : node.number();
   if (!spec.range.contains(value)) node.fail(spec.range.describe() + ", got " + json_text(node.json()));
@@ -150,6 +189,11 @@ NetworkShape read_shape(const JsonNode& node, Index inputs) {
       const Index out = layer["out_features"].count(1);
       shape.parameters += (static_cast<double>(width) + 1) * static_cast<double>(out);
       width = out;
+    } else if (layer["type"].string() == "embedding") {
+      // At most one value per input and output pair of the layer (the parts are checked later).
+      const Index out = layer["out_features"].count(1);
+      shape.parameters += static_cast<double>(width) * static_cast<double>(out);
+      width = out;
     }
     shape.widths.push_back(width);
   }
@@ -171,8 +215,10 @@ Network read_network(const JsonNode& node, Index inputs) {
       layers.push_back(read_activation(layer, i, width));
     } else if (name == "dropout") {
       layers.push_back(read_dropout(layer, i, width));
+    } else if (name == "embedding") {
+      layers.push_back(read_embedding(layer, i, width));
     } else {
-      type.fail("unknown layer type \"" + name + "\"; valid: linear, activation, dropout");
+      type.fail("unknown layer type \"" + name + "\"; valid: linear, activation, dropout, embedding");
     }
     width = layers.back()->output_size();
   }

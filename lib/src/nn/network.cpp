@@ -24,6 +24,26 @@ Network::Network(std::vector<std::unique_ptr<Layer>> layers) : layers_(std::move
   }
 }
 
+namespace {
+
+// The embedding of the network's inputs, its matrices drawn from N(0, 1) as torch.nn.Embedding
+// initialises them, from a generator of their own (the linear layers' weights stay those of the
+// same shapes without embeddings).
+std::unique_ptr<Layer> embedding_layer(const std::vector<EmbeddingPart>& parts, Index width, std::uint64_t seed) {
+  auto layer = std::make_unique<EmbeddingLayer>(parts);
+  if (layer->input_size() != width) {
+    throw InputError("the embedding's parts cover " + std::to_string(layer->input_size()) + " inputs, not the " +
+                     std::to_string(width) + " the network has");
+  }
+  Rng rng(seed, "embedding");
+  for (std::size_t k = 0; k < layer->embedded_count(); ++k) {
+    for (Scalar& w : layer->weight(k).reshaped()) w = static_cast<Scalar>(rng.normal());
+  }
+  return layer;
+}
+
+}  // namespace
+
 Network Network::build(Index inputs, std::span<const LayerSpec> specs, Index outputs, const Initializer& init,
                        std::uint64_t seed) {
   // One generator for every weight, drawn layer by layer, so the initial weights depend only on
@@ -50,6 +70,10 @@ Network Network::build(Index inputs, std::span<const LayerSpec> specs, Index out
       case LayerSpec::Type::kDropout:
         layers.push_back(
             std::make_unique<DropoutLayer>(width, spec.p, Rng(seed, "dropout" + std::to_string(dropout_index++))));
+        break;
+      case LayerSpec::Type::kEmbedding:
+        layers.push_back(embedding_layer(spec.parts, width, seed));
+        width = layers.back()->output_size();
         break;
     }
   }

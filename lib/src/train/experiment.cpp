@@ -42,6 +42,22 @@ std::string losses_for(Task task) {
 
 }  // namespace
 
+std::vector<EmbeddingPart> embedding_parts(const std::vector<FeatureColumn>& columns) {
+  std::vector<EmbeddingPart> parts;
+  for (const FeatureColumn& column : columns) {
+    const bool embedded = column.type == ColumnType::kCategorical;
+    parts.push_back({column.width(), embedded ? embedding_dim(column.width()) : 0});
+  }
+  return parts;
+}
+
+std::vector<LayerSpec> network_layers(const ModelSettings& model, const std::vector<FeatureColumn>& columns) {
+  if (!model.embed_categorical) return model.hidden;
+  std::vector<LayerSpec> layers = {LayerSpec::embedding(embedding_parts(columns))};
+  layers.insert(layers.end(), model.hidden.begin(), model.hidden.end());
+  return layers;
+}
+
 Index output_size_for(const Loss& loss, Task task, Index classes, Index targets) {
   const bool class_loss = loss.spec->target == TargetKind::kClassIndex;
   if (!suits(*loss.spec, task)) {
@@ -76,6 +92,14 @@ Experiment make_experiment(const Settings& settings, TrainingData data) {
     // The mismatch is in the config (train.loss against the data's task): name the file.
     throw InputError(settings.config_path.string() + ": " + e.what());
   }
+  const auto& columns = experiment.data.schema.columns;
+  if (settings.model.embed_categorical && std::none_of(columns.begin(), columns.end(), [](const FeatureColumn& c) {
+        return c.type == ColumnType::kCategorical;
+      })) {
+    throw InputError(settings.config_path.string() +
+                     ": model.categorical: \"embedding\" needs a categorical feature column; the data has none "
+                     "(list a column in data.categorical, or leave model.categorical at \"one_hot\")");
+  }
   return experiment;
 }
 
@@ -85,13 +109,15 @@ Experiment load_experiment(const Settings& settings) {
 
 Network build_network(const ModelSettings& model, const Initializer& init, const Experiment& experiment,
                       std::uint64_t seed) {
-  return Network::build(experiment.data.schema.input_width(), model.hidden, experiment.outputs, init, seed);
+  return Network::build(experiment.data.schema.input_width(), network_layers(model, experiment.data.schema.columns),
+                        experiment.outputs, init, seed);
 }
 
 void check_training_memory(const Settings& settings, std::span<const Experiment> experiments, std::uint64_t limit,
                            int networks) {
   const Experiment& first = experiments.front();
-  const NetworkShape shape = network_shape(first.data.schema.input_width(), settings.model.hidden, first.outputs);
+  const NetworkShape shape = network_shape(first.data.schema.input_width(),
+                                           network_layers(settings.model, first.data.schema.columns), first.outputs);
   MemoryNeed need = training_memory(shape, optimizer_state_slots(settings.train.optimizer), settings.train.batch_size);
   need.networks = networks;
   for (const Experiment& experiment : experiments) need.data_bytes += data_bytes(experiment.data);

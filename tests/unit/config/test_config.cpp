@@ -29,6 +29,9 @@ std::vector<std::string> layer_summary(const std::vector<LayerSpec>& layers) {
       case LayerSpec::Type::kDropout:
         text.push_back("dropout " + std::to_string(layer.p));
         break;
+      case LayerSpec::Type::kEmbedding:
+        text.push_back("embedding of " + std::to_string(layer.parts.size()) + " columns");
+        break;
     }
   }
   return text;

@@ -81,7 +81,26 @@ std::vector<ErrorCase> error_cases() {
        "layers[3]: gives 3 outputs, but 4 classes need 4"},
       {"no layers", [](Json& j) { j["layers"] = Json::array(); }, "layers: expected at least one layer"},
       {"layer type", [](Json& j) { j["layers"][2]["type"] = "conv"; },
-       "layers[2].type: unknown layer type \"conv\"; valid: linear, activation, dropout"},
+       "layers[2].type: unknown layer type \"conv\"; valid: linear, activation, dropout, embedding"},
+      {"embedding parts short of the inputs",
+       [](Json& j) {
+         j["layers"].insert(j["layers"].begin(), Json::parse(R"({"type": "embedding", "in_features": 4,
+             "out_features": 4, "parts": [{"inputs": 3, "dim": 0}]})"));
+       },
+       "layers[0].parts: the parts cover 3 inputs, in_features is 4"},
+      {"embedding weight rows",
+       [](Json& j) {
+         j["layers"].insert(j["layers"].begin(), Json::parse(R"({"type": "embedding", "in_features": 4,
+             "out_features": 4, "parts": [{"inputs": 1, "dim": 0}, {"inputs": 3, "dim": 3,
+             "weight": [[1, 2, 3], [4, 5, 6]]}]})"));
+       },
+       "layers[0].parts[1].weight: expected 3 rows (one per input), got 2"},
+      {"embedding after the first layer",
+       [](Json& j) {
+         j["layers"][2] = Json::parse(R"({"type": "embedding", "in_features": 3, "out_features": 3,
+             "parts": [{"inputs": 3, "dim": 0}]})");
+       },
+       "layers[2].type: an embedding layer can only be the first layer"},
       {"layer key", [](Json& j) { j["layers"][0]["bias_grad"] = Json::array(); },
        "layers[0].bias_grad: unknown key; valid: type, in_features, out_features, weight, bias"},
       {"missing bias", [](Json& j) { j["layers"][0].erase("bias"); }, "layers[0].bias: missing"},
