@@ -1,5 +1,7 @@
 #include "cli.hpp"
 
+#include "build_info.hpp"
+
 #include "mlp/error.hpp"
 #include "mlp/memory_budget.hpp"
 
@@ -22,8 +24,8 @@ void add_missing_option(CLI::App& command, std::string& missing) {
 void add_memory_limit_option(CLI::App& command, std::string& limit) {
   command
       .add_option("--memory-limit", limit,
-                  "Refuse a network that would need more memory than SIZE, e.g. 4G, 512M or 75% (of physical memory; "
-                  "default 50%)")
+                  "Refuse a network that would need more memory than SIZE, e.g. 4G, 512M or 75% (of the memory this "
+                  "process may use: physical memory, or its cgroup's limit when lower; default 50%)")
       ->type_name("SIZE")
       ->check([](const std::string& text) {
         try {
@@ -41,7 +43,11 @@ std::vector<const CLI::Option*> add_run_options(CLI::App& command, RunOptions& r
   command.add_option("--set", run.sets, "Override a config value by its JSON path: PATH=VALUE (repeatable)")
       ->type_name("PATH=VALUE");
   command.add_option("--out", run.out, "Output folder (default: the config's output.dir)");
-  command.add_option("--threads", run.threads, "Worker threads (default: every core)")->check(CLI::Range(1, 1024));
+  command
+      .add_option("--threads", run.threads,
+                  "Worker threads (default: the CPUs this process may use: its CPU affinity, or SLURM_CPUS_PER_TASK or "
+                  "OMP_NUM_THREADS when lower)")
+      ->check(CLI::Range(1, 1024));
   command.add_option("--print-every", run.print_every, "Epochs between progress lines (default: ~20 lines)")
       ->check(CLI::NonNegativeNumber);
   add_memory_limit_option(command, run.memory_limit);
@@ -61,7 +67,8 @@ void add_global_options(CLI::App& command, GlobalOptions& global) {
 
 CommandLine::CommandLine()
     : app_("mlptrain: train multilayer perceptrons on CSV data and compare activation functions", "mlptrain") {
-  app_.set_version_flag("--version", std::string("mlptrain ") + MLP_VERSION);
+  app_.set_version_flag("--version", version_text(),
+                        "Print the version, commit, compiler, build flags and instruction set, and exit");
   app_.require_subcommand(0, 1);
   app_.footer(
       "Examples:\n"
@@ -133,7 +140,7 @@ void CommandLine::add_compare() {
       "compare", "Train one network per activation (and seed) on the same data and weights; compare them");
   subcommands_.emplace_back(command, Command::kCompare);
   add_run_options(*command, compare.run);
-  command->get_option("--threads")->description("Threads of each run (default: the cores --jobs leaves, at least 1)");
+  command->get_option("--threads")->description("Threads of each run (default: the CPUs --jobs leaves, at least 1)");
   command->get_option("--out")->description(
       "Output folder for compare.json, compare.csv, curves.csv, runs.csv and report.html (default: the config's "
       "output.dir; see docs/outputs.md)");
@@ -152,7 +159,9 @@ void CommandLine::add_compare() {
   command->add_option("--baseline", compare.baseline,
                       "Activation the others are paired against: a name, or the whole spec when two entries share "
                       "the name (default relu)");
-  command->add_option("--jobs", compare.jobs, "Runs at a time (default: every core, divided by --threads)")
+  command
+      ->add_option("--jobs", compare.jobs,
+                   "Runs at a time (default: the CPUs this process may use, as for --threads, divided by --threads)")
       ->check(CLI::Range(1, 1024));
   command->add_option("--format", compare.format, "What to print, the benchmark's too: table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));

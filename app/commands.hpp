@@ -2,6 +2,8 @@
 // Each returns the process exit code; errors are thrown and reported once by main.
 #pragma once
 
+#include "mlp/resources.hpp"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,13 +15,15 @@ struct RunOptions {
   std::string config;
   std::vector<std::string> sets;  // --set PATH=VALUE, in order
   std::string out;                // --out DIR (empty: the config's output.dir)
-  int threads = 0;                // 0: every core
+  int threads = 0;                // 0: the CPUs this process may use (mlp::available_cpus)
   int print_every = 0;            // epochs between progress lines; 0: about 20 lines per run
-  std::string memory_limit;       // --memory-limit SIZE (empty: half of physical memory)
+  std::string memory_limit;       // --memory-limit SIZE (empty: mlp::default_memory_limit)
 
   // The --set pairs split at their first '='. Throws InputError for one without '='.
   std::vector<std::pair<std::string, std::string>> overrides() const;
-  int resolved_threads() const;
+  // --threads with "--threads" as its source, or else available_cpus (which throws InputError for
+  // a malformed SLURM_CPUS_PER_TASK or OMP_NUM_THREADS).
+  CpuCount resolved_threads() const;
 };
 
 struct TrainOptions {
@@ -35,7 +39,7 @@ struct PredictOptions {
   std::string format = "csv";  // csv | json
   char delimiter = ',';
   std::string missing = "impute";  // impute | error: what an empty cell or absent column gets
-  std::string memory_limit;        // --memory-limit SIZE (empty: half of physical memory)
+  std::string memory_limit;        // --memory-limit SIZE (empty: mlp::default_memory_limit)
 };
 
 struct EvaluateOptions {
@@ -44,7 +48,7 @@ struct EvaluateOptions {
   std::string format = "text";  // text | json
   char delimiter = ',';
   std::string missing = "impute";  // impute | error: what an empty cell or absent column gets
-  std::string memory_limit;        // --memory-limit SIZE (empty: half of physical memory)
+  std::string memory_limit;        // --memory-limit SIZE (empty: mlp::default_memory_limit)
 };
 
 struct CompareCommandOptions {
@@ -55,7 +59,7 @@ struct CompareCommandOptions {
   std::string lr_grid;      // --lr-grid 0.1,0.01
   std::string init;         // same | auto
   std::string baseline;
-  int jobs = 0;                  // 0: every core
+  int jobs = 0;                  // 0: the CPUs this process may use, divided by --threads
   std::string format = "table";  // table | json | csv
   std::string columns;           // --columns: the table's columns ("all", "default", or names)
   bool bench_activations = false;

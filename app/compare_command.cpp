@@ -19,7 +19,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <thread>
 #include <utility>
 
 namespace mlp::app {
@@ -77,17 +76,25 @@ int run_bench(const CompareCommandOptions& options) {
   return 0;
 }
 
-// How the runs share the cores: --jobs runs at a time, each on --threads threads. What is not
-// given shares out what the other leaves (by default a thread per run and a run per core; with
-// fewer runs than cores, the spare cores go to each run's threads), so that jobs x threads stays
-// within the cores unless both are given.
-std::pair<int, int> jobs_and_threads(const CompareCommandOptions& options, std::size_t runs) {
-  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+// How the runs share the CPUs this process may use (mlp::available_cpus): --jobs runs at a time,
+// each on --threads threads. What is not given shares out what the other leaves (by default a
+// thread per run and a run per CPU; with fewer runs than CPUs, the spare CPUs go to each run's
+// threads), so that jobs x threads stays within the CPUs unless both are given. `cpus` says what
+// the split was made from, for the log.
+struct Spread {
+  int jobs = 1;
+  int threads = 1;
+  std::string cpus;  // "2 CPUs, CPU affinity", or "--jobs, --threads" when both are given
+};
+
+Spread jobs_and_threads(const CompareCommandOptions& options, std::size_t runs) {
   const int given_threads = options.run.threads;
-  int jobs = options.jobs > 0 ? options.jobs : std::max(1, cores / std::max(1, given_threads));
+  if (options.jobs > 0 && given_threads > 0) return {options.jobs, given_threads, "--jobs, --threads"};
+  const CpuCount cpus = available_cpus();
+  int jobs = options.jobs > 0 ? options.jobs : std::max(1, cpus.count / std::max(1, given_threads));
   jobs = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(jobs), std::max<std::size_t>(runs, 1)));
-  const int threads = given_threads > 0 ? given_threads : std::max(1, cores / jobs);
-  return {jobs, threads};
+  const int threads = given_threads > 0 ? given_threads : std::max(1, cpus.count / jobs);
+  return {jobs, threads, std::to_string(cpus.count) + (cpus.count == 1 ? " CPU, " : " CPUs, ") + cpus.source};
 }
 
 }  // namespace
@@ -110,17 +117,18 @@ int run_compare(const CompareCommandOptions& options) {
   const std::size_t runs = settings.compare.activations.size() *
                            std::max<std::size_t>(settings.compare.seeds.size(), 1) *
                            std::max<std::size_t>(settings.compare.lr_grid.size(), 1);
-  const auto [jobs, threads] = jobs_and_threads(options, runs);
+  const Spread spread = jobs_and_threads(options, runs);
   spdlog::info(
-      "compare: {} activations, {} seed(s), {} rate(s): {} runs of {} epochs, {} at a time on {} thread(s) each",
+      "compare: {} activations, {} seed(s), {} rate(s): {} runs of {} epochs, {} at a time on {} thread(s) each ({})",
       settings.compare.activations.size(), std::max<std::size_t>(settings.compare.seeds.size(), 1),
-      std::max<std::size_t>(settings.compare.lr_grid.size(), 1), runs, settings.train.epochs, jobs, threads);
+      std::max<std::size_t>(settings.compare.lr_grid.size(), 1), runs, settings.train.epochs, spread.jobs,
+      spread.threads, spread.cpus);
   const bool show_progress = progress_enabled();
   StatusLine progress;
   const auto start = std::chrono::steady_clock::now();
   CompareOptions compare_options;
-  compare_options.jobs = jobs;
-  compare_options.threads = threads;
+  compare_options.jobs = spread.jobs;
+  compare_options.threads = spread.threads;
   compare_options.memory_limit = memory_limit_or_default(options.run.memory_limit);
   compare_options.on_run_done = [&](int done, int total) {
     if (!show_progress) return;

@@ -13,7 +13,6 @@
 
 #include <cmath>
 #include <optional>
-#include <thread>
 
 namespace mlp::app {
 
@@ -29,14 +28,15 @@ std::vector<std::pair<std::string, std::string>> RunOptions::overrides() const {
   return pairs;
 }
 
-int RunOptions::resolved_threads() const {
-  if (threads > 0) return threads;
-  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+CpuCount RunOptions::resolved_threads() const {
+  if (threads > 0) return {threads, "--threads"};
+  return available_cpus();
 }
 
 namespace {
 
-void log_plan(const RunPlan& plan) {
+// `threads_source` says where the thread count came from ("--threads", "CPU affinity", ...).
+void log_plan(const RunPlan& plan, const std::string& threads_source) {
   const Settings& settings = plan.settings;
   const Experiment& experiment = plan.experiment;
   const DataSchema& schema = experiment.data.schema;
@@ -66,9 +66,9 @@ void log_plan(const RunPlan& plan) {
                experiment.data.test ? experiment.data.test->size() : 0);
   spdlog::info("model: {} ({} parameters, {})", plan.network.describe(), plan.network.parameter_count(),
                plan.start_from);
-  spdlog::info("train: {} epochs, batch {}, {}, loss {}, {} thread{}", settings.train.epochs, settings.train.batch_size,
-               settings.train.optimizer.describe(), experiment.loss.describe(), plan.threads,
-               plan.threads == 1 ? "" : "s");
+  spdlog::info("train: {} epochs, batch {}, {}, loss {}, {} thread{} ({})", settings.train.epochs,
+               settings.train.batch_size, settings.train.optimizer.describe(), experiment.loss.describe(), plan.threads,
+               plan.threads == 1 ? "" : "s", threads_source);
   for (const std::string& key : settings.defaulted) spdlog::debug("default: {}", key);
   if (plan.epochs_done > 0) spdlog::info("resuming after epoch {} of {}", plan.epochs_done, settings.train.epochs);
 }
@@ -123,12 +123,13 @@ int run_train(const TrainOptions& options, const std::string& command_line) {
   int resumed_after = 0;
 
   mlp::RunOptions run;
-  run.threads = options.run.resolved_threads();
+  const CpuCount threads = options.run.resolved_threads();
+  run.threads = threads.count;
   run.memory_limit = memory_limit_or_default(options.run.memory_limit);
   run.command = command_line;
   run.stop = &install_stop_handlers();
   run.on_plan = [&](const RunPlan& plan) {
-    log_plan(plan);
+    log_plan(plan, threads.source);
     resumed_after = plan.epochs_done;
     printer.emplace(plan.experiment.task(), plan.settings.train.epochs, options.run.print_every);
     if (spdlog::should_log(spdlog::level::info)) printer->print_header();

@@ -6,6 +6,7 @@
 
 #include "mlp/network.hpp"
 #include "mlp/optimizer.hpp"
+#include "mlp/resources.hpp"
 
 #include <cstdint>
 #include <span>
@@ -15,18 +16,19 @@
 
 namespace mlp {
 
-// The machine's physical memory in bytes (sysconf), and the default limit: half of it.
-std::uint64_t physical_memory_bytes();
-std::uint64_t default_memory_limit();
+// The default limit: half of the memory this process may use (usable_memory: physical memory, or
+// its cgroup's limit when lower), with where it came from ("half of physical memory"); no limit
+// (UINT64_MAX) when neither is known.
+MemorySize default_memory_limit();
 
 // A limit as --memory-limit takes it: bytes with an optional suffix K, M, G or T (powers of 1024,
-// "GiB" and "GB" read the same), e.g. "512M", "1.5G", "1073741824", or a share of physical memory,
-// "75%". Throws InputError saying what is accepted; zero is not a limit.
+// "GiB" and "GB" read the same), e.g. "512M", "1.5G", "1073741824", or a share of the memory this
+// process may use (usable_memory), "75%". Throws InputError saying what is accepted; zero is not a
+// limit.
 std::uint64_t parse_memory_limit(std::string_view text);
 
-// The --memory-limit text resolved: parse_memory_limit, or default_memory_limit when empty.
+// The --memory-limit text resolved: parse_memory_limit, or default_memory_limit's bytes when empty.
 std::uint64_t memory_limit_or_default(std::string_view text);
-
 
 // A network's shape before it is built: the input width, the output width of every layer in
 // order, and its learnable values (weights, biases and learned activation values).
@@ -73,6 +75,7 @@ int optimizer_state_slots(const OptimizerConfig& optimizer);
 //   "<source>: the run needs 20.0 TiB (20.0 TiB for 1.1e+12 parameters as weights, gradients,
 //    2 optimizer state vectors, and a kept copy of the weights; 8.0 GiB for activations at batch
 //    256; 120 B for the data) but the memory limit is 11.7 GiB; see --memory-limit"
+// (the default limit is followed by its source: "11.7 GiB (half of physical memory)").
 // ("the network needs" when neither data nor several networks are counted.)
 void check_memory(const MemoryNeed& need, std::uint64_t limit, const std::string& source);
 

@@ -1,5 +1,7 @@
 #include "mlp/thread_pool.hpp"
 
+#include "mlp/resources.hpp"
+
 #include <chrono>
 #include <exception>
 #include <utility>
@@ -36,8 +38,9 @@ bool spin_until(Done&& done) {
 }  // namespace
 
 ThreadPool::ThreadPool(int threads) {
-  const unsigned cores = std::thread::hardware_concurrency();
-  spin_ = threads > 1 && cores > 0 && static_cast<unsigned>(threads) <= cores;
+  // The CPUs this process may run on (taskset, a Slurm CPU set), not the machine's: on one CPU a
+  // spinning thread only delays the thread it waits for.
+  spin_ = threads > 1 && threads <= affinity_cpu_count();
   for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { worker_loop(); });
 }
 

@@ -3,8 +3,6 @@
 
 #include "mlp/error.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -24,7 +22,7 @@ constexpr Index kPredictionColumns = 1024;
 [[noreturn]] void bad_limit(std::string_view text) {
   throw InputError("\"" + std::string(text) +
                    "\" is not a memory size; expected bytes with an optional K, M, G or T (powers of 1024), e.g. "
-                   "512M or 4G, or a share of physical memory, e.g. 75%");
+                   "512M or 4G, or a share of the memory this process may use, e.g. 75%");
 }
 
 // The multiplier of a size suffix ("", "K", "KiB", "kb", ...), or 0 when it is not one.
@@ -48,17 +46,11 @@ double activation_bytes(const NetworkShape& shape, Index columns) {
 
 }  // namespace
 
-std::uint64_t physical_memory_bytes() {
-  const long pages = ::sysconf(_SC_PHYS_PAGES);
-  const long page_size = ::sysconf(_SC_PAGE_SIZE);
-  if (pages <= 0 || page_size <= 0) return 0;
-  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
-}
-
-std::uint64_t default_memory_limit() {
-  const std::uint64_t physical = physical_memory_bytes();
+MemorySize default_memory_limit() {
+  const MemorySize usable = usable_memory();
   // Without a figure from the system there is nothing to take a share of: no limit.
-  return physical == 0 ? UINT64_MAX : physical / 2;
+  if (usable.bytes == 0) return {UINT64_MAX, "no memory size known"};
+  return {usable.bytes / 2, "half of " + usable.source};
 }
 
 std::uint64_t parse_memory_limit(std::string_view text) {
@@ -68,8 +60,9 @@ std::uint64_t parse_memory_limit(std::string_view text) {
   const std::string_view suffix = text.substr(static_cast<std::size_t>(end - text.data()));
   double bytes = 0;
   if (suffix == "%") {
-    if (value > 100 || physical_memory_bytes() == 0) bad_limit(text);
-    bytes = static_cast<double>(physical_memory_bytes()) * value / 100;
+    const std::uint64_t usable = usable_memory().bytes;
+    if (value > 100 || usable == 0) bad_limit(text);
+    bytes = static_cast<double>(usable) * value / 100;
   } else {
     const double factor = suffix_factor(suffix);
     if (factor == 0) bad_limit(text);
@@ -81,7 +74,7 @@ std::uint64_t parse_memory_limit(std::string_view text) {
 }
 
 std::uint64_t memory_limit_or_default(std::string_view text) {
-  return text.empty() ? default_memory_limit() : parse_memory_limit(text);
+  return text.empty() ? default_memory_limit().bytes : parse_memory_limit(text);
 }
 
 NetworkShape network_shape(Index inputs, std::span<const LayerSpec> hidden, Index outputs) {
@@ -161,8 +154,11 @@ void check_memory(const MemoryNeed& need, std::uint64_t limit, const std::string
   if (need.networks > 1) parts = std::to_string(need.networks) + " networks at once, each with " + parts;
   if (need.data_bytes > 0) parts += "; " + format_bytes(need.data_bytes) + " for the data";
   const bool whole_run = need.data_bytes > 0 || need.networks > 1;
+  // The default says where it came from (a cgroup's limit can be far below what the machine has).
+  const MemorySize fallback = default_memory_limit();
+  const std::string limit_source = limit == fallback.bytes ? " (" + fallback.source + ")" : "";
   throw InputError(source + ": the " + (whole_run ? "run" : "network") + " needs " + format_bytes(need.total()) + " (" +
-                   parts + ") but the memory limit is " + format_bytes(static_cast<double>(limit)) +
+                   parts + ") but the memory limit is " + format_bytes(static_cast<double>(limit)) + limit_source +
                    "; see --memory-limit");
 }
 

@@ -38,7 +38,7 @@ std::vector<LayerSpec> specs_with_prelu() {
 
 }  // namespace
 
-TEST_CASE("parse_memory_limit: bytes, K/M/G/T as powers of 1024, and shares of physical memory") {
+TEST_CASE("parse_memory_limit: bytes, K/M/G/T as powers of 1024, and shares of the memory this process may use") {
   CHECK(parse_memory_limit("1073741824") == 1073741824);
   CHECK(parse_memory_limit("1K") == 1024);
   CHECK(parse_memory_limit("512M") == 512ull << 20);
@@ -49,12 +49,14 @@ TEST_CASE("parse_memory_limit: bytes, K/M/G/T as powers of 1024, and shares of p
   CHECK(parse_memory_limit("1.5G") == 3ull << 29);
   CHECK(parse_memory_limit("2T") == 2ull << 40);
   CHECK(parse_memory_limit("100B") == 100);
-  const auto physical = static_cast<double>(physical_memory_bytes());
-  REQUIRE(physical > 0);
-  CHECK(std::abs(static_cast<double>(parse_memory_limit("75%")) - 0.75 * physical) <= 1);
-  CHECK(parse_memory_limit("100%") == physical_memory_bytes());
-  CHECK(default_memory_limit() == physical_memory_bytes() / 2);
-  CHECK(memory_limit_or_default("") == default_memory_limit());
+  const MemorySize usable = usable_memory();
+  REQUIRE(usable.bytes > 0);
+  CHECK(usable.bytes <= physical_memory_bytes());
+  CHECK(std::abs(static_cast<double>(parse_memory_limit("75%")) - 0.75 * static_cast<double>(usable.bytes)) <= 1);
+  CHECK(parse_memory_limit("100%") == usable.bytes);
+  CHECK(default_memory_limit().bytes == usable.bytes / 2);
+  CHECK(default_memory_limit().source == "half of " + usable.source);
+  CHECK(memory_limit_or_default("") == default_memory_limit().bytes);
   CHECK(memory_limit_or_default("2G") == 2ull << 30);
 
   for (const char* bad : {"", "0", "-1", "1X", "G", "abc", "1 G", "1GX", "1e30T", "150%", "0%", "nan", "inf", "0.1"}) {
@@ -62,7 +64,7 @@ TEST_CASE("parse_memory_limit: bytes, K/M/G/T as powers of 1024, and shares of p
     CHECK(error_of_action([&] { parse_memory_limit(bad); }) ==
           "\"" + std::string(bad) +
               "\" is not a memory size; expected bytes with an optional K, M, G or T (powers of 1024), e.g. 512M or "
-              "4G, or a share of physical memory, e.g. 75%");
+              "4G, or a share of the memory this process may use, e.g. 75%");
   }
 }
 
@@ -186,6 +188,11 @@ TEST_CASE("check_training_memory refuses a config before its network is built") 
                           "gradients, 2 optimizer state vectors, and a kept copy of the weights; 8.0 GiB for "
                           "activations at batch 256; "));
   CHECK(message.ends_with(" for the data) but the memory limit is 1.0 GiB; see --memory-limit"));
+  // The default limit says where it came from.
+  const MemorySize fallback = default_memory_limit();
+  CHECK(error_of_action([&] { check_training_memory(settings, experiment, fallback.bytes); })
+            .ends_with(" but the memory limit is " + format_bytes(static_cast<double>(fallback.bytes)) + " (" +
+                       fallback.source + "); see --memory-limit"));
   const Settings small =
       parse_config_text(R"({"data": {"train": "d.csv"}, "model": {"hidden": [8]}})", "s.json", dir.path());
   CHECK_NOTHROW(check_training_memory(small, load_experiment(small), 1ull << 30));
