@@ -127,6 +127,7 @@ int run_compare(const CompareCommandOptions& options) {
   StatusLine progress;
   const auto start = std::chrono::steady_clock::now();
   CompareOptions compare_options;
+  compare_options.on_data = print_data_notes;
   compare_options.jobs = spread.jobs;
   compare_options.threads = spread.threads;
   compare_options.memory_limit = memory_limit_or_default(options.run.memory_limit);

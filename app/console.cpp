@@ -115,6 +115,11 @@ void EpochPrinter::print_line(const EpochMetrics& m, double elapsed_seconds) con
 
 bool progress_enabled() { return isatty(STDERR_FILENO) != 0 && spdlog::should_log(spdlog::level::info); }
 
+void print_data_notes(const std::vector<std::string>& notes, const std::vector<std::string>& warnings) {
+  for (const std::string& note : notes) spdlog::info("data: {}", note);
+  for (const std::string& warning : warnings) spdlog::warn("data: {}", warning);
+}
+
 std::string format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
   // Rounded once, before choosing the units, so that 59.6 s is "1m00s", not "60s".

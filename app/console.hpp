@@ -52,6 +52,10 @@ class EpochPrinter {
 // warn). Asked after setup_logging, which sets the level.
 bool progress_enabled();
 
+// What loading the data decided without being asked (info lines) and what the user should not
+// miss (warnings, e.g. levels a test file has that training never saw), each as "data: ...".
+void print_data_notes(const std::vector<std::string>& notes, const std::vector<std::string>& warnings);
+
 // A duration for a person to read at a glance: to the second below an hour, to the minute above
 // ("45s", "4m12s", "2h03m", the second unit with two digits as on a clock), rounded to the nearest
 // second; "?" for a negative or non-finite number of seconds.

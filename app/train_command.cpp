@@ -45,8 +45,7 @@ void log_plan(const RunPlan& plan, const std::string& threads_source) {
   spdlog::info("data: {} ({} features, {} network inputs → {}{})", settings.data.train.string(),
                schema.feature_names.size(), schema.input_width(), task_name(schema.task),
                schema.task == Task::kClassification ? ", classes " + classes : "");
-  for (const std::string& note : experiment.data.notes) spdlog::info("data: {}", note);
-  for (const std::string& warning : experiment.data.warnings) spdlog::warn("data: {}", warning);
+  print_data_notes(experiment.data.notes, experiment.data.warnings);
   if (schema.task == Task::kRegression && settings.data.standardize_target.value_or(true) &&
       schema.target_scaling.mean.size() > 0) {
     // The network's outputs are not in the data's units, the reported losses are: say both.

@@ -115,21 +115,30 @@ TEST_CASE("real table: the same seed trains a byte-identical model.json") {
   CHECK(a == read_text(dir / "b" / "model.json"));
 }
 
-TEST_CASE("real table: a test file without a feature column is filled in with a warning, as predict warns") {
-  // Known failure (issue 14 report): read_training_files passes the test file's notes as its
-  // warnings too, so during training the warning is an info line that -q hides.
+TEST_CASE("real table: a test file without a feature column is filled in with a warning, in train and compare") {
+  // compare prints the data notes and warnings as train does: once, before the runs.
   TempDir dir;
   write_text(dir / "train.csv", training_csv());
   write_text(dir / "test.csv", "colour,zip,label\nred,02134,yes\nblue,10001,no\n");
   nlohmann::json config = config_for(dir);
   config["data"]["test"] = (dir / "test.csv").string();
   write_text(dir / "config.json", config.dump());
+  const std::string warning =
+      "warning: data: " + (dir / "test.csv").string() + ": no column \"size\": every value filled in";
   const CliResult r =
       run_mlptrain({"train", "--config", (dir / "config.json").string(), "--out", (dir / "run").string(), "-q"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(count_of(r.err,
-                 "warning: data: " + (dir / "test.csv").string() + ": no column \"size\": every value filled in") == 1);
+  CHECK(count_of(r.err, warning) == 1);
+
+  const CliResult c = run_mlptrain({"compare", "--config", (dir / "config.json").string(), "--out",
+                                    (dir / "cmp").string(), "--activations", "relu,tanh", "--seeds", "2"});
+  INFO(c.err);
+  REQUIRE(c.exit_code == 0);
+  CHECK(count_of(c.err, warning) == 1);
+  CHECK(count_of(c.err, "data: columns: 1 numeric (size: ") == 1);
+  REQUIRE(c.err.find("wrote ") != std::string::npos);
+  CHECK(c.err.find("data: columns:") < c.err.find("wrote "));
 }
 
 TEST_CASE("real table: data.na_values markers are missing values in training, in the model and at predict") {

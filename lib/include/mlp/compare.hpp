@@ -93,6 +93,9 @@ struct CompareOptions {
   // job; a run's threads share its network); checked before any network is built.
   std::uint64_t memory_limit = UINT64_MAX;
   std::function<void(int done, int total)> on_run_done;  // called from worker threads, serialised
+  // Called once, before any run, with the first seed's TrainingData notes and warnings (the
+  // columns found, rows dropped, levels a test file has that training never saw).
+  std::function<void(const std::vector<std::string>& notes, const std::vector<std::string>& warnings)> on_data;
 };
 
 // Runs the grid described by settings.compare on the experiment's data, and evaluates each run's

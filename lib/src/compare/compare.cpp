@@ -111,6 +111,7 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
     result.chance_loss += chance_level_loss(e.loss, e.task(), e.outputs, e.data.train, *e.data.val, e.target_units()) /
                           static_cast<double>(experiments.size());
   }
+  if (options.on_data) options.on_data(experiments.front().data.notes, experiments.front().data.warnings);
   result.task = experiments.front().task();
   result.classes = experiments.front().data.schema.classes;
   result.runs = plan_runs(settings, result);
