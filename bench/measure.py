@@ -119,6 +119,10 @@ def mlptrain_train(config, threads, reps, tag):
 def torch_train(config, threads, reps, env=None, env_note=""):
     """The same training in PyTorch (bench/torch_train.py): loop time and whole-process wall time."""
     runs = []
+    # torch.set_num_threads does not bind OpenBLAS, which otherwise starts a thread per core: the
+    # "1 thread" row would run on every core (issue 15 saw 2 threads slower than 1 from that).
+    env = {"OMP_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": str(threads), **(env or {})}
+    env_note = f"OMP_NUM_THREADS={threads} OPENBLAS_NUM_THREADS={threads}" + (f" {env_note}" if env_note else "")
     for rep in range(reps):
         progress(f"{env_note + ' ' if env_note else ''}torch_train.py {rel(config)} --threads {threads} "
                  f"({rep + 1}/{reps})")
@@ -176,7 +180,9 @@ def torch_activations():
     progress("torch_activations.py")
     listing = WORK / "activations.json"
     listing.write_text(run([MLPTRAIN, "activations", "--format", "json"]).stdout)
-    return json.loads(run([PYTHON, ROOT / "bench" / "torch_activations.py"], stdin=listing).stdout)
+    one_thread = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    return json.loads(run([PYTHON, ROOT / "bench" / "torch_activations.py"], stdin=listing, env=one_thread,
+                          env_note="OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1").stdout)
 
 
 def whole_process(cmd, reps, label):

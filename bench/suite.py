@@ -149,10 +149,27 @@ def other_measurements(args, torch, pandas):
     return results
 
 
+def reference_blas():
+    """True when the libblas.so.3 that PyTorch loads is Netlib's reference BLAS."""
+    probe = ("import torch, os; torch.ones(8, 8) @ torch.ones(8, 8); "
+             "maps = open('/proc/self/maps').read(); "
+             "libs = {line.split()[-1] for line in maps.splitlines() if 'blas' in line.split()[-1]}; "
+             "print(' '.join(sorted(os.path.realpath(path) for path in libs)))")
+    loaded = subprocess.run([measure.PYTHON, "-c", probe], capture_output=True, text=True).stdout
+    return "/blas/libblas.so" in loaded and "openblas" not in loaded and "blis" not in loaded
+
+
 def main():
     args = parse_args()
     torch = not args.no_torch and has_module("torch")
     pandas = has_module("pandas")
+    if torch and reference_blas():
+        # PyTorch on Netlib's reference BLAS runs ~30x slower than on OpenBLAS: a ratio against
+        # it would flatter mlptrain by that much (issue 15 saw "21x" that way).
+        print("note: PyTorch runs on the reference BLAS (libblas3) here, so no PyTorch ratio is printed; "
+              "install libopenblas0-pthread (bench/run does) or select it with update-alternatives",
+              file=sys.stderr)
+        torch = False
     if not torch:
         print("note: PyTorch columns left empty (install with: apt-get install python3-torch python3-pandas)",
               file=sys.stderr)
