@@ -148,7 +148,8 @@ void CommandLine::add_compare() {
   command->remove_option(command->get_option("--print-every"));
   add_global_options(*command, global);
   command->add_option("--activations", compare.activations,
-                      "Comma-separated activations, e.g. relu,tanh,leaky_relu(negative_slope=0.2)");
+                      "Comma-separated activations, e.g. relu,tanh,leaky_relu(negative_slope=0.2); a formula "
+                      "stands for itself: 'relu,x * sigmoid(x)'");
   command->add_option("--seeds", compare.seeds, "Runs per activation with seeds train.seed, train.seed+1, ...")
       ->check(CLI::Range(1, 1000));
   command->add_option("--seed-list", compare.seed_list, "Comma-separated seeds, e.g. 1,2,3");

@@ -3,7 +3,8 @@
 
 Layer i of the model file is module i of the Sequential: "linear" -> torch.nn.Linear, "dropout"
 -> torch.nn.Dropout, "activation" -> the torch.nn module that mlptrain's activation table names
-(the layer's "torch" key), built with the layer's "params" as keyword arguments. Weights, biases
+(the layer's "torch" key), built with the layer's "params" as keyword arguments, or a formula
+activation built from torch ops (FormulaActivation). Weights, biases
 and learned activation values are loaded with load_state_dict (strict), so every parameter of
 every module must come from the file. See docs/model-format.md.
 
@@ -27,6 +28,7 @@ significant digits, enough to tell float32 values apart.
 """
 
 import argparse
+import ast
 import csv
 import json
 import re
@@ -79,6 +81,70 @@ def activation_module(layer, index):
              "add the activation to CUSTOM_ACTIVATIONS")
 
 
+FORMULA_KEYS = {"type", "name", "formula", "units", "params", "learn", "per_unit", "learned"}
+FORMULA_FUNCTIONS = {
+    "exp": torch.exp, "log": torch.log, "log1p": torch.log1p, "sqrt": torch.sqrt, "abs": torch.abs,
+    "sin": torch.sin, "cos": torch.cos, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
+    "softplus": torch.nn.functional.softplus, "erf": torch.erf,
+    "min": torch.minimum, "max": torch.maximum, "where": torch.where,
+}
+FORMULA_OPERATORS = {ast.Add: torch.add, ast.Sub: torch.sub, ast.Mult: torch.mul, ast.Div: torch.div,
+                     ast.Pow: torch.pow}
+FORMULA_COMPARISONS = {ast.Lt: torch.lt, ast.LtE: torch.le, ast.Gt: torch.gt, ast.GtE: torch.ge,
+                       ast.Eq: torch.eq, ast.NotEq: torch.ne}
+
+
+class FormulaActivation(torch.nn.Module):
+    """mlptrain's formula activation ({"formula": "x * sigmoid(beta * x)", ...}), built from torch
+    ops. The formula language is Python's expression syntax with ^ for ** (same precedence: -x^2
+    is -(x^2)), so Python's own parser reads it; only its numbers, x, the parameters, + - * / ^,
+    the language's functions and a comparison inside where() are accepted. Learned parameters are
+    torch.nn.Parameters of one value (shared) or one per unit, named as in the file."""
+
+    def __init__(self, layer, index):
+        super().__init__()
+        self.where = f"layers[{index}]"
+        self.constants = {name: float(value) for name, value in layer["params"].items()
+                          if name not in layer["learn"]}
+        count = int(layer["units"]) if layer["per_unit"] else 1
+        for name in layer["learn"]:
+            self.register_parameter(name, torch.nn.Parameter(torch.full((count,), float(layer["params"][name]))))
+        try:
+            self.tree = ast.parse(layer["formula"].replace("^", "**"), mode="eval").body
+        except SyntaxError as error:
+            fail(f"{self.where}.formula: {error.msg}")
+
+    def forward(self, x):
+        return self.evaluate(self.tree, x)
+
+    def evaluate(self, node, x):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return torch.tensor(float(node.value), dtype=x.dtype)
+        if isinstance(node, ast.Name):
+            if node.id == "x":
+                return x
+            if node.id in self.constants:
+                return torch.tensor(self.constants[node.id], dtype=x.dtype)
+            if node.id in self._parameters:
+                return self._parameters[node.id]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            value = self.evaluate(node.operand, x)
+            return -value if isinstance(node.op, ast.USub) else value
+        if isinstance(node, ast.BinOp) and type(node.op) in FORMULA_OPERATORS:
+            return FORMULA_OPERATORS[type(node.op)](self.evaluate(node.left, x), self.evaluate(node.right, x))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FORMULA_FUNCTIONS:
+            args = [self.condition(node.args[0], x)] if node.func.id == "where" else []
+            args += [self.evaluate(arg, x) for arg in node.args[len(args):]]
+            return FORMULA_FUNCTIONS[node.func.id](*args)
+        fail(f"{self.where}.formula: cannot build {ast.unparse(node)!r} from torch ops")
+
+    def condition(self, node, x):
+        if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in FORMULA_COMPARISONS):
+            fail(f"{self.where}.formula: where() needs one comparison, got {ast.unparse(node)!r}")
+        compare = FORMULA_COMPARISONS[type(node.ops[0])]
+        return compare(self.evaluate(node.left, x), self.evaluate(node.comparators[0], x))
+
+
 class CategoricalEmbedding(torch.nn.Module):
     """mlptrain's "embedding" layer: the inputs in parts, each copied through (dim 0) or, for a
     categorical column's one-hot inputs, multiplied by its torch.nn.Embedding's weight (one row per
@@ -119,6 +185,13 @@ def build_sequential(model):
             modules.append(torch.nn.Linear(layer["in_features"], layer["out_features"]))
             state[f"{i}.weight"] = as_tensor(layer["weight"])
             state[f"{i}.bias"] = as_tensor(layer["bias"])
+        elif kind == "activation" and "formula" in layer:
+            if set(layer) != FORMULA_KEYS:
+                fail(f"layers[{i}]: a formula activation has the keys {sorted(FORMULA_KEYS)}, got {sorted(layer)}")
+            module = FormulaActivation(layer, i)
+            for key, values in layer["learned"].items():
+                state[f"{i}.{key}"] = as_tensor(values)
+            modules.append(module)
         elif kind == "activation":
             module = activation_module(layer, i)
             learned = set(layer) - ACTIVATION_KEYS

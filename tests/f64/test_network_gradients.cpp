@@ -87,3 +87,30 @@ TEST_CASE("a whole 3-layer network's gradients match finite differences, for eve
     max_parameter_error(net, x, r);
   }
 }
+
+TEST_CASE("formula activation layers: input and learned-parameter gradients match finite differences") {
+  // Two learned parameters (one shared by the layer, or one per unit) and a fixed one, between
+  // dense layers so that dL/dX is checked through the first layer's weight gradient.
+  for (const bool per_unit : {false, true}) {
+    CAPTURE(per_unit);
+    const auto formula = FormulaActivation::make(
+        "scaled_swish", "alpha * x * sigmoid(beta * x) + gamma * tanh(x)",
+        {{.name = "alpha", .value = 1.2}, {.name = "beta", .value = 0.7}, {.name = "gamma", .value = 0.1}},
+        {"beta", "alpha"}, per_unit);
+    std::vector<std::unique_ptr<Layer>> layers;
+    layers.push_back(std::make_unique<DenseLayer>(4, 5));
+    layers.push_back(std::make_unique<ActivationLayer>(Activation::of_formula(formula), 5));
+    layers.push_back(std::make_unique<DenseLayer>(5, 3));
+    Network net(std::move(layers));
+    for (const ParamBlock& block : net.parameters()) block.value.setRandom();
+    const auto blocks = net.parameters();
+    REQUIRE(blocks.size() == 6);
+    // In the formula's parameter order, whatever the order of "learn".
+    CHECK(blocks[2].name == "alpha");
+    CHECK(blocks[3].name == "beta");
+    CHECK(blocks[2].value.size() == (per_unit ? 5 : 1));
+    const Matrix x = Matrix::Random(4, 7);
+    const Matrix r = Matrix::Random(3, 7);
+    max_parameter_error(net, x, r);
+  }
+}

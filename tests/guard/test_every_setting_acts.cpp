@@ -616,6 +616,25 @@ TEST_CASE("guard: every parameter of every activation, loss, optimizer, schedule
   for (const KeyProbe& probe : probes) check_key_probe(lab, probe);
 }
 
+TEST_CASE("guard: every key of a formula activation changes a run") {
+  const std::string head = R"j(model.activation={"formula": "x * sigmoid(beta * x)", "params": {"beta": 1})j";
+  const std::vector<KeyProbe> probes = {
+      {"formula", {R"j(model.activation={"formula": "x * sigmoid(x)"})j"}, {R"j(model.activation={"formula": "x"})j"}},
+      {"params", {head + "}"}, {R"j(model.activation={"formula": "x * sigmoid(beta * x)", "params": {"beta": 2}})j"}},
+      {"name", {head + "}"}, {head + R"j(, "name": "swish_beta"})j"}},
+      {"learn", {head + "}"}, {head + R"j(, "learn": ["beta"]})j"}},
+      {"per_unit", {head + R"j(, "learn": ["beta"]})j"}, {head + R"j(, "learn": ["beta"], "per_unit": true})j"}},
+  };
+  const std::span<const std::string> keys = mlp::formula_activation_keys();
+  check_one_probe_each(std::vector<std::string>(keys.begin(), keys.end()), probes, &KeyProbe::setting);
+
+  Lab lab;
+  for (KeyProbe probe : probes) {
+    probe.compare_skip = kFamilyCodeIsShared;
+    check_key_probe(lab, probe);
+  }
+}
+
 TEST_CASE("guard: every option of every command changes what the command does") {
   const std::vector<OptionProbe> probes = option_probes();
   check_one_probe_each(every_option(), probes, &OptionProbe::option);

@@ -41,6 +41,15 @@ inline Activation off_default(const ActivationSpec& spec) {
 
 inline constexpr Index kSampleWidth = 5;
 
+// Two formulas that use every function and operator of the formula language between them
+// (where's branches agree where == and != switch, so that f' is what finite differences see).
+inline constexpr std::string_view kSampleFormulas[] = {
+    "alpha * x * sigmoid(beta * x) + gamma * (tanh(x) + erf(x) / 2 - sin(x) * cos(x)) + 0.01 * exp(-x^2)",
+    "max(x, beta * x) + where(x <= 1, gamma * softplus(x), gamma * softplus(1) + log1p(abs(x - 1)) ^ 2) - "
+    "min(0, alpha * sqrt(x^2 + 1)) + where(x < -3, 0.1 * (x + 3), 0) + where(x >= 2, 0.2 * (x - 2), 0) + "
+    "where(x == 0.3, 0.01 * x, 0.01 * sin(x) + 0.01 * (x - sin(x))) + where(x != 0.5, 0.01 * log(2 + x^2), "
+    "0.01 * log(2 + x * x))"};
+
 // 4 features -> [linear(5), activation] for every activation (twice for a learnable one: one
 // value shared, then one per unit) -> dropout(0.25) -> linear(3). Learned values are drawn at
 // random, so that each one has to be stored.
@@ -55,6 +64,15 @@ inline Model every_layer_model(std::uint64_t seed) {
       specs.push_back(LayerSpec::linear(kSampleWidth));
       specs.push_back(LayerSpec::activation_of(per_unit));
     }
+  }
+  // Formula activations using every function of the language, one learning its parameters
+  // shared by the layer, one per unit.
+  for (const bool per_unit : {false, true}) {
+    specs.push_back(LayerSpec::linear(kSampleWidth));
+    specs.push_back(LayerSpec::activation_of(Activation::of_formula(FormulaActivation::make(
+        per_unit ? "formula_per_unit" : "formula_shared", std::string(kSampleFormulas[per_unit ? 1 : 0]),
+        {{.name = "alpha", .value = 1.25}, {.name = "beta", .value = 0.75}, {.name = "gamma", .value = 0.1}},
+        {"alpha", "beta"}, per_unit))));
   }
   specs.push_back(LayerSpec::dropout(0.25));
   Model model{classification_schema(), Network::build(4, specs, 3, Initializer::pytorch_default(), seed)};

@@ -11,10 +11,12 @@
 // says how, and what the tests then check by themselves.
 #pragma once
 
+#include "mlp/formula.hpp"
 #include "mlp/param.hpp"
 #include "mlp/registry.hpp"
 #include "mlp/tensor.hpp"
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -97,17 +99,60 @@ struct ActivationSpec {
 // Every activation, in the order listings show them.
 const Registry<ActivationSpec>& activations();
 
+// An activation the user wrote as a formula ({"formula": "x * sigmoid(beta * x)", "params":
+// {"beta": 1}, "name": "swish_beta", "learn": ["beta"]}): the parsed formula with its exact
+// derivatives, checked at start-up (formula::check), its compiled batch kernel, and what the
+// diagnostics read from it. Immutable; shared by the layers and copies of an Activation.
+struct FormulaActivation {
+  std::string name;         // as configured; when none is given, the formula's text as written
+  std::string text;         // the formula as written
+  formula::Formula parsed;  // with the parameters' values (initial values of learned ones)
+  bool per_unit = false;    // each learned parameter: one value per unit, else one per layer
+  formula::Kernel<Scalar> kernel;
+  formula::FlatRegion flat;
+  std::optional<formula::Bounds> bounds;
+
+  // Parses, checks and compiles. `learn` names parameters of `params` (in any order). Throws
+  // formula::FormulaError (column-numbered for the text, or naming a parameter), e.g. for an
+  // unknown function, a parameter never used, one named in `learn` but not in `params`, or a
+  // derivative that is not finite on the start-up grid.
+  static std::shared_ptr<const FormulaActivation> make(std::string name, std::string text,
+                                                       std::vector<formula::Param> params,
+                                                       const std::vector<std::string>& learn, bool per_unit);
+
+  // The learned parameters' indices in parsed.params(), in that order.
+  std::vector<int> learned_params() const;
+};
+
+// The table entry every formula activation points to (not in activations(): it is no function
+// by itself). Its forward and backward are null: ActivationLayer runs FormulaActivation::kernel.
+const ActivationSpec& formula_activation_spec();
+
 // An activation with its parameters resolved: what a layer is built from and a model file stores
-// (lookup, defaults, parameters by name and describe() come from registry.hpp).
+// (lookup, defaults, parameters by name and describe() come from registry.hpp), or a formula.
 struct Activation : Configured<Activation, ActivationSpec, activations> {
+  // Set for a formula activation; spec is then formula_activation_spec() and params empty.
+  std::shared_ptr<const FormulaActivation> formula;
+
+  static Activation of_formula(std::shared_ptr<const FormulaActivation> formula);
+
+  // The table's name ("leaky_relu") or the formula's.
+  std::string_view name() const { return formula ? std::string_view(formula->name) : spec->name; }
+  // "leaky_relu(negative_slope=0.1)" as registry.hpp writes it; a formula's name.
+  std::string describe() const { return formula ? formula->name : Configured::describe(); }
+  // One line of maths: the table's, or the formula as written.
+  std::string_view formula_text() const { return formula ? std::string_view(formula->text) : spec->formula; }
   // Number of learned values in a layer of `units` units (0 when nothing is learned).
-  Index learned_count(Index units) const {
-    if (!spec->learnable) return 0;
-    return param(spec->learnable->count_param) == 1 ? 1 : units;
-  }
-  std::optional<double> flat_value() const { return spec->flat_value ? spec->flat_value(params) : std::nullopt; }
-  std::optional<OutputBounds> bounds() const { return spec->bounds ? spec->bounds(params) : std::nullopt; }
-  std::vector<double> kinks() const { return spec->kinks(params); }
+  Index learned_count(Index units) const;
+  // The learned parameters' names, in the order a layer stores their values (PReLU: "weight";
+  // a formula: its learned parameters in its parameter order).
+  std::vector<std::string> learned_names() const;
+  std::optional<double> flat_value() const;
+  std::optional<OutputBounds> bounds() const;
+  std::vector<double> kinks() const { return formula ? std::vector<double>{} : spec->kinks(params); }
+  RecommendedInit recommended_init() const;
+  // Same function with the same parameters (for a formula: same text, parameters, learning).
+  bool same_as(const Activation& other) const;
 };
 
 }  // namespace mlp

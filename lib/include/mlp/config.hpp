@@ -29,8 +29,8 @@ Settings parse_config(const std::filesystem::path& config_path,
 Settings parse_config_text(std::string_view text, const std::string& source, const std::filesystem::path& base_dir,
                            const std::vector<std::pair<std::string, std::string>>& overrides = {});
 
-// Parses one activation written as text, "relu" or "leaky_relu(negative_slope=0.2)", as
-// `compare --activations` and compare.activations take it. Throws InputError.
+// Parses one activation written as text, "relu", "leaky_relu(negative_slope=0.2)" or a formula
+// ("x * sigmoid(x)"), as `compare --activations` and compare.activations take it. Throws InputError.
 Activation parse_activation(std::string_view text);
 
 // docs/config.md, generated from the key declarations (a test keeps the checked-in file equal).

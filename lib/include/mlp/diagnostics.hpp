@@ -6,6 +6,7 @@
 #include "mlp/network.hpp"
 
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace mlp {
@@ -23,13 +24,14 @@ struct ActivityStats {
 // Summary of a learnable activation's learned values (PReLU slopes).
 struct LearnedStats {
   std::size_t layer = 0;
+  std::string name;  // the learned parameter's (PReLU: "weight"; a formula's: "beta")
   double mean = 0, min = 0, max = 0;
 };
 
 struct EpochDiagnostics {
   std::vector<ActivityStats> activity;   // per activation layer, first to last
   std::vector<double> weight_grad_norm;  // per linear layer, first to last: mean over the epoch's steps
-  std::vector<LearnedStats> learned;     // per learnable activation layer
+  std::vector<LearnedStats> learned;     // per learnable activation layer and learned parameter
   // weight_grad_norm.front() / weight_grad_norm.back(): far below 1 means the gradient vanishes
   // on its way back to the first layer.
   std::optional<double> grad_ratio() const;

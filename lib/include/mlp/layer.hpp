@@ -59,7 +59,8 @@ class Layer {
   virtual std::vector<ParamBlock> parameters() { return {}; }
 
   // The pool that large matrix products may be split over (nullptr: run on the calling thread).
-  void set_thread_pool(ThreadPool* pool) { pool_ = pool; }
+  // A layer that keeps per-thread scratch sizes it here, so that its passes allocate nothing.
+  virtual void set_thread_pool(ThreadPool* pool) { pool_ = pool; }
 
  protected:
   ThreadPool* pool_ = nullptr;

@@ -6,6 +6,10 @@
 #include "mlp/layer.hpp"
 #include "mlp/rng.hpp"
 
+#include <array>
+#include <span>
+#include <vector>
+
 namespace mlp {
 
 // y = W x + b with W stored out x in, like torch.nn.Linear.weight.
@@ -35,35 +39,50 @@ class DenseLayer final : public Layer {
 };
 
 // An activation function applied elementwise, with its learned values when it has any (PReLU's
-// slope: one shared or one per unit, like torch.nn.PReLU(num_parameters)).
+// slope: one shared or one per unit, like torch.nn.PReLU(num_parameters); a formula's learned
+// parameters: one block of values each, in the formula's parameter order).
 class ActivationLayer final : public Layer {
  public:
-  // Learned values start at the activation's init parameter. Throws InputError when the
-  // activation's count parameter is neither 1 nor `units`.
+  // Learned values start at the activation's init parameter (a formula's: the parameters'
+  // values). Throws InputError when the activation's count parameter is neither 1 nor `units`.
   ActivationLayer(Activation activation, Index units);
 
   std::string_view type() const override { return "activation"; }
   Index input_size() const override { return units_; }
   Index output_size() const override { return units_; }
   bool passes_input_through(Mode) const override { return activation_.spec->passes_input_through; }
+  void set_thread_pool(ThreadPool* pool) override;
   void forward(ConstMatrixView input, MatrixView output, Mode mode) override;
   void backward(ConstMatrixView input, ConstMatrixView output, ConstMatrixView grad_output,
                 MatrixView grad_input) override;
   std::vector<ParamBlock> parameters() override;
 
   const Activation& activation() const { return activation_; }
-  // The learned values (empty when the activation learns nothing).
+  // The learned values (empty when the activation learns nothing); a formula's learned
+  // parameters one after the other, learned_per_param() values each.
   Vector& learned() { return learned_; }
   const Vector& learned() const { return learned_; }
+  // Values per learned parameter: 1 (shared by the layer) or units.
+  Index learned_per_param() const { return learned_per_param_; }
 
  private:
   ActivationArgs args() const;
+  // The formula's parameter bindings for this layer's learned values (no allocation).
+  std::span<const formula::Kernel<Scalar>::Binding> formula_bindings();
+  void formula_backward(ConstMatrixView input, ConstMatrixView output, ConstMatrixView grad_output,
+                        MatrixView grad_input);
 
   Activation activation_;
   Index units_;
+  Index learned_per_param_ = 0;
   Vector learned_;
   Vector learned_grad_;
-  Vector learned_grad_per_unit_;  // scratch: the per-unit gradient before a shared value sums it
+  Vector learned_grad_per_unit_;  // scratch: the per-unit gradients before a shared value sums them
+  // A formula's: its parameter bindings, one kernel scratch per part of a pass, and pointers to
+  // the per-unit gradient of each learned parameter.
+  std::array<formula::Kernel<Scalar>::Binding, formula::kMaxParams> bindings_{};
+  std::vector<formula::Kernel<Scalar>::Scratch> scratch_;
+  std::array<Scalar*, formula::kMaxParams> grad_per_unit_{};
 };
 
 // Inverted dropout: in training, zeroes each value with probability p and scales the rest by

@@ -13,7 +13,7 @@ namespace mlp {
 
 Initializer recommended_initializer(const Activation& activation, BiasInit bias) {
   Initializer init;
-  switch (activation.spec->recommended_init) {
+  switch (activation.recommended_init()) {
     case RecommendedInit::kKaiming:
       init = Initializer::with("kaiming_uniform", {{"nonlinearity", "relu"}});
       break;

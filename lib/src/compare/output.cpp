@@ -47,7 +47,7 @@ nlohmann::json epoch_json(const EpochMetrics& m, Task task) {
     j["grad_ratio"] = optional_json(d.grad_ratio());
     nlohmann::json learned = nlohmann::json::array();
     for (const LearnedStats& l : d.learned) {
-      learned.push_back({{"layer", l.layer}, {"mean", l.mean}, {"min", l.min}, {"max", l.max}});
+      learned.push_back({{"layer", l.layer}, {"name", l.name}, {"mean", l.mean}, {"min", l.min}, {"max", l.max}});
     }
     j["learned"] = learned;
   }
@@ -56,7 +56,7 @@ nlohmann::json epoch_json(const EpochMetrics& m, Task task) {
 
 nlohmann::json summary_json(const CompareResult& result, const ActivationSummary& s) {
   nlohmann::json j = {{"activation", result.activations[s.activation].describe()},
-                      {"name", result.activations[s.activation].spec->name},
+                      {"name", result.activations[s.activation].name()},
                       {"lr", s.lr},
                       {"init", s.init},
                       {"final_val_loss", stat_json(s.final_val_loss)},
@@ -132,7 +132,7 @@ nlohmann::json compare_json(const CompareResult& result, const Settings& setting
       seconds.push_back(m.seconds);
     }
     nlohmann::json record = {{"activation", result.activations[run.activation].describe()},
-                             {"name", result.activations[run.activation].spec->name},
+                             {"name", result.activations[run.activation].name()},
                              {"seed", run.seed},
                              {"lr", run.lr},
                              {"init", run.init.describe()},

@@ -107,6 +107,7 @@ void check_compare_activations(const schema::Context& context) {
   }
   const json& list = context.resolved["compare"]["activations"];
   for (std::size_t i = 0; i < list.size(); ++i) {
+    if (list[i].contains("formula")) continue;  // learns 1 value per layer or per unit, whatever the units
     const ActivationSpec* spec = activations().find(list[i]["name"].get<std::string>());
     if (!spec->learnable) continue;
     const std::string count_param(spec->learnable->count_param);
@@ -126,9 +127,14 @@ void check_compare_activations(const schema::Context& context) {
 void check_compare_repeats(const std::vector<Activation>& list) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     for (std::size_t k = 0; k < i; ++k) {
-      if (list[i].spec == list[k].spec && list[i].params == list[k].params) {
+      if (list[i].same_as(list[k])) {
         throw PathError("compare.activations[" + std::to_string(i) + "]",
                         "repeats compare.activations[" + std::to_string(k) + "] (" + list[i].describe() + ")");
+      }
+      if (list[i].describe() == list[k].describe()) {
+        throw PathError("compare.activations[" + std::to_string(i) + "]",
+                        "has the name of compare.activations[" + std::to_string(k) + "] (" + list[i].describe() +
+                            "); give each formula its own \"name\"");
       }
     }
   }

@@ -90,6 +90,8 @@ Settings parse_config_text(std::string_view text, const std::string& source, con
 
 Activation parse_activation(std::string_view text) {
   try {
+    const json formula = resolve_formula_activation(std::string(trim(text)), "");
+    if (!formula.is_null()) return activation_from(formula);
     return activation_from(schema::resolve_member(activation_family(), schema::parse_call(text, ""), ""));
   } catch (const schema::PathError& error) {
     const std::string at = error.path().empty() ? "" : error.path() + ": ";

@@ -43,6 +43,7 @@ const LayerKind kLayerKinds[] = {
 // A learnable activation (prelu) learns one value shared by the layer or one per unit; its
 // count parameter must say which for a layer of `units` units.
 void check_learned_count(const json& activation, json::number_integer_t units, const std::string& path) {
+  if (activation.contains("formula")) return;  // a formula learns 1 value per layer or per unit, whatever the units
   const ActivationSpec* spec = activations().find(activation["name"].get<std::string>());
   if (!spec->learnable) return;
   const std::string count_param(spec->learnable->count_param);
@@ -141,8 +142,15 @@ json resolve_seeds(const json& value, const std::string& path, schema::Context& 
   return seeds;
 }
 
-json resolve_baseline(const json& value, const std::string& path, schema::Context&) {
+json resolve_baseline(const json& value, const std::string& path, schema::Context& context) {
+  // The name of a formula activation in compare.activations.
+  if (value.is_string()) {
+    for (const json& entry : context.resolved["compare"]["activations"]) {
+      if (entry.contains("formula") && entry["name"] == value) return value;
+    }
+  }
   const json member = schema::resolve_member(activation_family(), value, path);
+  if (member.contains("formula")) return member;
   const json written = value.is_string() ? schema::call_or_name(value.get<std::string>(), path) : value;
   const bool name_alone = written.size() == 1;  // {"name": ...}: resolve_member saw to the name
   return name_alone ? member["name"] : member;
@@ -154,7 +162,7 @@ std::vector<std::size_t> baseline_matches(const json& baseline, std::span<const 
   std::vector<std::size_t> matches;
   for (std::size_t i = 0; i < activations.size(); ++i) {
     const Activation& a = activations[i];
-    if (spec ? a.spec == spec->spec && a.params == spec->params : a.spec->name == baseline.get<std::string>()) {
+    if (spec ? a.same_as(*spec) : a.name() == baseline.get<std::string>()) {
       matches.push_back(i);
     }
   }

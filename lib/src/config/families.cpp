@@ -32,6 +32,7 @@ const schema::Family kActivationFamily = {
     .noun = ActivationSpec::kNoun,
     .title = "Activations",
     .members = [] { return members_of(activations()); },
+    .resolve_other = resolve_formula_activation,
 };
 const schema::Family kLossFamily = {
     .noun = LossSpec::kNoun,
@@ -72,6 +73,7 @@ const schema::Family& initializer_family() { return kInitFamily; }
 std::span<const schema::Family* const> families() { return kFamilies; }
 
 Activation activation_from(const json& resolved) {
+  if (resolved.contains("formula")) return formula_activation_from(resolved);
   const ActivationSpec& spec = activations().at(resolved["name"].get<std::string>());
   return Activation::of(spec, schema::param_values(spec.param_specs(), resolved));
 }

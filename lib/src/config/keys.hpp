@@ -62,7 +62,18 @@ std::vector<std::size_t> baseline_matches(const nlohmann::json& baseline, std::s
 // a loss that does not fit the task, ...). Throws schema::PathError.
 void check_consistency(const schema::Context& context);
 
-// A resolved activation ({"name": ..., parameters}) as the library's value.
+// A resolved activation ({"name": ..., parameters}, or a formula's object) as the library's value.
 Activation activation_from(const nlohmann::json& resolved);
+
+// An activation written as a formula (config/formula_keys.cpp): the object {"formula", "params",
+// "name", "learn", "per_unit"} or a string that is a formula, resolved with every key, checked
+// (parsed, derivatives checked on the start-up grid); null when `value` is neither, so that it
+// is resolved as a name. Throws schema::PathError at the key an error is about:
+// "model.activation.formula: col 14: unknown function "sigmod"; did you mean "sigmoid"?".
+nlohmann::json resolve_formula_activation(const nlohmann::json& value, const std::string& path);
+// The keys of a formula activation's object, for the guard test and the docs.
+std::span<const std::string> formula_activation_keys();
+// A resolved formula activation as the library's value.
+Activation formula_activation_from(const nlohmann::json& resolved);
 
 }  // namespace mlp

@@ -52,6 +52,60 @@ A run is described by one JSON file, `mlptrain --config configs/iris.json`:
   like any path typed in a shell.
 )md";
 
+constexpr std::string_view kFormulaSection = R"md(
+## Formula activations
+
+Wherever an activation is named (`model.activation`, a layer's `activation`, `compare.activations`,
+`compare.baseline`, `--set`, `compare --activations`), it may instead be written as a formula:
+
+```json
+"activation": {"formula": "x * sigmoid(beta * x)", "params": {"beta": 1.0}, "name": "swish_beta",
+               "learn": ["beta"], "per_unit": false}
+```
+
+| Key | Type | Default | Description |
+|---|---|---|---|
+| `formula` | string | required | f(x), in the language below |
+| `params` | object | `{}` | each parameter the formula uses, with its value (a learned one's initial value) |
+| `name` | string | the formula | what tables, charts and model.json call it |
+| `learn` | list of strings | `[]` | parameters learned by gradient descent, like PReLU's slope |
+| `per_unit` | boolean | `false` | each learned parameter: one value per unit of the layer, else one per layer |
+
+A formula without parameters may be given as a plain string, `"activation": "max(x, 0.1 * x)"`: a
+string that is not a name or `name(param=value, ...)` is read as a formula.
+
+**The language.** Numbers, `x`, the parameters, `+ - * / ^` (`^` is right-associative and binds
+tighter than unary minus: `-x^2` is `-(x^2)`), parentheses, and the functions `exp log log1p sqrt
+abs sin cos tanh sigmoid softplus erf`, `min(a, b)`, `max(a, b)` and `where(cond, a, b)`, whose
+condition is one comparison (`< <= > >= == !=`); comparisons appear nowhere else. At most 8
+parameters; a parameter the formula does not use is an error, as is an unknown function or name
+(with a suggestion: `model.activation.formula: col 5: unknown function "sigmod"; did you mean
+"sigmoid"?`).
+
+**Exact derivatives.** f'(x) and df/dparam are derived symbolically (no finite differences) and
+evaluated over whole batches, compiled once. At a tie, `min` and `max` take the derivative of
+their second argument (so `max(0, x)` has slope 1 at 0, where `relu` has 0, as in PyTorch);
+`abs'(0)` is 1. At start-up the value, the derivative and the learned parameters' derivatives are
+checked at the configured values on a grid from -1e4 to 1e4 (0, a fine grid over [-6, 6], then
+±8 ... ±1e4): each must be finite in double and in float32, and the derivatives must agree with
+centred finite differences in double. A formula that fails is refused, naming the x
+(`sqrt(x)`: "f(x) is not finite at x = -10000"). Learned parameters can move during training
+beyond what was checked; a loss that turns NaN stops the run as a divergence.
+
+**Diagnostics.** The dead-unit count needs a flat region: where f is exactly constant for all
+large negative x at the parameters' values (as `max(0, x)`), it is counted as for `relu`; where
+that cannot be decided, or f is not flat, there is none (`null`). The saturation count needs
+bounds on both sides, found by interval arithmetic (`2 * sigmoid(x) - 1`: [-1, 1]). `compare
+--init auto` gives a formula bounded on both sides xavier_uniform, any other kaiming_uniform.
+
+**Speed.** A formula equal to a built-in costs 1.5-2.2x the built-in's time per element
+(`x * sigmoid(x)` vs `silu`; see `mlptrain compare --bench-activations`) and trains to the same
+weights within float32 round-off.
+
+model.json keeps the formula as written with its parameters and each layer's learned values
+(docs/model-format.md); `scripts/to_torch.py` builds it from torch ops.
+)md";
+
 struct Section {
   std::string_view name;
   std::string_view notes;
@@ -108,6 +162,7 @@ std::string config_reference_markdown() {
   for (const schema::Family* family : families()) {
     text += "\n## " + std::string(family->title) + "\n\nUsed by " + used_by(*family) + ".\n\n" +
             schema::markdown_family(*family);
+    if (family == &activation_family()) text += kFormulaSection;
   }
   return text;
 }

@@ -33,15 +33,16 @@ inline Index product_parts(const ThreadPool* pool, Index cols, double work) {
   return std::clamp<Index>(cols / kColumnAlign, 1, pool->size());
 }
 
-// Calls part(first, count) for ranges covering [0, cols) whose boundaries are multiples of
-// kColumnAlign, in parallel when `work` (multiply-adds, or their equivalent) pays for it. For
-// element-wise work, aligned boundaries also keep each element in the same SIMD lane position,
-// so every element sees the same instructions as in one whole pass.
+// Calls part(index, first, count) for ranges covering [0, cols) whose boundaries are multiples
+// of kColumnAlign, in parallel when `work` (multiply-adds, or their equivalent) pays for it;
+// index < pool->size() tells the parts apart (per-thread scratch). For element-wise work,
+// aligned boundaries also keep each element in the same SIMD lane position, so every element
+// sees the same instructions as in one whole pass.
 template <class Part>
-void for_aligned_parts(ThreadPool* pool, Index cols, double work, Part&& part) {
+void for_aligned_parts_indexed(ThreadPool* pool, Index cols, double work, Part&& part) {
   const Index parts = product_parts(pool, cols, work);
   if (parts == 1) {
-    part(Index{0}, cols);
+    part(0, Index{0}, cols);
     return;
   }
   // Aligned columns per part; the last part takes what is left.
@@ -50,8 +51,14 @@ void for_aligned_parts(ThreadPool* pool, Index cols, double work, Part&& part) {
     const Index first = static_cast<Index>(i) * per_part;
     if (first >= cols) return;
     const Index count = (i == parts - 1) ? cols - first : std::min(per_part, cols - first);
-    part(first, count);
+    part(static_cast<int>(i), first, count);
   });
+}
+
+// for_aligned_parts_indexed for a part that needs no index: part(first, count).
+template <class Part>
+void for_aligned_parts(ThreadPool* pool, Index cols, double work, Part&& part) {
+  for_aligned_parts_indexed(pool, cols, work, [&](int, Index first, Index count) { part(first, count); });
 }
 
 // for_aligned_parts for an element-wise pass over `values` values laid out in `cols` columns
@@ -59,6 +66,12 @@ void for_aligned_parts(ThreadPool* pool, Index cols, double work, Part&& part) {
 template <class Part>
 void for_elementwise_parts(ThreadPool* pool, Index cols, double values, Part&& part) {
   for_aligned_parts(pool, cols, values * kElementWork, std::forward<Part>(part));
+}
+
+// for_aligned_parts_indexed for an element-wise pass (see for_elementwise_parts).
+template <class Part>
+void for_elementwise_parts_indexed(ThreadPool* pool, Index cols, double values, Part&& part) {
+  for_aligned_parts_indexed(pool, cols, values * kElementWork, std::forward<Part>(part));
 }
 
 }  // namespace mlp::detail

@@ -74,8 +74,29 @@ Json param_json(const ParamSpec& spec, const double* slots, const std::string& w
   throw std::logic_error("unknown parameter kind");
 }
 
+// A formula activation: its text as written, its parameters' configured values (the initial
+// values of the learned ones), and this layer's learned values under "learned", by name.
+Json formula_activation_json(const ActivationLayer& layer, const std::string& where) {
+  const FormulaActivation& formula = *layer.activation().formula;
+  Json params = Json::object();
+  for (const formula::Param& param : formula.parsed.params()) {
+    check_finite(param.value, where + ".params");
+    params[param.name] = param.value;
+  }
+  Json learned = Json::object();
+  const std::vector<std::string> names = layer.activation().learned_names();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const Scalar* values = layer.learned().data() + static_cast<Index>(i) * layer.learned_per_param();
+    learned[names[i]] = scalars_json(values, layer.learned_per_param(), where + ".learned." + names[i]);
+  }
+  return {{"type", layer.type()},         {"name", formula.name},         {"formula", formula.text},
+          {"units", layer.input_size()},  {"params", std::move(params)},  {"learn", names},
+          {"per_unit", formula.per_unit}, {"learned", std::move(learned)}};
+}
+
 Json activation_json(const ActivationLayer& layer, const std::string& where) {
   const Activation& activation = layer.activation();
+  if (activation.formula) return formula_activation_json(layer, where);
   Json params = Json::object();
   std::size_t slot = 0;
   for (const ParamSpec& spec : activation.spec->param_specs()) {

@@ -139,7 +139,41 @@ Activation read_activation_params(const JsonNode& params, const ActivationSpec& 
   return activation;
 }
 
+// A formula activation (model_file.cpp formula_activation_json): parsed and checked again, as
+// the config's was; its learned values by name.
+std::unique_ptr<Layer> read_formula_activation(const JsonNode& node, std::size_t i, Index width) {
+  node.check_keys({"type", "name", "formula", "units", "params", "learn", "per_unit", "learned"});
+  const Index units = read_input_size(node["units"], i, width);
+  const JsonNode params = node["params"];
+  std::vector<formula::Param> values;
+  if (!params.json().is_object()) params.fail("expected an object of parameter values");
+  for (const auto& item : params.json().items()) values.push_back({item.key(), params[item.key()].number(), false});
+  std::vector<std::string> learn;
+  for (std::size_t k = 0; k < node["learn"].size(); ++k) learn.push_back(node["learn"][k].string());
+  Activation activation;
+  try {
+    activation = Activation::of_formula(FormulaActivation::make(node["name"].string(), node["formula"].string(),
+                                                                std::move(values), learn, node["per_unit"].boolean()));
+  } catch (const formula::FormulaError& e) {
+    (e.param.empty() ? node["formula"] : params).fail(e.what());
+  }
+  auto layer = std::make_unique<ActivationLayer>(activation, units);
+  const JsonNode learned = node["learned"];
+  if (!learned.json().is_object()) learned.fail("expected an object of learned values by parameter");
+  // In the order the layer stores them (the formula's parameter order), whatever the file's.
+  const std::vector<std::string> order = activation.learned_names();
+  learned.check_keys(std::vector<std::string_view>(order.begin(), order.end()));
+  const Index per_param = layer->learned_per_param();
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    learned[order[k]].scalars(layer->learned().data() + static_cast<Index>(k) * per_param,
+                              static_cast<std::size_t>(per_param),
+                              per_param == 1 ? "value (per_unit false)" : "values (units)");
+  }
+  return layer;
+}
+
 std::unique_ptr<Layer> read_activation(const JsonNode& node, std::size_t i, Index width) {
+  if (node.has("formula")) return read_formula_activation(node, i, width);
   const JsonNode name = node["name"];
   const ActivationSpec* spec = activations().find(name.string());
   if (spec == nullptr) name.fail("unknown activation \"" + name.string() + "\"; valid: " + activations().names());

@@ -54,7 +54,7 @@ std::string activation_plot_html(std::span<const Activation> activations) {
   for (const Activation& activation : activations) {
     const std::string name = activation.describe();
     formulas += "<li><span class=\"swatch\" style=\"background:" + report::colour_of(name) + "\"></span><code>" +
-                svg::escape(name) + "</code>: " + svg::escape(activation.spec->formula) + "</li>";
+                svg::escape(name) + "</code>: " + svg::escape(activation.formula_text()) + "</li>";
   }
   formulas += "</ul>";
   return "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head><meta charset=\"utf-8\"/>"

@@ -69,12 +69,15 @@ compare_view::Extract field(std::string key) {
 }
 
 // A learnable activation's values at one epoch: the mean of its layers' means, and the smallest
-// and largest value of any layer.
+// and largest value of any layer; of its first learned parameter when it learns several (a
+// formula's: the others have other scales).
 Sample learned(const Json& epoch) {
   Sample s;
   double sum = 0;
   int layers = 0;
-  for (const Json& layer : array(epoch, "learned")) {
+  const Json& entries = array(epoch, "learned");
+  for (const Json& layer : entries) {
+    if (layer.value("name", "") != entries.front().value("name", "")) continue;
     if (const auto mean = number(layer, "mean")) {
       sum += *mean;
       ++layers;

@@ -98,6 +98,10 @@ json call_or_name(const std::string& text, const std::string& path) {
 
 json resolve_member(const Family& family, const json& value, const std::string& path,
                     std::vector<std::string>* defaulted) {
+  if (family.resolve_other != nullptr) {
+    json other = family.resolve_other(value, path);
+    if (!other.is_null()) return other;
+  }
   const std::string noun(family.noun);
   json given;
   if (value.is_string()) {

@@ -54,6 +54,9 @@ struct Family {
   std::vector<Member> (*members)();
   // Parameters every member takes besides its own (a schedule's warmup_epochs).
   std::initializer_list<ParamSpec> common = {};
+  // A value written otherwise than by name (an activation's formula), resolved; or null when
+  // `value` is not of that form and resolve_member goes on by name. Throws PathError.
+  nlohmann::json (*resolve_other)(const nlohmann::json& value, const std::string& path) = nullptr;
 
   std::span<const ParamSpec> common_specs() const { return {common.begin(), common.size()}; }
 };

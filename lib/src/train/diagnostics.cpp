@@ -67,9 +67,14 @@ std::vector<LearnedStats> learned_stats(const Network& network) {
   for (std::size_t i = 0; i < network.layer_count(); ++i) {
     const auto* layer = dynamic_cast<const ActivationLayer*>(&network.layer(i));
     if (layer == nullptr || layer->learned().size() == 0) continue;
-    const Vector& v = layer->learned();
-    stats.push_back({i, static_cast<double>(v.cast<double>().mean()), static_cast<double>(v.minCoeff()),
-                     static_cast<double>(v.maxCoeff())});
+    const Index per_param = layer->learned_per_param();
+    Index first = 0;
+    for (std::string& name : layer->activation().learned_names()) {
+      const auto v = layer->learned().segment(first, per_param);
+      stats.push_back({i, std::move(name), static_cast<double>(v.cast<double>().mean()),
+                       static_cast<double>(v.minCoeff()), static_cast<double>(v.maxCoeff())});
+      first += per_param;
+    }
   }
   return stats;
 }

@@ -7,6 +7,19 @@
 using namespace mlp;
 using namespace mlp::test;
 
+namespace {
+
+std::string error(std::string_view text) {
+  try {
+    parse_activation(text);
+  } catch (const InputError& e) {
+    return std::string(e.what());
+  }
+  return std::string("no error");
+}
+
+}  // namespace
+
 TEST_CASE("config: parse_activation") {
   CHECK(parse_activation("relu").describe() == "relu");
   CHECK(parse_activation("  leaky_relu ( negative_slope = 0.2 ) ").describe() == "leaky_relu(negative_slope=0.2)");
@@ -15,14 +28,7 @@ TEST_CASE("config: parse_activation") {
   CHECK(parse_activation("prelu(num_parameters=4, init=0.1)").describe() == "prelu(num_parameters=4, init=0.1)");
   CHECK(parse_activation("leaky_relu()").describe() == "leaky_relu(negative_slope=0.01)");
   CHECK(parse_activation("logistic").spec->name == "sigmoid");  // aliases name the same entry
-  const auto error = [](std::string_view text) {
-    try {
-      parse_activation(text);
-    } catch (const InputError& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
+
   CHECK(error("rleu") ==
         "activation \"rleu\": unknown activation \"rleu\"; did you mean \"relu\"? valid: " + activations().names());
   CHECK(error("leaky_relu(negtive_slope=0.2)") ==
@@ -37,11 +43,25 @@ TEST_CASE("config: parse_activation") {
         "activation \"hardtanh(min_val=2)\": max_val: must be > min_val (2.0), got 1.0");
   CHECK(error("leaky_relu(negative_slope=0.1, negative_slope=0.2)") ==
         "activation \"leaky_relu(negative_slope=0.1, negative_slope=0.2)\": negative_slope: given twice");
-  for (const char* bad : {"", "relu(", "relu)", "leaky_relu(0.2)", "leaky_relu(negative_slope=)", "(x=1)", "re lu"}) {
+  for (const char* bad : {"", "relu(", "relu)", "leaky_relu(0.2)", "leaky_relu(negative_slope=)", "re lu"}) {
     CAPTURE(bad);
     CHECK(error(bad) == "activation \"" + std::string(bad) +
                             "\": must be written name or name(param=value, ...), got \"" + std::string(bad) + "\"");
   }
+}
+
+TEST_CASE("config: parse_activation reads a formula, named by its text, and points into it") {
+  const Activation swish = parse_activation(" x * sigmoid(x) ");
+  REQUIRE(swish.formula != nullptr);
+  CHECK(swish.describe() == "x * sigmoid(x)");
+  CHECK(swish.name() == "x * sigmoid(x)");
+  CHECK(parse_activation("max(x, 0.1 * x)").flat_value() == std::nullopt);
+  CHECK(parse_activation("max(0, x)").flat_value() == 0.0);
+  CHECK(parse_activation("2 * sigmoid(x) - 1").bounds()->hi == doctest::Approx(1));
+  CHECK(error("(x=1)") == "activation \"(x=1)\": col 3: unexpected \"=\"; compare with \"==\"");
+  CHECK(error("x * sigmod(x)")
+            .starts_with("activation \"x * sigmod(x)\": col 5: unknown function \"sigmod\"; did you "
+                         "mean \"sigmoid\"?"));
 }
 
 TEST_CASE("Activation::describe gives text that parse_activation reads back to the same activation") {

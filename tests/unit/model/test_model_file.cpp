@@ -51,8 +51,8 @@ TEST_CASE("save then load gives the same network, bit for bit, for every layer t
     if (const auto* a = dynamic_cast<const ActivationLayer*>(&original.network.layer(i))) {
       const auto* b = dynamic_cast<const ActivationLayer*>(&loaded.network.layer(i));
       REQUIRE(b != nullptr);
-      CHECK(b->activation().spec == a->activation().spec);
-      CHECK(b->activation().params == a->activation().params);
+      CHECK(b->activation().same_as(a->activation()));
+      CHECK(b->activation().name() == a->activation().name());
       shared += a->learned().size() == 1;
       per_unit += a->learned().size() == kSampleWidth;
     }

@@ -252,7 +252,7 @@ TEST_CASE("every activation parameter is required and type-checked, whatever its
   const Json valid = model_to_json(every_layer_model(1));
   for (std::size_t i = 0; i < valid["layers"].size(); ++i) {
     const Json& layer = valid["layers"][i];
-    if (layer["type"] != "activation") continue;
+    if (layer["type"] != "activation" || layer.contains("formula")) continue;
     const ActivationSpec* spec = activations().find(layer["name"].get<std::string>());
     REQUIRE(spec != nullptr);
     for (const ParamSpec& param : spec->param_specs()) {
@@ -296,4 +296,32 @@ TEST_CASE("a model file that breaks a rule between activation parameters fails a
   CHECK(load_error(json) == "m.json: layers[1].params.max_val: must be > min_val (2), got 2");
   json["layers"][1]["params"]["max_val"] = 2.5;
   CHECK(load_error(json) == "no error");
+}
+
+TEST_CASE("a formula activation in a model file is parsed and checked again, its learned values by name") {
+  const Json valid = model_to_json(every_layer_model(1));
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < valid["layers"].size(); ++i) {
+    if (valid["layers"][i].contains("formula") && valid["layers"][i]["per_unit"] == true) at = i;
+  }
+  REQUIRE(at > 0);
+  const std::string path = "m.json: layers[" + std::to_string(at) + "]";
+  Json json = valid;
+  json["layers"][at]["formula"] = "x * sigmod(x)";
+  CHECK(load_error(json).starts_with(path + ".formula: col 5: unknown function \"sigmod\""));
+  json = valid;
+  json["layers"][at]["params"]["beta"] = "one";
+  CHECK(load_error(json) == path + ".params.beta: expected a number, got a string");
+  json = valid;
+  json["layers"][at]["params"].erase("gamma");
+  CHECK(load_error(json).starts_with(path + ".formula: col "));  // gamma is now unknown in the text
+  json = valid;
+  json["layers"][at]["learned"]["beta"].erase(0);
+  CHECK(load_error(json) == path + ".learned.beta: expected 5 values (units), got 4");
+  json = valid;
+  json["layers"][at]["learned"].erase("alpha");
+  CHECK(load_error(json) == path + ".learned.alpha: missing");
+  json = valid;
+  json["layers"][at]["torch"] = "x";
+  CHECK(load_error(json).starts_with(path + ".torch: unknown key"));
 }

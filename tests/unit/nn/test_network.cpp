@@ -75,26 +75,49 @@ TEST_CASE("consecutive layers must agree on sizes") {
   CHECK_THROWS_AS(Network(std::move(layers)), InputError);
 }
 
+namespace {
+
+// `one` on the calling thread and `two` on a pool of 2 give the same outputs and gradients, bit
+// for bit, for a batch of `batch` columns (300 inputs, 10 outputs).
+void check_same_on_two_threads(Network& one, Network& two, Index batch) {
+  ThreadPool pool(2);
+  two.set_thread_pool(&pool);
+  const Matrix x = Matrix::Random(300, batch);
+  const Matrix g = Matrix::Random(10, batch);
+  const Matrix y1 = one.forward(cview(x), Mode::kTrain);
+  const Matrix y2 = two.forward(cview(x), Mode::kTrain);
+  CHECK(same_bits(cview(y1), cview(y2)));
+  one.backward(cview(g));
+  two.backward(cview(g));
+  for (std::size_t b = 0; b < one.parameters().size(); ++b) {
+    const auto& g1 = one.parameters()[b].grad;
+    const auto& g2 = two.parameters()[b].grad;
+    CHECK(std::equal(g1.data(), g1.data() + g1.size(), g2.data()));
+  }
+}
+
+}  // namespace
+
 TEST_CASE("results are bit-identical for 1 and 2 threads") {
   // Large enough that the products are split over the pool; odd sizes to hit remainders.
   for (const Index batch : {Index{1}, Index{63}, Index{200}, Index{256}, Index{517}}) {
     CAPTURE(batch);
     Network one = relu_net(300, 257, 10, 3);
     Network two = relu_net(300, 257, 10, 3);
-    ThreadPool pool(2);
-    two.set_thread_pool(&pool);
-    const Matrix x = Matrix::Random(300, batch);
-    const Matrix g = Matrix::Random(10, batch);
-    const Matrix y1 = one.forward(cview(x), Mode::kTrain);
-    const Matrix y2 = two.forward(cview(x), Mode::kTrain);
-    CHECK(same_bits(cview(y1), cview(y2)));
-    one.backward(cview(g));
-    two.backward(cview(g));
-    for (std::size_t b = 0; b < one.parameters().size(); ++b) {
-      const auto& g1 = one.parameters()[b].grad;
-      const auto& g2 = two.parameters()[b].grad;
-      CHECK(std::equal(g1.data(), g1.data() + g1.size(), g2.data()));
-    }
+    check_same_on_two_threads(one, two, batch);
+  }
+}
+
+TEST_CASE("a formula activation's results are bit-identical for 1 and 2 threads, learned gradients included") {
+  const Activation formula = Activation::of_formula(
+      FormulaActivation::make("", "x * sigmoid(beta * x)", {{.name = "beta", .value = 1.5}}, {"beta"}, true));
+  const Activation fixed = Activation::of_formula(FormulaActivation::make("", "x * tanh(softplus(x))", {}, {}, false));
+  for (const Activation& activation : {formula, fixed}) {
+    CAPTURE(activation.describe());
+    const LayerSpec specs[] = {LayerSpec::linear(257), LayerSpec::activation_of(activation)};
+    Network one = Network::build(300, specs, 10, Initializer::pytorch_default(), 3);
+    Network two = Network::build(300, specs, 10, Initializer::pytorch_default(), 3);
+    check_same_on_two_threads(one, two, 517);
   }
 }
 

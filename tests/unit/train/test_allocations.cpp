@@ -86,14 +86,20 @@ void train_step(Network& net, const Loss& loss, Optimizer& optimizer, ConstMatri
 }  // namespace
 
 TEST_CASE("a training step allocates nothing after the first one, for every activation and optimizer") {
-  for (const ActivationSpec& activation : activations()) {
+  // Every table entry, and formulas learning parameters shared by the layer or one per unit.
+  std::vector<Activation> list;
+  for (const ActivationSpec& spec : activations()) list.push_back(Activation::with_defaults(spec.name));
+  for (const bool per_unit : {false, true}) {
+    list.push_back(Activation::of_formula(FormulaActivation::make(
+        "", "x * sigmoid(beta * x) + gamma * tanh(x)", {{.name = "beta", .value = 1}, {.name = "gamma", .value = 0.1}},
+        {"beta", "gamma"}, per_unit)));
+  }
+  for (const Activation& activation : list) {
     for (const OptimizerSpec& optimizer_spec : optimizers()) {
-      CAPTURE(activation.name);
+      CAPTURE(activation.describe());
       CAPTURE(optimizer_spec.name);
-      const LayerSpec specs[] = {LayerSpec::linear(16),
-                                 LayerSpec::activation_of(Activation::with_defaults(activation.name)),
-                                 LayerSpec::dropout(0.1), LayerSpec::linear(8),
-                                 LayerSpec::activation_of(Activation::with_defaults(activation.name))};
+      const LayerSpec specs[] = {LayerSpec::linear(16), LayerSpec::activation_of(activation), LayerSpec::dropout(0.1),
+                                 LayerSpec::linear(8), LayerSpec::activation_of(activation)};
       Network net = Network::build(5, specs, 3, Initializer::pytorch_default(), 7);
       const Index batch = 32;
       net.reserve(batch);
