@@ -127,7 +127,10 @@ TEST_CASE("compare trains formulas beside built-ins, and pairs against a formula
        {{"activations",
          {"relu",
           "max(x, 0.1 * x)",
-          {{"formula", "x * sigmoid(beta * x)"}, {"params", {{"beta", 1.5}}}, {"name", "swish15"}}}},
+          {{"formula", "x * sigmoid(beta * x) + gamma * x"},
+           {"params", {{"beta", 1.5}, {"gamma", 0.1}}},
+           {"name", "swish15"},
+           {"learn", {"beta", "gamma"}}}}},
         {"baseline", "swish15"},
         {"seeds", 3}}}};
   write_text(dir / "config.json", config.dump());
@@ -141,6 +144,17 @@ TEST_CASE("compare trains formulas beside built-ins, and pairs against a formula
   std::sort(names.begin(), names.end());
   CHECK(names == std::vector<std::string>{"max(x, 0.1 * x)", "relu", "swish15"});
   CHECK(compare["baseline"] == "swish15");
+  // Each learned parameter has its own entries, and curves.csv its own columns.
+  for (const nlohmann::json& run : compare["runs"]) {
+    if (run["activation"] != "swish15") continue;
+    const nlohmann::json& entries = run["epochs"].back()["learned"];
+    REQUIRE(entries.size() == 2);
+    CHECK(entries[0]["name"] == "beta");
+    CHECK(entries[1]["name"] == "gamma");
+  }
+  const std::vector<std::string> curves = lines_of(read_text(dir / "cmp" / "curves.csv"));
+  CHECK(curves[0].find(",learned_mean_layer1,") != std::string::npos);
+  CHECK(curves[0].find(",learned2_mean_layer1,") != std::string::npos);
   // max(x, 0.1 x) is flat nowhere, relu is: dead units are counted for relu only.
   for (const nlohmann::json& s : compare["summary"]) {
     CAPTURE(s["activation"]);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -91,12 +92,27 @@ std::size_t linear_layers(const Json& compare) {
   return layers;
 }
 
-// field of the entry of `list` whose "layer" is `layer`, as a CSV number ("" when there is none).
-std::string layer_field(const Json& epoch, const char* list, long long layer, const char* field) {
+// field of the entry of `list` whose "layer" is `layer` (the ordinal-th such entry, counting
+// from 0: a formula learning two parameters has two "learned" entries per layer), as a CSV number
+// ("" when there is none).
+std::string layer_field(const Json& epoch, const char* list, long long layer, const char* field,
+                        std::size_t ordinal = 0) {
   for (const Json& entry : array(epoch, list)) {
-    if (number(entry, "layer") == static_cast<double>(layer)) return csv_number(member(entry, field));
+    if (number(entry, "layer") == static_cast<double>(layer) && ordinal-- == 0) return csv_number(member(entry, field));
   }
   return "";
+}
+
+// The most "learned" entries any epoch has for one layer (1 for PReLU).
+std::size_t learned_per_layer(const Json& compare) {
+  std::size_t most = 1;
+  for (const Json& run : array(compare, "runs")) {
+    for (const Json& epoch : array(run, "epochs")) {
+      std::map<double, std::size_t> count;
+      for (const Json& entry : array(epoch, "learned")) most = std::max(most, ++count[number(entry, "layer").value_or(-1)]);
+    }
+  }
+  return most;
 }
 
 // Per-layer diagnostics are spread into columns, one per quantity and layer
@@ -124,12 +140,17 @@ std::vector<Column<EpochRow>> layer_columns(const Json& compare) {
                          return k < norms.size() ? csv_number(norms[k]) : "";
                        }});
   }
+  // A layer's k-th learned parameter (k > 1: a formula's further ones, in its parameter order)
+  // has the columns learned<k>_mean_layer<L>, ...
   const std::set<long long> learned_layers = layers_in(compare, "learned");
-  for (const char* field : {"mean", "min", "max"}) {
-    for (const long long layer : learned_layers) {
-      columns.push_back(
-          {"learned_" + std::string(field) + "_layer" + std::to_string(layer),
-           [field, layer](const EpochRow& row) { return layer_field(row.epoch(), "learned", layer, field); }});
+  for (std::size_t k = 0; k < learned_per_layer(compare); ++k) {
+    const std::string prefix = k == 0 ? "learned_" : "learned" + std::to_string(k + 1) + "_";
+    for (const char* field : {"mean", "min", "max"}) {
+      for (const long long layer : learned_layers) {
+        columns.push_back({prefix + field + "_layer" + std::to_string(layer), [field, layer, k](const EpochRow& row) {
+                             return layer_field(row.epoch(), "learned", layer, field, k);
+                           }});
+      }
     }
   }
   return columns;
