@@ -20,12 +20,20 @@ namespace {
 using namespace mlp;
 
 // One feature, two classes, and a width-1 linear layer before each activation of the table
-// (parameters off their defaults): every activation the loader knows, in a few KB.
+// (parameters off their defaults) and two formulas: every activation the loader knows, in a few KB.
 Model every_activation_model() {
   std::vector<LayerSpec> specs;
   for (const ActivationSpec& spec : activations()) {
     specs.push_back(LayerSpec::linear(1));
     specs.push_back(LayerSpec::activation_of(test::off_default(spec)));
+  }
+  // And the formulas of model_samples.hpp, which use every function of the language.
+  for (const std::string_view formula : test::kSampleFormulas) {
+    specs.push_back(LayerSpec::linear(1));
+    specs.push_back(LayerSpec::activation_of(Activation::of_formula(FormulaActivation::make(
+        "", std::string(formula),
+        {{.name = "alpha", .value = 1.25}, {.name = "beta", .value = 0.75}, {.name = "gamma", .value = 0.1}}, {"beta"},
+        true))));
   }
   specs.push_back(LayerSpec::dropout(0.125));
   DataSchema schema;

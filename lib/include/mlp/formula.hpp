@@ -134,6 +134,8 @@ struct Param {
 
 // The most parameters one formula may have (so callers can bind them without allocating).
 inline constexpr int kMaxParams = 8;
+// The longest formula text accepted, in characters.
+inline constexpr std::size_t kMaxLength = 1000;
 
 // A parsed formula with its exact derivatives, all roots of one graph.
 class Formula {
@@ -142,7 +144,7 @@ class Formula {
   // function or parameter (with a did-you-mean suggestion), a wrong number of arguments, a
   // constant subexpression that is not finite (division by zero, log(0)) — each at its column;
   // a parameter named like x or a function, given twice, not finite, never used, or more than
-  // kMaxParams parameters. Does not run the numeric start-up check (see check()).
+  // kMaxParams parameters; a text longer than kMaxLength. Does not run the numeric start-up check (see check()).
   static Formula parse(std::string_view text, std::vector<Param> params = {});
 
   const Graph& graph() const { return graph_; }

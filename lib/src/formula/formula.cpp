@@ -59,6 +59,14 @@ std::vector<bool> reachable(const Graph& graph, NodeId root) {
 }  // namespace
 
 Formula Formula::parse(std::string_view text, std::vector<Param> params) {
+  // The parser and the differentiator recurse once per level of nesting: a bound on the length
+  // bounds their depth (and no activation needs more).
+  if (text.size() > kMaxLength) {
+    const auto column = static_cast<int>(kMaxLength) + 1;
+    throw FormulaError(column, "",
+                       "col " + std::to_string(column) + ": a formula may be at most " + std::to_string(kMaxLength) +
+                           " characters long, got " + std::to_string(text.size()));
+  }
   check_params(params);
   Formula formula;
   formula.params_ = std::move(params);

@@ -61,15 +61,18 @@ svg::Series series_of(const ActivationLine& line, std::vector<svg::Point> points
 // f' as points, broken where it jumps at a declared kink (relu at 0, hardtanh at min_val and
 // max_val): a point without y between the samples on either side, so that the line stops instead
 // of drawing a steep segment that no derivative has. A kink where only f'' changes (celu at 0)
-// keeps its line, since there f' changes no faster than beside it.
-std::vector<svg::Point> derivative_points(const ActivationSamples& s, const std::vector<double>& kinks) {
+// keeps its line, since there f' changes no faster than beside it. A formula declares no kinks:
+// every interval may hold one (anywhere_kinks), and the same test finds its jumps.
+std::vector<svg::Point> derivative_points(const ActivationSamples& s, const std::vector<double>& kinks,
+                                          bool anywhere_kinks) {
   const std::size_t n = s.x.size();
   auto step = [&](std::size_t i) { return i + 1 < n ? std::abs(s.df[i + 1] - s.df[i]) : 0.0; };
   std::vector<svg::Point> points;
   for (std::size_t i = 0; i < n; ++i) {
     points.push_back({s.x[i], s.df[i], std::nullopt, std::nullopt});
     if (i + 1 == n) break;
-    const bool at_kink = std::ranges::any_of(kinks, [&](double k) { return s.x[i] <= k && k <= s.x[i + 1]; });
+    const bool at_kink =
+        anywhere_kinks || std::ranges::any_of(kinks, [&](double k) { return s.x[i] <= k && k <= s.x[i + 1]; });
     const double beside = std::max(i > 0 ? step(i - 1) : 0.0, step(i + 1));
     if (at_kink && step(i) > 4 * beside + 1e-6) points.push_back({(s.x[i] + s.x[i + 1]) / 2, {}, {}, {}});
   }
@@ -113,7 +116,8 @@ ActivationCharts activation_charts(const std::vector<ActivationLine>& lines, int
     std::vector<svg::Point> values;
     for (std::size_t i = 0; i < samples.x.size(); ++i) values.push_back({samples.x[i], samples.f[i], {}, {}});
     f.push_back(series_of(line, std::move(values)));
-    df.push_back(series_of(line, derivative_points(samples, line.activation.kinks())));
+    df.push_back(
+        series_of(line, derivative_points(samples, line.activation.kinks(), line.activation.formula != nullptr)));
   }
   return {svg::line_chart(chart_spec("activation_f", "f(x)", "f(x)", width, f), f),
           svg::line_chart(chart_spec("activation_df", "f′(x), the derivative", "f′(x)", width, df), df)};

@@ -184,3 +184,17 @@ TEST_CASE("formula: the graph can be walked by an exporter") {
   }
   CHECK(shares);
 }
+
+TEST_CASE("formula: the longest text accepted nests as deep as it can, and a longer one is refused") {
+  // Each level of nesting is a level of recursion in the parser and the differentiator.
+  const std::string parens = std::string(499, '(') + "x" + std::string(499, ')');
+  CHECK(Formula::parse(parens).text() == "x");
+  const std::string negations = std::string(kMaxLength - 2, '-') + "x ";  // 1000 characters
+  CHECK(Formula::parse(negations).text() == "x");                         // an even number of minus signs
+  try {
+    Formula::parse(negations + " ");
+    FAIL("a text of 1001 characters parsed");
+  } catch (const FormulaError& e) {
+    CHECK(std::string(e.what()) == "col 1001: a formula may be at most 1000 characters long, got 1001");
+  }
+}
