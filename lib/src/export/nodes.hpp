@@ -1,4 +1,4 @@
-// What each piece of a model becomes in an ONNX graph: an activation, the
+// What each piece of a model becomes in an ONNX graph: an activation (built-in or formula), the
 // network's layers, the data schema's inputs and standardisation, and the task's outputs. Each
 // function adds nodes to `graph` after the tensor named `x` and returns the name of its result.
 #pragma once
@@ -7,6 +7,7 @@
 
 #include "mlp/activation.hpp"
 #include "mlp/dataset.hpp"
+#include "mlp/formula.hpp"
 #include "mlp/network.hpp"
 
 #include <span>
@@ -20,6 +21,14 @@ namespace mlp::onnx_export {
 // one per unit). Throws InputError for an activation without an ONNX mapping.
 std::string add_activation(Graph& graph, const Activation& activation, std::span<const float> learned,
                            const std::string& x);
+
+// A formula activation f(x) for x of shape [N, units]: each node of formula.graph() reachable
+// from formula.value() becomes ONNX operators (log1p as Log(1 + a), comparisons as Less ...
+// Not(Equal), where as Where). param_values[k] holds parameter k's value: one (shared) or one
+// per unit (learned per unit, like PReLU's weight). The result has x's shape. Throws std::invalid_argument when
+// param_values does not match formula.params().
+std::string add_formula(Graph& graph, const formula::Formula& formula, std::span<const std::vector<float>> param_values,
+                        const std::string& x);
 
 // The network's layers after x ([N, inputs]): linear as Gemm, activations by add_activation,
 // embedding as one MatMul, dropout as nothing (the identity at prediction). Throws InputError for
