@@ -72,7 +72,7 @@ TEST_CASE("onnx export: numeric features in, probabilities and label out, classe
   CHECK(metadata(proto, "task") == "classification");
 }
 
-TEST_CASE("onnx export: categorical columns are string inputs named by the column; regression gives predictions") {
+TEST_CASE("onnx export: categorical columns are string inputs named by the column, regression gives predictions") {
   Model model = mixed_model(3);
   CHECK(signature(parsed(model)) == std::map<std::string, std::string>{{"in features", "float [N, 2]"},
                                                                        {"in sex", "string [N, 1]"},
