@@ -17,8 +17,8 @@ inline constexpr std::int64_t kOnnxOpset = 17;
 
 // The model as a serialized onnx.ModelProto, checked with the ONNX checker before it is returned.
 // Throws InputError for what has no ONNX form (an activation without a mapping, a categorical
-// column named like one of the graph's own inputs or outputs), std::logic_error if the checker
-// refuses the graph (a bug in the exporter).
+// column named like one of the graph's own inputs or outputs, a model over protobuf's 2 GiB), std::logic_error if the
+// checker refuses the graph (a bug in the exporter).
 std::string onnx_model(const Model& model);
 
 // Writes onnx_model(model) to `path` atomically (write_file_atomically): on any error nothing is

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <unordered_set>
 
 namespace mlp::onnx_export {
 namespace {
@@ -18,7 +19,8 @@ constexpr std::string_view kReservedNames[] = {kFeatures, "probabilities", "labe
 
 // The numeric columns' values [N, k] after an empty cell (NaN) gets its column's fill, followed,
 // when any column has a missing indicator, by k 0/1 columns (1 where the value was NaN).
-std::vector<std::string> numeric_blocks(Graph& g, const DataSchema& schema, std::vector<const FeatureColumn*> numeric) {
+std::vector<std::string> numeric_blocks(Graph& g, const DataSchema& schema,
+                                        const std::vector<const FeatureColumn*>& numeric) {
   const auto k = static_cast<int64_t>(numeric.size());
   if (schema.columns.empty()) return {kFeatures};  // format 1 or 2: no fill values
   std::vector<float> fills;
@@ -41,8 +43,9 @@ std::string categorical_block(Graph& g, const DataSchema& schema, const FeatureC
   const int64_t other = column.other_level ? width - 1 : -1;
   std::vector<std::string> keys;
   std::vector<int64_t> slots;
+  std::unordered_set<std::string> seen;  // a key twice would be an invalid LabelEncoder
   const auto add = [&](const std::string& key, int64_t slot) {
-    if (std::ranges::find(keys, key) != keys.end()) return;
+    if (!seen.insert(key).second) return;
     keys.push_back(key);
     slots.push_back(slot);
   };

@@ -2,12 +2,14 @@
 
 #include "export/nodes.hpp"
 
+#include "mlp/error.hpp"
 #include "mlp/files.hpp"
 
 #include <onnx/checker.h>
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
 #include <stdexcept>
 
 namespace mlp {
@@ -50,6 +52,12 @@ onnx::ModelProto build(const Model& model) {
 
 std::string onnx_model(const Model& model) {
   const onnx::ModelProto proto = build(model);
+  // One protobuf message holds at most 2 GiB; weights in external files are not written.
+  if (proto.ByteSizeLong() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    throw InputError("the ONNX model would take " + std::to_string(proto.ByteSizeLong() >> 20) +
+                     " MiB, over the 2 GiB protobuf holds in one file (weights in external data files are not "
+                     "supported)");
+  }
   try {
     onnx::checker::check_model(proto);
   } catch (const std::exception& e) {
