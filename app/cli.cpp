@@ -76,6 +76,7 @@ CommandLine::CommandLine()
       "  mlptrain --config configs/iris.json --set model.activation=tanh --set train.optimizer.lr=0.003\n"
       "  mlptrain predict --model runs/iris/model.json --input data/iris.csv --output -\n"
       "  mlptrain evaluate --model runs/iris/model.json --data data/iris.csv\n"
+      "  mlptrain export --model runs/iris/model.json --format onnx --output iris.onnx\n"
       "  mlptrain compare --config configs/iris.json --seeds 3\n"
       "  mlptrain activations");
   add_global_options(app_, global);
@@ -83,6 +84,7 @@ CommandLine::CommandLine()
   add_train();
   add_predict();
   add_evaluate();
+  add_export();
   add_compare();
   add_activations();
 }
@@ -133,6 +135,23 @@ void CommandLine::add_evaluate() {
       "Examples:\n"
       "  mlptrain evaluate --model runs/iris/model.json --data data/iris.csv\n"
       "  mlptrain evaluate -m runs/regression/model.json -d data/regression.csv --format json");
+}
+
+void CommandLine::add_export() {
+  CLI::App* command =
+      app_.add_subcommand("export", "Write a saved model in another format: ONNX, for any ONNX runtime");
+  subcommands_.emplace_back(command, Command::kExport);
+  command->add_option("-m,--model", export_model.model, "model.json written by train")->required();
+  command
+      ->add_option("--format", export_model.format,
+                   "onnx: the whole pipeline (empty cells, one-hot levels, standardisation, network, probabilities "
+                   "or values in the data's units) as one ONNX graph, opset 17 (see docs/model-format.md)")
+      ->required()
+      ->check(CLI::IsMember({"onnx"}));
+  command->add_option("-o,--output", export_model.output, "Where to write the exported model")->required();
+  add_memory_limit_option(*command, export_model.memory_limit);
+  add_global_options(*command, global);
+  command->footer("Example:\n  mlptrain export --model runs/iris/model.json --format onnx --output iris.onnx");
 }
 
 void CommandLine::add_compare() {

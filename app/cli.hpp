@@ -21,7 +21,7 @@ struct GlobalOptions {
   std::string log_level = "info";  // --log-level
 };
 
-enum class Command { kNone, kTrain, kPredict, kEvaluate, kCompare, kActivations };
+enum class Command { kNone, kTrain, kPredict, kEvaluate, kExport, kCompare, kActivations };
 
 class CommandLine {
  public:
@@ -51,6 +51,7 @@ class CommandLine {
   TrainOptions train;  // `train`'s options, or the ones given without a command name
   PredictOptions predict;
   EvaluateOptions evaluate;
+  ExportOptions export_model;  // `export` (a keyword)
   CompareCommandOptions compare;
   ActivationsOptions activations;
 
@@ -58,6 +59,7 @@ class CommandLine {
   void add_train();
   void add_predict();
   void add_evaluate();
+  void add_export();
   void add_compare();
   void add_activations();
   void check_option_places() const;

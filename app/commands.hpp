@@ -51,6 +51,13 @@ struct EvaluateOptions {
   std::string memory_limit;        // --memory-limit SIZE (empty: mlp::default_memory_limit)
 };
 
+struct ExportOptions {
+  std::string model;
+  std::string format;  // onnx (the only one so far; required, so that a script names it)
+  std::string output;
+  std::string memory_limit;  // --memory-limit SIZE (empty: mlp::default_memory_limit)
+};
+
 struct CompareCommandOptions {
   RunOptions run;
   std::string activations;  // "relu,tanh,leaky_relu(negative_slope=0.2)"
@@ -74,6 +81,7 @@ struct ActivationsOptions {
 int run_train(const TrainOptions& options, const std::string& command_line);
 int run_predict(const PredictOptions& options);
 int run_evaluate(const EvaluateOptions& options);
+int run_export(const ExportOptions& options);
 int run_activations(const ActivationsOptions& options);
 int run_compare(const CompareCommandOptions& options);
 

@@ -40,6 +40,8 @@ int run(int argc, char** argv) {
       return run_predict(cli.predict);
     case Command::kEvaluate:
       return run_evaluate(cli.evaluate);
+    case Command::kExport:
+      return run_export(cli.export_model);
     case Command::kCompare:
       return run_compare(cli.compare);
     case Command::kActivations:

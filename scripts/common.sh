@@ -2,11 +2,13 @@
 # preset. Sourced, not run.
 
 # Debian 12 packages the project builds with (found by CMake's find_package; nothing vendored).
-MLP_PACKAGES=(cmake g++ ninja-build libeigen3-dev nlohmann-json3-dev libcli11-dev libspdlog-dev doctest-dev)
+MLP_PACKAGES=(cmake g++ ninja-build libeigen3-dev nlohmann-json3-dev libcli11-dev libspdlog-dev doctest-dev
+              libonnx-dev libprotobuf-dev)
 # What scripts/test needs besides: clang and its libFuzzer runtime for the fuzz preset, llvm
 # for llvm-symbolizer (readable stack traces in sanitizer reports), and chromium for the check of
-# report.html in a real browser (tests/browser).
-MLP_TEST_PACKAGES=(clang libclang-rt-14-dev llvm chromium)
+# report.html in a real browser (tests/browser), and python3-onnx for the ONNX checker the export
+# test runs (tests/onnx; node and npm come from mlp_ensure_node, onnxruntime from npm).
+MLP_TEST_PACKAGES=(clang libclang-rt-14-dev llvm chromium python3-onnx)
 
 # Installs the packages given that are not installed yet: with apt-get when run as root,
 # otherwise prints the exact command to run and fails.
@@ -24,6 +26,14 @@ mlp_ensure_packages() {
   echo "installing ${missing[*]} ..." >&2
   apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# node and npm for the ONNX export test: Debian's nodejs and npm when the commands are missing. A
+# machine with NodeSource's nodejs has both commands already (its package bundles npm, and
+# Debian's npm package would conflict with it), so each is installed only when not on PATH.
+mlp_ensure_node() {
+  command -v node >/dev/null || mlp_ensure_packages nodejs
+  command -v npm >/dev/null || mlp_ensure_packages npm
 }
 
 # Configures (first time only) and builds a CMake preset: release, debug, asan or fuzz.

@@ -177,6 +177,8 @@ std::string outcome_of(const CliResult& result, const fs::path& work, Console co
       text += value.dump() + "\n";
     } else if (file.extension() == ".csv") {
       text += csv_without_timing(content);
+    } else if (file.extension() == ".onnx") {
+      text += content + "\n";  // export: the graph's bytes, which depend on nothing but the model
     } else if (file.extension() == ".svg") {
       text += content + "\n";  // activations --plot: drawn from the code alone, no timing
     }                          // report.html draws timing too: its presence is what counts
@@ -505,6 +507,23 @@ std::vector<OptionProbe> option_probes() {
                      {"evaluate", "-m", "{D}/model.json", "-d", "{D}/gaps.csv", "--missing", "error"}},
                     {"mlptrain evaluate --quiet", {}, {}, kNothingToHide},
                     {"mlptrain evaluate --log-level", {}, {}, kNothingToHide},
+                });
+
+  const std::vector<std::string> exported = {"export", "-m", "{D}/model.json", "--format", "onnx", "-o", "{W}/m.onnx"};
+  probes.insert(probes.end(),
+                {
+                    {"mlptrain export --help", exported, {"export", "--help"}},
+                    {"mlptrain export --model",
+                     exported,
+                     {"export", "-m", "{D}/other.json", "--format", "onnx", "-o", "{W}/m.onnx"}},
+                    // The only format so far, and required: without it the command is refused.
+                    {"mlptrain export --format", {"export", "-m", "{D}/model.json", "-o", "{W}/m.onnx"}, exported},
+                    {"mlptrain export --output",
+                     exported,
+                     {"export", "-m", "{D}/model.json", "--format", "onnx", "-o", "{W}/n.onnx"}},
+                    {"mlptrain export --memory-limit", exported, plus(exported, {"--memory-limit", "1K"})},
+                    {"mlptrain export --quiet", exported, plus(exported, {"--quiet"})},
+                    {"mlptrain export --log-level", exported, plus(exported, {"--log-level", "warn"})},
                 });
 
   const std::vector<std::string> compare = {"compare", "--config", "{D}/c.json", "--out", "{W}/out"};

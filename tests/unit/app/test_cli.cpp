@@ -57,6 +57,14 @@ TEST_CASE("each command is chosen by its name and fills its own options") {
   CHECK(evaluate.command() == Command::kEvaluate);
   CHECK(evaluate.global.log_level == "debug");
 
+  CommandLine exported;
+  parse(exported, {"export", "-m", "m.json", "--format", "onnx", "-o", "m.onnx", "--memory-limit", "1G"});
+  CHECK(exported.command() == Command::kExport);
+  CHECK(exported.export_model.model == "m.json");
+  CHECK(exported.export_model.format == "onnx");
+  CHECK(exported.export_model.output == "m.onnx");
+  CHECK(exported.export_model.memory_limit == "1G");
+
   CommandLine compare;
   parse(compare, {"compare", "--config", "c.json", "--seeds", "3"});
   CHECK(compare.command() == Command::kCompare);
@@ -86,12 +94,14 @@ TEST_CASE("usage errors are CLI11's parse errors") {
   CHECK_THROWS_AS(parse(cli, {"--config", "c.json", "--epochs", "3"}), CLI::ParseError);
   CommandLine predict;
   CHECK_THROWS_AS(parse(predict, {"predict", "--model", "m.json"}), CLI::ParseError);  // no --input, --output
+  CommandLine other_format;  // export writes ONNX only, so far
+  CHECK_THROWS_AS(parse(other_format, {"export", "-m", "m.json", "--format", "torch", "-o", "m.pt"}), CLI::ParseError);
 }
 
 TEST_CASE("every option of every command has a description") {
   const CommandLine cli;
   std::vector<const CLI::App*> commands = cli.app().get_subcommands({});
-  CHECK(commands.size() == 5);
+  CHECK(commands.size() == 6);
   commands.push_back(&cli.app());
   for (const CLI::App* command : commands) {
     for (const CLI::Option* option : command->get_options()) {
