@@ -119,20 +119,19 @@ TEST_CASE("learned formula parameters are trained, saved, predicted from, and bu
 
 TEST_CASE("compare trains formulas beside built-ins, and pairs against a formula by its name") {
   TempDir dir;
-  const nlohmann::json config = {
-      {"data", {{"train", fs::absolute("data/iris.csv").string()}, {"target", "species"}}},
-      {"model", {{"hidden", {8}}}},
-      {"train", {{"epochs", 3}}},
-      {"compare",
-       {{"activations",
-         {"relu",
-          "max(x, 0.1 * x)",
-          {{"formula", "x * sigmoid(beta * x) + gamma * x"},
-           {"params", {{"beta", 1.5}, {"gamma", 0.1}}},
-           {"name", "swish15"},
-           {"learn", {"beta", "gamma"}}}}},
-        {"baseline", "swish15"},
-        {"seeds", 3}}}};
+  const nlohmann::json config = {{"data", {{"train", fs::absolute("data/iris.csv").string()}, {"target", "species"}}},
+                                 {"model", {{"hidden", {8}}}},
+                                 {"train", {{"epochs", 3}}},
+                                 {"compare",
+                                  {{"activations",
+                                    {"relu",
+                                     "max(x, 0.1 * x)",
+                                     {{"formula", "x * sigmoid(beta * x) + gamma * x"},
+                                      {"params", {{"beta", 1.5}, {"gamma", 0.1}}},
+                                      {"name", "swish15"},
+                                      {"learn", {"beta", "gamma"}}}}},
+                                   {"baseline", "swish15"},
+                                   {"seeds", 3}}}};
   write_text(dir / "config.json", config.dump());
   const CliResult r = run_mlptrain(
       {"compare", "--config", (dir / "config.json").string(), "--out", (dir / "cmp").string(), "-q", "--jobs", "2"});
@@ -176,6 +175,8 @@ TEST_CASE("a formula that cannot be an activation is refused with the key and th
       {{{"formula", "x * sigmoid(beta * x)"}, {"params", {{"beta", 1}}}, {"learn", {"gamma"}}},
        "model.activation.learn: parameter \"gamma\": is to be learned but has no initial value in params"},
       {{{"formula", "x"}, {"parms", {}}}, "model.activation.parms: unknown key of a formula activation; did you mean"},
+      {{{"formula", "max(0, x)"}, {"name", "relu"}},
+       "model.activation.name: \"relu\" is a built-in activation's name; give the formula another"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.activation.dump());

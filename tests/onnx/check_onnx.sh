@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # mlptrain export --format onnx, checked for real: trains small models through the real binary
-# (every activation of the table, classification and regression; a table with categorical columns
+# (every activation of the table and formula activations, classification and regression; a table with categorical columns
 # and empty cells, one-hot and embedded, with one logit and with two), exports each, checks each
 # .onnx with onnx.checker.check_model(full_check=True) (Debian's python3-onnx), then runs each in
 # onnxruntime (onnxruntime-node, under node) on a few hundred rows and compares with what
@@ -79,6 +79,13 @@ model_case iris_softplus_sharp iris.json "$data/iris.csv" \
 model_case applicants applicants.json "$work/applicants_test.csv" train.epochs=3 data.min_frequency=30
 model_case applicants_logit_embedding applicants.json "$work/applicants_test.csv" train.epochs=3 \
   train.loss=bce_with_logits model.categorical=embedding model.activation=gelu
+# Formula activations through the real binary: two learned parameters one per unit, and a
+# formula with where() and a learned parameter shared by the layer, in a regressor.
+model_case iris_formula_per_unit iris.json "$data/iris.csv" \
+  'model.activation={"formula": "x * sigmoid(beta * x) + gamma * tanh(x)", "params": {"beta": 1, "gamma": 0.1}, "learn": ["beta", "gamma"], "per_unit": true}' \
+  train.epochs=5
+model_case regression_formula_where regression.json "$work/regression.csv" train.epochs=3 \
+  'model.activation={"formula": "where(x < 0, alpha * (exp(x) - 1), x) + log1p(abs(x)) / 4", "params": {"alpha": 1}, "learn": ["alpha"]}'
 model_case regression_dropout_targets regression.json "$work/regression.csv" train.epochs=3 model.hidden=null \
   'model.layers=[{"type": "linear", "units": 8}, {"type": "activation", "activation": "elu"}, {"type": "dropout", "p": 0.3}]'
 

@@ -78,6 +78,11 @@ json given_formula(const json& value, const std::string& path) {
   if (!name.is_null() && (!name.is_string() || trim(name.get<std::string>()).empty())) {
     throw PathError(schema::join_path(path, "name"), "must be a non-empty string, got " + schema::shown(name));
   }
+  // Tables, charts and compare.baseline tell activations apart by name.
+  if (name.is_string() && activations().find(name.get<std::string>()) != nullptr) {
+    throw PathError(schema::join_path(path, "name"),
+                    "\"" + name.get<std::string>() + "\" is a built-in activation's name; give the formula another");
+  }
   const json per_unit =
       value.contains("per_unit") ? schema::check_boolean(value["per_unit"], path + ".per_unit") : json(false);
   json params = json::object();

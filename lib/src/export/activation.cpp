@@ -1,4 +1,5 @@
-// Every built-in activation as ONNX operators: one case each in add_activation.
+// Every built-in activation as ONNX operators: one case each in add_activation; a formula
+// activation through add_formula.
 #include "export/nodes.hpp"
 
 #include "mlp/error.hpp"
@@ -33,10 +34,31 @@ std::string softplus(Graph& g, float beta, float threshold, const std::string& x
   return g.node("Where", {g.node("Greater", {y, g.scalar(threshold)}), x, soft});
 }
 
+// A formula activation: each parameter its value, or the layer's learned values of it (the
+// layer stores them one block per learned parameter, in the formula's parameter order).
+std::string formula_activation(Graph& g, const FormulaActivation& formula, std::span<const float> learned,
+                               const std::string& x) {
+  const std::span<const formula::Param> params = formula.parsed.params();
+  const std::size_t learned_params = formula.learned_params().size();
+  const std::size_t per_param = learned_params == 0 ? 0 : learned.size() / learned_params;
+  std::vector<std::vector<float>> values;
+  std::size_t block = 0;
+  for (const formula::Param& param : params) {
+    if (param.learned) {
+      const auto values_of = learned.subspan(block++ * per_param, per_param);
+      values.emplace_back(values_of.begin(), values_of.end());
+    } else {
+      values.push_back({static_cast<float>(param.value)});
+    }
+  }
+  return add_formula(g, formula.parsed, values, x);
+}
+
 }  // namespace
 
 std::string add_activation(Graph& g, const Activation& activation, std::span<const float> learned,
                            const std::string& x) {
+  if (activation.formula) return formula_activation(g, *activation.formula, learned, x);
   const std::string_view name = activation.spec->name;
   const auto param = [&](std::string_view p) { return static_cast<float>(activation.param(p)); };
   const auto one = [&](std::string_view op, std::vector<Attribute> attributes = {}) {

@@ -173,11 +173,14 @@ svg::Series activation_series(const ActivationRuns& a, std::vector<svg::Point> p
 
 std::string curve_section(const CurveChart& chart, const std::vector<ActivationRuns>& activations) {
   std::vector<svg::Series> series;
-  std::vector<std::string> undefined;  // activations without a value, by nature (undefined_when)
+  // Activations without a value, by nature (undefined_when); formulas apart, since for them the
+  // analysis may only have failed to decide.
+  std::vector<std::string> undefined, undecided;
   for (const ActivationRuns& a : activations) {
     if (chart.learnable_only && !learns(a)) continue;
     if (!chart.undefined_when.empty() && !has_value(a, chart.extract)) {
-      undefined.push_back(a.activation);
+      const bool table_entry = mlp::activations().find(a.activation.substr(0, a.activation.find('('))) != nullptr;
+      (table_entry ? undefined : undecided).push_back(a.activation);
       continue;
     }
     if (chart.spread != Spread::kNone) {
@@ -202,15 +205,18 @@ std::string curve_section(const CurveChart& chart, const std::vector<ActivationR
     }
     series.push_back(std::move(median));
   }
-  if (series.empty() && undefined.empty()) return "";
-  std::string note;
-  if (!undefined.empty()) {
-    note = "<p class=\"note\">No line for ";
-    for (std::size_t i = 0; i < undefined.size(); ++i) {
-      note += (i == 0 ? "" : i + 1 == undefined.size() ? " and " : ", ") + svg::escape(undefined[i]);
+  if (series.empty() && undefined.empty() && undecided.empty()) return "";
+  const auto no_line_note = [](const std::vector<std::string>& names, const std::string& why) {
+    if (names.empty()) return std::string();
+    std::string text = "<p class=\"note\">No line for ";
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      text += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + svg::escape(names[i]);
     }
-    note += ": " + svg::escape(chart.undefined_when) + ".</p>";
-  }
+    return text + ": " + svg::escape(why) + ".</p>";
+  };
+  const std::string note =
+      no_line_note(undefined, chart.undefined_when) +
+      no_line_note(undecided, chart.undefined_when + ", or unknown: the formula's analysis did not decide it");
   const std::string heading = "<section class=\"chart-section\" id=\"" + svg::escape(chart.id) + "\"><h2>" +
                               svg::escape(chart.title) + "</h2><p>" + svg::escape(chart.explanation) + "</p>";
   if (series.empty()) return heading + note + "</section>";  // no chart without a line
