@@ -21,7 +21,7 @@ struct GlobalOptions {
   std::string log_level = "info";  // --log-level
 };
 
-enum class Command { kNone, kTrain, kPredict, kEvaluate, kCompare, kActivations };
+enum class Command { kNone, kTrain, kPredict, kEvaluate, kCompare, kActivations, kSweep };
 
 class CommandLine {
  public:
@@ -53,6 +53,7 @@ class CommandLine {
   EvaluateOptions evaluate;
   CompareCommandOptions compare;
   ActivationsOptions activations;
+  SweepOptions sweep;
 
  private:
   void add_train();
@@ -60,6 +61,7 @@ class CommandLine {
   void add_evaluate();
   void add_compare();
   void add_activations();
+  void add_sweep();  // sweep_cli.cpp
   void check_option_places() const;
 
   CLI::App app_;
