@@ -40,7 +40,7 @@ void check_same_as_compare(const std::filesystem::path& folder, const std::files
 
 }  // namespace
 
-TEST_CASE("sweep: two workers racing on one folder run every task once; collect equals compare over the grid") {
+TEST_CASE("sweep: two workers racing on one folder run every task once, and collect equals compare over the grid") {
   const IrisSweep sweep;
   REQUIRE(run_mlptrain({"sweep", "plan", sweep.sweep_file.string(), sweep.folder.string()}).exit_code == 0);
   CHECK(task_ids(sweep.folder).size() == IrisSweep::kTasks);
@@ -69,7 +69,7 @@ TEST_CASE("sweep: two workers racing on one folder run every task once; collect 
   check_same_as_compare(sweep.folder, sweep.dir / "compared");
 }
 
-TEST_CASE("sweep: shards split the tasks; a dead worker's claim is taken over, a live one's is not") {
+TEST_CASE("sweep: shards split the tasks, a dead worker's claim is taken over, a live one's is not") {
   const IrisSweep sweep;
   REQUIRE(run_mlptrain({"sweep", "plan", sweep.sweep_file.string(), sweep.folder.string()}).exit_code == 0);
   const std::vector<std::string> ids = task_ids(sweep.folder);
