@@ -117,9 +117,10 @@ int slurm(const SweepOptions& options) {
 }
 
 int parallel(const SweepOptions& options) {
-  const auto [dir, plan] = open_sweep(options.dir);
+  // Relative to where the command is typed, so resolved before open_sweep changes folder.
   std::string hosts;
   if (!options.sshloginfile.empty()) hosts = fs::absolute(options.sshloginfile).string();
+  const auto [dir, plan] = open_sweep(options.dir);
   const ParallelOptions parallel{hosts, options.jobs, options.task_threads, self_path()};
   std::printf("%s\n", parallel_command(plan, dir, parallel).c_str());
   return 0;

@@ -158,3 +158,40 @@ TEST_CASE("sweep: a sweep file's mistakes are named with the file and key") {
   CHECK(plan_error(R"({"config": "c.json", "grdi": {}})").find("grdi") != std::string::npos);
   CHECK(!std::filesystem::exists(sweep.folder / "sweep.json"));
 }
+
+TEST_CASE("sweep: slurm, parallel and run options each change the script, the command or the run") {
+  const IrisSweep sweep;
+  REQUIRE(run_mlptrain({"sweep", "plan", sweep.sweep_file.string(), sweep.folder.string()}).exit_code == 0);
+  const std::string dir = sweep.folder.string();
+  REQUIRE(run_mlptrain({"sweep", "slurm", dir}).exit_code == 0);
+  const std::string plain = read_text(sweep.folder / "sweep.sbatch");
+  CHECK(plain.find("#SBATCH --array=0-11\n") != std::string::npos);
+  CHECK(plain.find("#SBATCH --cpus-per-task=1\n") != std::string::npos);
+  CHECK(plain.find("--partition") == std::string::npos);
+  CHECK(plain.find("--time") == std::string::npos);
+  CHECK(plain.find("--task \"$SLURM_ARRAY_TASK_ID\"") != std::string::npos);
+  REQUIRE(run_mlptrain({"sweep", "slurm", dir, "--partition", "short", "--time", "00:10:00", "--cpus-per-task", "4",
+                        "--max-parallel", "3"})
+              .exit_code == 0);
+  const std::string script = read_text(sweep.folder / "sweep.sbatch");
+  for (const char* line : {"#SBATCH --array=0-11%3\n", "#SBATCH --cpus-per-task=4\n", "#SBATCH --partition=short\n",
+                           "#SBATCH --time=00:10:00\n"}) {
+    CHECK(script.find(line) != std::string::npos);
+  }
+
+  const std::string command = run_mlptrain({"sweep", "parallel", dir}).out;
+  CHECK(command.starts_with("seq 0 11 | parallel --will-cite --joblog"));
+  CHECK(command.find("--threads 1 --task {}") != std::string::npos);
+  const std::string more =
+      run_mlptrain({"sweep", "parallel", dir, "--sshloginfile", "hosts", "--jobs", "3", "--threads", "2"}).out;
+  CHECK(more.find("--jobs 3 --sshloginfile '" + std::filesystem::absolute("hosts").string() + "'") !=
+        std::string::npos);
+  CHECK(more.find("--threads 2 --task {}") != std::string::npos);
+
+  // --memory-limit: a run that would need more is refused before it starts, and leaves no claim.
+  const CliResult limited = run_mlptrain({"sweep", "run", dir, "--task", "0", "--memory-limit", "1K"});
+  CHECK(limited.exit_code == 2);
+  CHECK(limited.err.find("memory") != std::string::npos);
+  CHECK(!std::filesystem::exists(sweep.folder / "tasks" / task_ids(sweep.folder)[0] / "claim"));
+  CHECK(!std::filesystem::exists(sweep.folder / "tasks" / task_ids(sweep.folder)[0] / "result.json"));
+}

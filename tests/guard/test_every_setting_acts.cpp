@@ -450,36 +450,25 @@ void add_sweep_probes(std::vector<OptionProbe>& probes) {
                                {"mlptrain sweep plan --quiet", plan, plus(plan, {"--quiet"})},
                                {"mlptrain sweep plan --log-level", plan, plus(plan, {"--log-level", "warn"})}});
   constexpr std::string_view kE2e =
-      "needs a planned sweep folder: tests/e2e/test_sweep.cpp and tests/cluster change it";
-  for (const char* option : {"run --help",
-                             "run dir",
-                             "run --task",
-                             "run --shard",
-                             "run --threads",
-                             "run --memory-limit",
-                             "run --quiet",
-                             "run --log-level",
-                             "collect --help",
-                             "collect dir",
-                             "collect --partial",
-                             "collect --quiet",
-                             "collect --log-level",
-                             "slurm --help",
-                             "slurm dir",
-                             "slurm --partition",
-                             "slurm --time",
-                             "slurm --cpus-per-task",
-                             "slurm --max-parallel",
-                             "slurm --quiet",
-                             "slurm --log-level",
-                             "parallel --help",
-                             "parallel dir",
-                             "parallel --sshloginfile",
-                             "parallel --jobs",
-                             "parallel --threads",
-                             "parallel --quiet",
-                             "parallel --log-level"}) {
+      "needs a planned sweep folder: tests/e2e/test_sweep.cpp changes it and checks the effect (tests/cluster runs "
+      "the actions through Slurm and GNU parallel)";
+  for (const char* option :
+       {"run dir", "run --task", "run --shard", "run --memory-limit", "collect dir", "collect --partial", "slurm dir",
+        "slurm --partition", "slurm --time", "slurm --cpus-per-task", "slurm --max-parallel", "parallel dir",
+        "parallel --sshloginfile", "parallel --jobs", "parallel --threads"}) {
     probes.push_back({"mlptrain sweep " + std::string(option), {}, {}, kE2e});
+  }
+  probes.push_back({"mlptrain sweep run --threads",
+                    {},
+                    {},
+                    "each task's threads: results do not depend on them (compare's determinism tests), only the "
+                    "wall time does"});
+  constexpr std::string_view kShared =
+      "the same CLI11 help and logging set-up as every command's: probed on sweep plan (and train, predict)";
+  for (const char* action : {"run", "collect", "slurm", "parallel"}) {
+    for (const char* option : {"--help", "--quiet", "--log-level"}) {
+      probes.push_back({"mlptrain sweep " + std::string(action) + " " + option, {}, {}, kShared});
+    }
   }
 }
 
