@@ -110,7 +110,7 @@ python3 "$here/same_as_compare.py" sweep compared || fail "collect differs from 
 
 # 2. Cancel a running task, submit again: nothing lost, nothing run twice.
 mkdir -p "$work/b" && cd "$work/b"
-iris_sweep "$work/b" "1" 20000  # a few seconds a task
+iris_sweep "$work/b" "1" 30000  # about 2 s a task
 "$mlptrain" sweep plan sweep.json sweep --quiet
 "$mlptrain" sweep slurm sweep --max-parallel 2 --quiet
 job=$(sbatch --parsable sweep/sweep.sbatch)
@@ -121,7 +121,10 @@ for _ in $(seq 300); do
   sleep 0.1
 done
 [ -n "$running" ] || fail "no array task started"
-sleep 0.5
+# Cancelled once it runs mlptrain (its task claimed), not while Slurm still starts it.
+id=$(python3 -c "import json; print(json.load(open('sweep/sweep.json'))['tasks'][${running#*_}]['id'])")
+for _ in $(seq 200); do [ -f "sweep/tasks/$id/claim" ] && break; sleep 0.05; done
+[ -f "sweep/tasks/$id/claim" ] || fail "array task $running never claimed its task"
 scancel "$running"
 wait_for_jobs
 grep -q "interrupted by signal 15" sweep/slurm/*.out || fail "the cancelled task did not stop on SIGTERM"
