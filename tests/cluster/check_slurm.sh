@@ -127,7 +127,13 @@ for _ in $(seq 200); do [ -f "sweep/tasks/$id/claim" ] && break; sleep 0.05; don
 [ -f "sweep/tasks/$id/claim" ] || fail "array task $running never claimed its task"
 scancel "$running"
 wait_for_jobs
-grep -q "interrupted by signal 15" sweep/slurm/*.out || fail "the cancelled task did not stop on SIGTERM"
+# On a loaded machine the signal may come after the task has finished: then it is simply done.
+if grep -q "interrupted by signal 15" "sweep/slurm/$running.out"; then
+  echo "$running stopped on SIGTERM and released its task"
+else
+  grep -q "done in" "sweep/slurm/$running.out" || fail "the cancelled task neither stopped on SIGTERM nor finished"
+  echo "$running finished before scancel's SIGTERM reached it"
+fi
 [ -z "$(find sweep/tasks -name claim)" ] || fail "a claim was left behind"
 sbatch --parsable sweep/sweep.sbatch >/dev/null
 wait_for_jobs

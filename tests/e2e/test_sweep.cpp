@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <thread>
 
 using namespace mlp::test;
@@ -194,4 +196,20 @@ TEST_CASE("sweep: slurm, parallel and run options each change the script, the co
   CHECK(limited.err.find("memory") != std::string::npos);
   CHECK(!std::filesystem::exists(sweep.folder / "tasks" / task_ids(sweep.folder)[0] / "claim"));
   CHECK(!std::filesystem::exists(sweep.folder / "tasks" / task_ids(sweep.folder)[0] / "result.json"));
+}
+
+TEST_CASE("sweep: a task stopped by SIGTERM releases its claim and exits 143, leaving it for the next run") {
+  const IrisSweep sweep;
+  write_text(sweep.sweep_file, R"({"config": "c.json", "set": {"train.epochs": 100000}, "grid": {"train.seed": [1]}})");
+  REQUIRE(run_mlptrain({"sweep", "plan", sweep.sweep_file.string(), sweep.folder.string()}).exit_code == 0);
+  const std::filesystem::path task = sweep.folder / "tasks" / task_ids(sweep.folder)[0];
+  RunningMlptrain worker({"sweep", "run", sweep.folder.string(), "--threads", "1"});
+  for (int i = 0; i < 400 && !std::filesystem::exists(task / "claim"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  REQUIRE(std::filesystem::exists(task / "claim"));
+  worker.signal(SIGTERM);
+  CHECK(worker.wait() == 143);
+  CHECK(!std::filesystem::exists(task / "claim"));
+  CHECK(!std::filesystem::exists(task / "result.json"));
 }
