@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include "build_info.hpp"
+#include "cli_options.hpp"
 
 #include "mlp/error.hpp"
 #include "mlp/memory_budget.hpp"
@@ -9,8 +10,6 @@ namespace mlp::app {
 
 namespace {
 
-// --memory-limit, checked as it is parsed so that a bad value fails before any data is read
-// ("--memory-limit: "1X" is not a memory size; ...").
 // --missing of predict and evaluate: what an empty cell, or a feature column the file lacks, becomes.
 void add_missing_option(CLI::App& command, std::string& missing) {
   command
@@ -19,22 +18,6 @@ void add_missing_option(CLI::App& command, std::string& missing) {
                   "columns say (a model of format 1 or 2 has no fill values: an error); error: either is an error "
                   "naming it")
       ->check(CLI::IsMember({"impute", "error"}));
-}
-
-void add_memory_limit_option(CLI::App& command, std::string& limit) {
-  command
-      .add_option("--memory-limit", limit,
-                  "Refuse a network that would need more memory than SIZE, e.g. 4G, 512M or 75% (of the memory this "
-                  "process may use: physical memory, or its cgroup's limit when lower; default 50%)")
-      ->type_name("SIZE")
-      ->check([](const std::string& text) {
-        try {
-          mlp::parse_memory_limit(text);
-          return std::string();
-        } catch (const mlp::InputError& e) {
-          return std::string(e.what());
-        }
-      });
 }
 
 // The options of every command that reads a config: train and compare. Returns them.
@@ -58,12 +41,28 @@ std::vector<const CLI::Option*> add_run_options(CLI::App& command, RunOptions& r
   return options;
 }
 
+}  // namespace
+
+void add_memory_limit_option(CLI::App& command, std::string& limit) {
+  command
+      .add_option("--memory-limit", limit,
+                  "Refuse a network that would need more memory than SIZE, e.g. 4G, 512M or 75% (of the memory this "
+                  "process may use: physical memory, or its cgroup's limit when lower; default 50%)")
+      ->type_name("SIZE")
+      ->check([](const std::string& text) {
+        try {
+          mlp::parse_memory_limit(text);
+          return std::string();
+        } catch (const mlp::InputError& e) {
+          return std::string(e.what());
+        }
+      });
+}
+
 void add_global_options(CLI::App& command, GlobalOptions& global) {
   command.add_flag("-q,--quiet", global.quiet, "Only warnings and errors");
   command.add_option("--log-level", global.log_level, "trace, debug, info, warn, error or off")->capture_default_str();
 }
-
-}  // namespace
 
 CommandLine::CommandLine()
     : app_("mlptrain: train multilayer perceptrons on CSV data and compare activation functions", "mlptrain") {
@@ -78,6 +77,7 @@ CommandLine::CommandLine()
       "  mlptrain evaluate --model runs/iris/model.json --data data/iris.csv\n"
       "  mlptrain export --model runs/iris/model.json --format onnx --output iris.onnx\n"
       "  mlptrain compare --config configs/iris.json --seeds 3\n"
+      "  mlptrain sweep plan sweeps/iris.json runs/iris-sweep\n"
       "  mlptrain activations");
   add_global_options(app_, global);
   top_run_options_ = add_run_options(app_, top_train_.run);
@@ -87,6 +87,7 @@ CommandLine::CommandLine()
   add_export();
   add_compare();
   add_activations();
+  add_sweep();
 }
 
 void CommandLine::add_train() {

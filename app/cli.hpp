@@ -21,7 +21,7 @@ struct GlobalOptions {
   std::string log_level = "info";  // --log-level
 };
 
-enum class Command { kNone, kTrain, kPredict, kEvaluate, kExport, kCompare, kActivations };
+enum class Command { kNone, kTrain, kPredict, kEvaluate, kExport, kCompare, kActivations, kSweep };
 
 class CommandLine {
  public:
@@ -54,6 +54,7 @@ class CommandLine {
   ExportOptions export_model;  // `export` (a keyword)
   CompareCommandOptions compare;
   ActivationsOptions activations;
+  SweepOptions sweep;
 
  private:
   void add_train();
@@ -62,6 +63,7 @@ class CommandLine {
   void add_export();
   void add_compare();
   void add_activations();
+  void add_sweep();  // sweep_cli.cpp
   void check_option_places() const;
 
   CLI::App app_;

@@ -78,11 +78,34 @@ struct ActivationsOptions {
   std::string activations;      // --activations LIST for --plot (empty: every activation, with its defaults)
 };
 
+// `mlptrain sweep plan|run|collect|slurm|parallel` (the action is the sub-subcommand's name).
+struct SweepOptions {
+  std::string action;
+  std::string file;  // plan: the sweep file
+  std::string dir;   // the sweep folder
+  // run
+  std::vector<std::size_t> tasks;  // --task I (repeatable)
+  std::string shard;               // --shard i/N
+  int threads = 0;                 // 0: the CPUs this process may use (mlp::available_cpus)
+  std::string memory_limit;
+  // collect
+  bool partial = false;
+  // slurm
+  std::string partition, time;
+  int cpus_per_task = 1;
+  int max_parallel = 0;
+  // parallel
+  std::string sshloginfile;
+  int jobs = 0;
+  int task_threads = 1;  // parallel --threads: of each task
+};
+
 int run_train(const TrainOptions& options, const std::string& command_line);
 int run_predict(const PredictOptions& options);
 int run_evaluate(const EvaluateOptions& options);
 int run_export(const ExportOptions& options);
 int run_activations(const ActivationsOptions& options);
 int run_compare(const CompareCommandOptions& options);
+int run_sweep(const SweepOptions& options);
 
 }  // namespace mlp::app

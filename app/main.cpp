@@ -46,6 +46,8 @@ int run(int argc, char** argv) {
       return run_compare(cli.compare);
     case Command::kActivations:
       return run_activations(cli.activations);
+    case Command::kSweep:
+      return run_sweep(cli.sweep);
     case Command::kNone:
       break;
   }

@@ -6,9 +6,11 @@ MLP_PACKAGES=(cmake g++ ninja-build libeigen3-dev nlohmann-json3-dev libcli11-de
               libonnx-dev libprotobuf-dev)
 # What scripts/test needs besides: clang and its libFuzzer runtime for the fuzz preset, llvm
 # for llvm-symbolizer (readable stack traces in sanitizer reports), and chromium for the check of
-# report.html in a real browser (tests/browser), and python3-onnx for the ONNX checker the export
-# test runs (tests/onnx; node and npm come from mlp_ensure_node, onnxruntime from npm).
-MLP_TEST_PACKAGES=(clang libclang-rt-14-dev llvm chromium python3-onnx)
+# report.html in a real browser (tests/browser), python3-onnx for the ONNX checker the export
+# test runs (tests/onnx; node and npm come from mlp_ensure_node, onnxruntime from npm), and
+# slurm-wlm, munge and parallel for the sweep tests on a real single-node Slurm cluster and GNU
+# parallel (tests/cluster).
+MLP_TEST_PACKAGES=(clang libclang-rt-14-dev llvm chromium python3-onnx slurm-wlm munge parallel)
 
 # Installs the packages given that are not installed yet: with apt-get when run as root,
 # otherwise prints the exact command to run and fails.

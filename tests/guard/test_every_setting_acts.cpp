@@ -206,6 +206,8 @@ class Lab {
     write_text(data_ / "mixed.csv", mixed_table());
     write_text(data_ / "c.json", R"({"data": {"train": "cls.csv"}, "model": {"hidden": [4]},
                                      "train": {"epochs": 3, "batch_size": 8}})");
+    write_text(data_ / "sweep.json", R"({"config": "c.json", "grid": {"train.seed": [1, 2]}})");
+    write_text(data_ / "other_sweep.json", R"({"config": "c.json", "grid": {"train.seed": [1, 3]}})");
     // Two models of the base config, for train.init_from and predict/evaluate.
     for (const auto& [name, seed] : {std::pair{"model", "42"}, std::pair{"other", "7"}}) {
       const CliResult trained = run_mlptrain({"--config", (data_ / "c.json").string(), "--out", (dir_ / name).string(),
@@ -439,6 +441,39 @@ constexpr std::string_view kNothingToHide =
     "prints its result on stdout and nothing at info level, so -q and --log-level have nothing to hide; they are "
     "global options (probed on train and predict)";
 
+// sweep's actions work on a planned folder, which one run of the binary cannot make first: the
+// e2e tests that change each option and see its effect.
+void add_sweep_probes(std::vector<OptionProbe>& probes) {
+  const std::vector<std::string> plan = {"sweep", "plan", "{D}/sweep.json", "{W}/s"};
+  probes.insert(probes.end(), {{"mlptrain sweep --help", {"sweep", "--help"}, plan},
+                               {"mlptrain sweep plan --help", plan, {"sweep", "plan", "--help"}},
+                               {"mlptrain sweep plan file", plan, {"sweep", "plan", "{D}/other_sweep.json", "{W}/s"}},
+                               {"mlptrain sweep plan dir", plan, {"sweep", "plan", "{D}/sweep.json", "{W}/t"}},
+                               {"mlptrain sweep plan --quiet", plan, plus(plan, {"--quiet"})},
+                               {"mlptrain sweep plan --log-level", plan, plus(plan, {"--log-level", "warn"})}});
+  constexpr std::string_view kE2e =
+      "needs a planned sweep folder: tests/e2e/test_sweep.cpp changes it and checks the effect (tests/cluster runs "
+      "the actions through Slurm and GNU parallel)";
+  for (const char* option :
+       {"run dir", "run --task", "run --shard", "run --memory-limit", "collect dir", "collect --partial", "slurm dir",
+        "slurm --partition", "slurm --time", "slurm --cpus-per-task", "slurm --max-parallel", "parallel dir",
+        "parallel --sshloginfile", "parallel --jobs", "parallel --threads"}) {
+    probes.push_back({"mlptrain sweep " + std::string(option), {}, {}, kE2e});
+  }
+  probes.push_back({"mlptrain sweep run --threads",
+                    {},
+                    {},
+                    "each task's threads: results do not depend on them (compare's determinism tests), only the "
+                    "wall time does"});
+  constexpr std::string_view kShared =
+      "the same CLI11 help and logging set-up as every command's: probed on sweep plan (and train, predict)";
+  for (const char* action : {"run", "collect", "slurm", "parallel"}) {
+    for (const char* option : {"--help", "--quiet", "--log-level"}) {
+      probes.push_back({"mlptrain sweep " + std::string(action) + " " + option, {}, {}, kShared});
+    }
+  }
+}
+
 std::vector<OptionProbe> option_probes() {
   std::vector<OptionProbe> probes;
   // The options of a training run, with and without the command's name.
@@ -564,6 +599,7 @@ std::vector<OptionProbe> option_probes() {
                     {"mlptrain activations --quiet", {}, {}, kNothingToHide},
                     {"mlptrain activations --log-level", {}, {}, kNothingToHide},
                 });
+  add_sweep_probes(probes);
   return probes;
 }
 
@@ -573,10 +609,16 @@ std::vector<std::string> every_option() {
   std::vector<std::string> options;
   const CLI::App& app = command_line.app();
   for (const CLI::Option* option : app.get_options()) options.push_back("mlptrain " + option->get_name());
+  // Commands and their own subcommands (sweep plan, sweep run, ...).
+  std::vector<std::pair<std::string, const CLI::App*>> commands;
   for (const CLI::App* command : app.get_subcommands({})) {
-    for (const CLI::Option* option : command->get_options()) {
-      options.push_back("mlptrain " + command->get_name() + " " + option->get_name());
+    commands.emplace_back("mlptrain " + command->get_name(), command);
+    for (const CLI::App* action : command->get_subcommands({})) {
+      commands.emplace_back("mlptrain " + command->get_name() + " " + action->get_name(), action);
     }
+  }
+  for (const auto& [name, command] : commands) {
+    for (const CLI::Option* option : command->get_options()) options.push_back(name + " " + option->get_name());
   }
   return options;
 }

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -96,7 +97,15 @@ struct CompareOptions {
   // Called once, before any run, with the first seed's TrainingData notes and warnings (the
   // columns found, rows dropped, levels a test file has that training never saw).
   std::function<void(const std::vector<std::string>& notes, const std::vector<std::string>& warnings)> on_data;
+  // Checked between minibatches of every run (TrainerOptions::stop): a run stopped by it ends
+  // with StopReason::kInterrupted. None: the runs are not interruptible.
+  const std::atomic<bool>* stop = nullptr;
 };
+
+// The grid of settings.compare without its results: activations, seeds, lr_grid, baseline, and
+// the runs in grid order (activation, then rate, then seed), each with its initialisation.
+// run_compare fills in the rest; `sweep collect` fills it from the runs a sweep saved.
+CompareResult compare_grid(const Settings& settings);
 
 // Runs the grid described by settings.compare on the experiment's data, and evaluates each run's
 // final model on data.test when the config gives one. Throws InputError when there is no

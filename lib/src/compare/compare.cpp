@@ -42,17 +42,18 @@ ModelSettings with_activation(const ModelSettings& model, const Activation& acti
 // One run on its own pool of `threads` threads (results do not depend on how many), then its
 // final model on the test set.
 void run_one(const Settings& settings, const Experiment& experiment, CompareRun& run, const Activation& activation,
-             int threads) {
+             const CompareOptions& compare_options) {
   TrainSettings train = settings.train;
   train.seed = run.seed;
   train.optimizer.params[0] = run.lr;
   const ModelSettings model = with_activation(settings.model, activation);
-  ThreadPool pool(threads);
+  ThreadPool pool(compare_options.threads);
   Network network = build_network(model, run.init, experiment, run.seed);
   network.set_thread_pool(&pool);
   Trainer trainer(train, network, experiment.loss, experiment.task(), experiment.classes(), experiment.target_units());
   TrainerOptions options;
   options.diagnostics = true;
+  options.stop = compare_options.stop;
   run.result = trainer.fit(experiment.data.train, &*experiment.data.val, options);
   if (experiment.data.test && run.result.reason != StopReason::kDiverged) {
     run.test = evaluate(network, experiment.loss, experiment.task(), experiment.classes(), *experiment.data.test, {},
@@ -76,6 +77,17 @@ std::vector<CompareRun> plan_runs(const Settings& settings, const CompareResult&
 
 }  // namespace
 
+CompareResult compare_grid(const Settings& settings) {
+  const CompareSettings& compare = settings.compare;
+  CompareResult result;
+  result.activations = compare.activations;
+  result.seeds = compare.seeds.empty() ? std::vector<std::uint64_t>{settings.train.seed} : compare.seeds;
+  result.lr_grid = compare.lr_grid.empty() ? std::vector<double>{settings.train.optimizer.lr()} : compare.lr_grid;
+  result.baseline = compare.baseline.value_or(result.activations.size());
+  result.runs = plan_runs(settings, result);
+  return result;
+}
+
 CompareResult run_compare(const Settings& settings, const CompareOptions& options) {
   if (settings.train.init_from) {
     // Weights trained with one activation are no start for another: each run starts from the
@@ -83,17 +95,12 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
     throw InputError(settings.config_path.string() +
                      ": train.init_from: compare starts every activation from the same initial weights; remove it");
   }
-  const CompareSettings& compare = settings.compare;
   if (settings.train.checkpoint_every != 0) {
     throw InputError(settings.config_path.string() +
                      ": train.checkpoint_every: compare writes no checkpoints (a comparison cannot be resumed); "
                      "set it to 0");
   }
-  CompareResult result;
-  result.activations = compare.activations;
-  result.seeds = compare.seeds.empty() ? std::vector<std::uint64_t>{settings.train.seed} : compare.seeds;
-  result.lr_grid = compare.lr_grid.empty() ? std::vector<double>{settings.train.optimizer.lr()} : compare.lr_grid;
-  result.baseline = compare.baseline.value_or(result.activations.size());
+  CompareResult result = compare_grid(settings);
 
   // The split and standardisation depend on the seed, so each seed has its own data; every
   // activation and rate shares it. The files are read once.
@@ -114,7 +121,6 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
   if (options.on_data) options.on_data(experiments.front().data.notes, experiments.front().data.warnings);
   result.task = experiments.front().task();
   result.classes = experiments.front().data.schema.classes;
-  result.runs = plan_runs(settings, result);
 
   std::mutex progress_mutex;
   int done = 0;
@@ -126,7 +132,7 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
   pool.run(total, [&](std::int64_t i) {
     CompareRun& run = result.runs[static_cast<std::size_t>(i)];
     const auto seed_index = static_cast<std::size_t>(i) % result.seeds.size();
-    run_one(settings, experiments[seed_index], run, result.activations[run.activation], options.threads);
+    run_one(settings, experiments[seed_index], run, result.activations[run.activation], options);
     if (options.on_run_done) {
       std::lock_guard lock(progress_mutex);
       options.on_run_done(++done, total);

@@ -6,6 +6,7 @@
 #include "mlp/dataset.hpp"
 #include "mlp/records.hpp"
 #include "mlp/trainer.hpp"
+#include "run/epoch_record.hpp"
 
 #include <cmath>
 
@@ -33,24 +34,7 @@ nlohmann::json epoch_json(const EpochMetrics& m, Task task) {
     j["val_loss"] = m.val->loss;
     j[metric_name(task)] = optional_json(task == Task::kClassification ? m.val->accuracy : m.val->r2);
   }
-  if (m.diagnostics) {
-    const EpochDiagnostics& d = *m.diagnostics;
-    nlohmann::json layers = nlohmann::json::array();
-    for (const ActivityStats& a : d.activity) {
-      layers.push_back({{"layer", a.layer},
-                        {"dead_fraction", optional_json(a.dead_fraction)},
-                        {"saturated_fraction", optional_json(a.saturated_fraction)},
-                        {"mean_activation", a.mean_activation}});
-    }
-    j["activation_layers"] = layers;
-    j["weight_grad_norm"] = d.weight_grad_norm;
-    j["grad_ratio"] = optional_json(d.grad_ratio());
-    nlohmann::json learned = nlohmann::json::array();
-    for (const LearnedStats& l : d.learned) {
-      learned.push_back({{"layer", l.layer}, {"name", l.name}, {"mean", l.mean}, {"min", l.min}, {"max", l.max}});
-    }
-    j["learned"] = learned;
-  }
+  if (m.diagnostics) j.update(diagnostics_json(*m.diagnostics));
   return j;
 }
 

@@ -5,6 +5,7 @@
 
 #include "io/json_node.hpp"
 #include "mlp/dataset.hpp"
+#include "mlp/diagnostics.hpp"
 #include "mlp/metrics.hpp"
 #include "mlp/trainer.hpp"
 
@@ -14,6 +15,13 @@ namespace mlp {
 
 // {"epoch", "train_loss", "lr", and "val": evaluation_json when there was validation}.
 nlohmann::json epoch_json(const EpochMetrics& metrics, const DataSchema& schema);
+
+// An epoch's diagnostics: {"activation_layers": [{"layer", "dead_fraction", "saturated_fraction",
+// "mean_activation"}], "weight_grad_norm": [...], "grad_ratio", "learned": [{"layer", "mean",
+// "min", "max"}]}, merged into compare.json's epochs and a sweep task's record. grad_ratio is
+// derived (EpochDiagnostics::grad_ratio), so read_diagnostics does not read it.
+nlohmann::json diagnostics_json(const EpochDiagnostics& diagnostics);
+EpochDiagnostics read_diagnostics(const JsonNode& node);
 
 // The inverses, for the schema the record was written with; a damaged record fails with its
 // JSON path (InputError, see JsonNode). The epoch's time is not part of the record.

@@ -101,7 +101,10 @@ TEST_CASE("usage errors are CLI11's parse errors") {
 TEST_CASE("every option of every command has a description") {
   const CommandLine cli;
   std::vector<const CLI::App*> commands = cli.app().get_subcommands({});
-  CHECK(commands.size() == 6);
+  CHECK(commands.size() == 7);
+  // sweep's actions (plan, run, collect, slurm, parallel) are commands of their own.
+  for (const CLI::App* action : cli.app().get_subcommand("sweep")->get_subcommands({})) commands.push_back(action);
+  CHECK(commands.size() == 12);
   commands.push_back(&cli.app());
   for (const CLI::App* command : commands) {
     for (const CLI::Option* option : command->get_options()) {
@@ -127,6 +130,21 @@ TEST_CASE("a run option written before the command's name is refused, saying whe
   CommandLine activations;
   CHECK_THROWS_WITH_AS(parse(activations, {"--config", "c.json", "activations"}),
                        "--config is not an option of activations (see mlptrain activations --help)", mlp::InputError);
+}
+
+TEST_CASE("sweep: each action is chosen by its name, and takes only its own options") {
+  CommandLine run;
+  parse(run, {"sweep", "run", "dir", "--task", "3", "--task", "5"});
+  CHECK(run.command() == Command::kSweep);
+  CHECK(run.sweep.action == "run");
+  CHECK(run.sweep.dir == "dir");
+  CHECK(run.sweep.tasks == std::vector<std::size_t>{3, 5});
+  CommandLine both;
+  CHECK_THROWS_AS(parse(both, {"sweep", "run", "dir", "--task", "3", "--shard", "0/2"}), CLI::ParseError);
+  CommandLine misplaced;
+  CHECK_THROWS_AS(parse(misplaced, {"sweep", "collect", "dir", "--task", "3"}), CLI::ParseError);
+  CommandLine no_action;
+  CHECK_THROWS_AS(parse(no_action, {"sweep"}), CLI::ParseError);
 }
 
 TEST_CASE("--quiet and --log-level are taken before and after the command's name") {
