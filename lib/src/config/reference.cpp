@@ -98,8 +98,9 @@ that cannot be decided, or f is not flat, there is none (`null`). The saturation
 bounds on both sides, found by interval arithmetic (`2 * sigmoid(x) - 1`: [-1, 1]). `compare
 --init auto` gives a formula bounded on both sides xavier_uniform, any other kaiming_uniform.
 
-**Speed.** A formula equal to a built-in costs 1.5-2.2x the built-in's time per element
-(`x * sigmoid(x)` vs `silu`; see `mlptrain compare --bench-activations`) and trains to the same
+**Speed.** A formula equal to a built-in costs about 2-3x the built-in's time per element
+(measured with `mlptrain compare --bench-activations`: `x * sigmoid(x)` 1.9x `silu`,
+`max(x, 0.01 * x)` 1.7x `leaky_relu`, `x * tanh(softplus(x))` 2.3x `mish`) and trains to the same
 weights within float32 round-off.
 
 model.json keeps the formula as written with its parameters and each layer's learned values
