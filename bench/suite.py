@@ -164,15 +164,19 @@ def reference_blas():
 
 
 def gemm_backends(args):
-    """Issue 15's matrix-product backends: all libraries with OpenBLAS choosing its kernels itself,
-    then Eigen and OpenBLAS again with OPENBLAS_CORETYPE=SkylakeX (the variable is read when the
-    library loads, so that takes a second process). One report, bench/results/gemm-backends-<date>.md."""
+    """Issue 15's matrix-product backends: all libraries as they choose their kernels themselves,
+    then OpenBLAS with OPENBLAS_CORETYPE=SkylakeX and BLIS with BLIS_ARCH_TYPE=0 (its skx
+    sub-configuration: on a CPU it does not know, Debian's BLIS 0.9 falls back to its generic C
+    kernels). Both variables are read when the library loads, so each takes a process of its own.
+    One report, bench/results/gemm-backends-<date>.md."""
     flags = ["--quick"] if args.quick else ["--reps", str(max(args.reps, 5))]
     own = {key: value for key, value in os.environ.items() if key != "OPENBLAS_CORETYPE"}
-    runs = [(own, []), (dict(own, OPENBLAS_CORETYPE="SkylakeX"), ["--backends", "openblas"])]
+    runs = [(own, []), (dict(own, OPENBLAS_CORETYPE="SkylakeX"), ["--backends", "openblas"]),
+            (dict(own, BLIS_ARCH_TYPE="0"), ["--backends", "blis"])]
     texts = []
     for env, extra in runs:
-        progress(f"gemm_backends {' '.join(flags + extra)} (OPENBLAS_CORETYPE={env.get('OPENBLAS_CORETYPE', 'unset')})")
+        chosen = " ".join(f"{key}={env[key]}" for key in ("OPENBLAS_CORETYPE", "BLIS_ARCH_TYPE") if key in env)
+        progress(f"gemm_backends {' '.join(flags + extra)} {chosen}")
         texts.append(subprocess.run([TOOLS / "gemm_backends", *flags, *extra], env=env, check=True, text=True,
                                     stdout=subprocess.PIPE).stdout)
     text = "\n".join(texts)

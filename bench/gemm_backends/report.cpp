@@ -205,10 +205,12 @@ void print_report(const Report& r, const std::vector<Method>& methods, int reps,
                cpu_model().c_str(), r.load_before[0], r.load_before[1], r.load_before[2], r.load_after[0],
                r.load_after[1], r.load_after[2]);
   const char* coretype = std::getenv("OPENBLAS_CORETYPE");
+  const char* blis_arch = std::getenv("BLIS_ARCH_TYPE");
   std::fprintf(out,
-               "OPENBLAS_CORETYPE=%s. Medians of %d interleaved repetitions, each at least %.3f s of the thread's CPU "
+               "OPENBLAS_CORETYPE=%s, BLIS_ARCH_TYPE=%s. Medians of %d interleaved repetitions, each at least %.3f s "
+               "of the thread's CPU "
                "time in calls (thread CPU time, not wall time: the machine is shared).\n\n",
-               coretype ? coretype : "(unset)", reps, min_time);
+               coretype ? coretype : "(unset)", blis_arch ? blis_arch : "(unset)", reps, min_time);
   for (const std::string& lib : r.libraries) std::fprintf(out, "- %s\n", lib.c_str());
   for (const std::string& lib : r.missing) std::fprintf(out, "- %s: not found by CMake, skipped\n", lib.c_str());
   if (!r.rows.empty()) {
