@@ -5,7 +5,9 @@ Run through bench/run, which installs what is missing and builds build/bench fir
 
     --reps N       repetitions of each timed process; the median is reported (default 3)
     --quick        one repetition and shorter micro-benchmarks: checks the suite, not the figures
-    --only LIST    a subset of the measurements, e.g. --only a,b,micro (a b c d e f g h i micro)
+    --only LIST    a subset of the measurements, e.g. --only a,b,micro (a b c d e f g h i micro);
+                   --only backends runs the matrix-product backends of issue 15 (bench/gemm_backends,
+                   not part of the default run) and writes bench/results/gemm-backends-<date>.md
     --no-torch     mlptrain's columns only, even when PyTorch is installed
     --out FILE     where to write the results (default bench/results/<date>.md; with --quick,
                    bench/work/<date>-quick.md)
@@ -27,6 +29,8 @@ from measure import CONFIGS, PYTHON, TOOLS, WORK, progress
 
 THREADS = (1, 2)
 ALL = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "micro")
+# Only on request: about 10 minutes on its own, and a study of libraries rather than of mlptrain.
+EXTRA = ("backends",)
 
 
 @dataclass
@@ -53,8 +57,8 @@ def parse_args():
     parser.add_argument("--out")
     args = parser.parse_args()
     args.only = set(args.only.split(","))
-    if not args.only <= set(ALL):
-        parser.error(f"--only: choose from {','.join(ALL)}")
+    if not args.only <= set(ALL) | set(EXTRA):
+        parser.error(f"--only: choose from {','.join(ALL + EXTRA)}")
     if args.quick:
         args.reps = 1
     return args
@@ -159,8 +163,38 @@ def reference_blas():
     return "/blas/libblas.so" in loaded and "openblas" not in loaded and "blis" not in loaded
 
 
+def gemm_backends(args):
+    """Issue 15's matrix-product backends: all libraries as they choose their kernels themselves,
+    then OpenBLAS with OPENBLAS_CORETYPE=SkylakeX and BLIS with BLIS_ARCH_TYPE=0 (its skx
+    sub-configuration: on a CPU it does not know, Debian's BLIS 0.9 falls back to its generic C
+    kernels). Both variables are read when the library loads, so each takes a process of its own.
+    One report, bench/results/gemm-backends-<date>.md."""
+    flags = ["--quick"] if args.quick else ["--reps", str(max(args.reps, 5))]
+    own = {key: value for key, value in os.environ.items() if key != "OPENBLAS_CORETYPE"}
+    runs = [(own, []), (dict(own, OPENBLAS_CORETYPE="SkylakeX"), ["--backends", "openblas"]),
+            (dict(own, BLIS_ARCH_TYPE="0"), ["--backends", "blis"])]
+    texts = []
+    for env, extra in runs:
+        chosen = " ".join(f"{key}={env[key]}" for key in ("OPENBLAS_CORETYPE", "BLIS_ARCH_TYPE") if key in env)
+        progress(f"gemm_backends {' '.join(flags + extra)} {chosen}")
+        texts.append(subprocess.run([TOOLS / "gemm_backends", *flags, *extra], env=env, check=True, text=True,
+                                    stdout=subprocess.PIPE).stdout)
+    text = "\n".join(texts)
+    folder = WORK if args.quick else measure.ROOT / "bench" / "results"
+    out = folder / f"gemm-backends-{datetime.date.today().isoformat()}{'-quick' if args.quick else ''}.md"
+    os.makedirs(folder, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(text)
+    print(f"wrote {measure.rel(out)}", file=sys.stderr)
+
+
 def main():
     args = parse_args()
+    if "backends" in args.only:
+        gemm_backends(args)
+        args.only.discard("backends")
+        if not args.only:
+            return
     torch = not args.no_torch and has_module("torch")
     pandas = has_module("pandas")
     if torch and reference_blas():
