@@ -3,6 +3,7 @@
 #pragma once
 
 #include "mlp/resources.hpp"
+#include "mlp/sweep.hpp"
 
 #include <string>
 #include <utility>
@@ -88,6 +89,8 @@ struct SweepOptions {
   std::string shard;               // --shard i/N
   int threads = 0;                 // 0: the CPUs this process may use (mlp::available_cpus)
   std::string memory_limit;
+  double checkpoint_every = kDefaultCheckpointSeconds;  // --checkpoint-every SECONDS
+  double claim_expiry = kDefaultClaimExpirySeconds;     // --claim-expiry SECONDS
   // collect
   bool partial = false;
   // slurm

@@ -2,6 +2,9 @@
 #include "cli.hpp"
 #include "cli_options.hpp"
 
+#include "mlp/sweep.hpp"
+#include "mlp/text.hpp"
+
 namespace mlp::app {
 namespace {
 
@@ -44,6 +47,19 @@ void CommandLine::add_sweep() {
                   "SLURM_CPUS_PER_TASK or OMP_NUM_THREADS when lower)")
       ->check(CLI::Range(1, 1024));
   add_memory_limit_option(*run, sweep.memory_limit);
+  run->add_option("--checkpoint-every", sweep.checkpoint_every,
+                  "Write a task's checkpoint.json at the end of the first epoch SECONDS after the last one (0: every "
+                  "epoch), and when it is stopped by a signal; a task run again continues from it")
+      ->capture_default_str()
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 1e9));
+  run->add_option("--claim-expiry", sweep.claim_expiry,
+                  "Take over a task whose claim was not refreshed for longer than SECONDS (a worker refreshes its "
+                  "own every " +
+                      format_number(kClaimHeartbeatSeconds) + " s: a claim this old is of a dead worker, on any host)")
+      ->capture_default_str()
+      ->type_name("SECONDS")
+      ->check(CLI::Range(kMinClaimExpirySeconds, 1e9));
 
   CLI::App* collect = add_action(
       *command, "collect", "Merge a sweep's results: runs.csv, and compare's files for each comparison", sweep, global);

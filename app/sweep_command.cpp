@@ -63,6 +63,11 @@ int run(const SweepOptions& options) {
   run.threads = options.threads > 0 ? options.threads : available_cpus().count;
   run.memory_limit = memory_limit_or_default(options.memory_limit);
   run.stop = &install_stop_handlers();
+  run.checkpoint_seconds = options.checkpoint_every;
+  run.claim_expiry_seconds = options.claim_expiry;
+  run.on_note = [&plan](std::size_t index, const std::string& note) {
+    spdlog::info("task {} ({}): {}", index, plan.tasks[index].id, note);
+  };
   int ran = 0, skipped = 0;
   for (const std::size_t index : chosen_tasks(options, plan.tasks.size())) {
     const auto start = std::chrono::steady_clock::now();
@@ -83,7 +88,8 @@ int run(const SweepOptions& options) {
         ++skipped;
         break;
       case TaskOutcome::kInterrupted:
-        spdlog::warn("task {} ({}): interrupted by signal {}; released for the next run", index, id, stop_signal());
+        spdlog::warn("task {} ({}): interrupted by signal {}; checkpointed and released: the next run continues it",
+                     index, id, stop_signal());
         return 128 + stop_signal();
     }
   }

@@ -4,7 +4,8 @@
 #  1. `sweep slurm` writes the array script, sbatch runs it, `sweep collect` merges it, and the
 #     result equals `compare` over the same grid (apart from timing).
 #  2. A second sweep of slower tasks: one running array task is cancelled (scancel), the array is
-#     submitted again, and every task ends done exactly once (its "done in" line in one output).
+#     submitted again, and every task ends done exactly once (its "done in" line in one output);
+#     a task stopped by the SIGTERM continues from its checkpoint.
 #
 #   check_slurm.sh MLPTRAIN WORKDIR
 #
@@ -133,8 +134,10 @@ scancel "$running"
 wait_for_jobs
 # On a loaded machine the signal may come after the task has finished: then it is simply done.
 if grep -q "interrupted by signal 15" "sweep/slurm/$running.out"; then
-  echo "$running stopped on SIGTERM and released its task"
+  echo "$running stopped on SIGTERM, checkpointed and released its task"
   [ -z "$(find sweep/tasks -name claim)" ] || fail "a claim was left behind"
+  [ -f "sweep/tasks/$id/checkpoint.json" ] || fail "the stopped task left no checkpoint"
+  resumed=1
 elif grep -q "done in" "sweep/slurm/$running.out"; then
   echo "$running finished before scancel's SIGTERM reached it"
   [ -z "$(find sweep/tasks -name claim)" ] || fail "a claim was left behind"
@@ -147,6 +150,11 @@ fi
 sbatch --parsable sweep/sweep.sbatch >/dev/null
 wait_for_jobs
 "$mlptrain" sweep collect sweep --quiet || fail "tasks were lost: $(cat sweep/slurm/*.out)"
+if [ -n "${resumed:-}" ]; then
+  cat sweep/slurm/*.out | grep -q "task $claimed ($id): resumed from its checkpoint at epoch" ||
+    fail "the stopped task did not continue from its checkpoint"
+  [ -z "$(find sweep/tasks -name checkpoint.json)" ] || fail "a done task kept its checkpoint"
+fi
 for i in 0 1 2 3; do
   runs=$(cat sweep/slurm/*.out | grep -c "task $i (.*): done in" || true)
   [ "$runs" = 1 ] || fail "task $i ran $runs times"

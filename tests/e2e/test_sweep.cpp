@@ -1,5 +1,6 @@
 // End to end through the real binary: a sweep planned, run by two workers racing on one folder,
-// collected, and equal to `compare` over the same grid; resumed, extended, collected partially.
+// collected, and equal to `compare` over the same grid; resumed, extended, collected partially;
+// tasks stopped and killed partway continued from their checkpoints; claims of dead workers expire.
 #include "sweep_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <functional>
 #include <thread>
 
 using namespace mlp::test;
@@ -198,18 +200,116 @@ TEST_CASE("sweep: slurm, parallel and run options each change the script, the co
   CHECK(!std::filesystem::exists(sweep.folder / "tasks" / task_ids(sweep.folder)[0] / "result.json"));
 }
 
-TEST_CASE("sweep: a task stopped by SIGTERM releases its claim and exits 143, leaving it for the next run") {
-  const IrisSweep sweep;
-  write_text(sweep.sweep_file, R"({"config": "c.json", "set": {"train.epochs": 100000}, "grid": {"train.seed": [1]}})");
-  REQUIRE(run_mlptrain({"sweep", "plan", sweep.sweep_file.string(), sweep.folder.string()}).exit_code == 0);
-  const std::filesystem::path task = sweep.folder / "tasks" / task_ids(sweep.folder)[0];
-  RunningMlptrain worker({"sweep", "run", sweep.folder.string(), "--threads", "1"});
-  for (int i = 0; i < 400 && !std::filesystem::exists(task / "claim"); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+namespace {
+
+// A task's record without what depends on when and where it ran: the worker, the wall times.
+nlohmann::json record_without_timing(const std::filesystem::path& file) {
+  nlohmann::json record = read_json(file);
+  for (const char* key : {"worker", "train_seconds", "samples_per_second"}) record.erase(key);
+  for (nlohmann::json& epoch : record["history"]) epoch.erase("seconds");
+  return record;
+}
+
+// The epochs a task's checkpoint holds; 0 when it has none yet. (Written by rename, so a file
+// that exists is whole.)
+int checkpointed_epochs(const std::filesystem::path& task) {
+  if (!std::filesystem::exists(task / "checkpoint.json")) return 0;
+  return read_json(task / "checkpoint.json")["trainer"]["epochs_done"].get<int>();
+}
+
+bool wait_until(const std::function<bool()>& done, double seconds) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  REQUIRE(std::filesystem::exists(task / "claim"));
-  worker.signal(SIGTERM);
-  CHECK(worker.wait() == 143);
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "sweep: a task stopped by SIGTERM checkpoints and releases its claim, one killed leaves its periodic "
+    "checkpoint; the next runs resume, and the result is the uninterrupted run's") {
+  const IrisSweep sweep;
+  write_text(sweep.sweep_file, R"({"config": "c.json", "set": {"train.epochs": 1000, "model.hidden": [128, 128]},
+ "grid": {"train.seed": [1]}})");
+  const std::filesystem::path whole = sweep.dir / "whole";
+  for (const std::filesystem::path& folder : {sweep.folder, whole}) {
+    REQUIRE(run_mlptrain({"sweep", "plan", sweep.sweep_file.string(), folder.string()}).exit_code == 0);
+  }
+  const std::string id = task_ids(sweep.folder)[0];
+  const std::filesystem::path task = sweep.folder / "tasks" / id;
+  const auto start = std::chrono::steady_clock::now();
+  REQUIRE(run_mlptrain({"sweep", "run", whole.string(), "--threads", "1"}).exit_code == 0);
+  // A quarter of the uninterrupted run: partway on this machine, whatever its speed or load.
+  const auto quarter = (std::chrono::steady_clock::now() - start) / 4;
+
+  // Stopped by SIGTERM with no periodic checkpoint due: the checkpoint is the one the signal made.
+  {
+    RunningMlptrain worker({"sweep", "run", sweep.folder.string(), "--threads", "1"});
+    REQUIRE(wait_until([&] { return std::filesystem::exists(task / "claim"); }, 10));
+    std::this_thread::sleep_for(quarter);
+    worker.signal(SIGTERM);
+    REQUIRE(worker.wait() == 143);
+  }
   CHECK(!std::filesystem::exists(task / "claim"));
   CHECK(!std::filesystem::exists(task / "result.json"));
+  const int stopped_at = checkpointed_epochs(task);
+  CHECK(stopped_at > 0);
+
+  // Killed outright, as on a node failure: its claim stays, and the checkpoint of every epoch.
+  {
+    RunningMlptrain worker({"sweep", "run", sweep.folder.string(), "--threads", "1", "--checkpoint-every", "0"});
+    REQUIRE(wait_until([&] { return checkpointed_epochs(task) > stopped_at; }, 20));
+    worker.signal(SIGKILL);
+    CHECK(worker.wait() == 128 + SIGKILL);
+  }
+  REQUIRE(std::filesystem::exists(task / "claim"));
+  REQUIRE(!std::filesystem::exists(task / "result.json"));
+  const int killed_at = checkpointed_epochs(task);
+
+  const CliResult last = run_mlptrain({"sweep", "run", sweep.folder.string(), "--threads", "1"});
+  REQUIRE(last.exit_code == 0);
+  CHECK(last.err.find("task 0 (" + id + "): took over the claim of ") != std::string::npos);
+  CHECK(last.err.find("whose process is gone") != std::string::npos);
+  CHECK(last.err.find("resumed from its checkpoint at epoch " + std::to_string(killed_at) + "\n") != std::string::npos);
+  CHECK(!std::filesystem::exists(task / "checkpoint.json"));
+  CHECK(!std::filesystem::exists(task / "claim"));
+  CHECK(record_without_timing(task / "result.json") == record_without_timing(whole / "tasks" / id / "result.json"));
+}
+
+TEST_CASE(
+    "sweep: a claim not refreshed for longer than --claim-expiry is taken over, whatever its host; a fresh "
+    "one is not") {
+  const IrisSweep sweep;
+  write_text(sweep.sweep_file, R"({"config": "c.json", "set": {"train.epochs": 2}, "grid": {"train.seed": [1, 2]}})");
+  REQUIRE(run_mlptrain({"sweep", "plan", sweep.sweep_file.string(), sweep.folder.string()}).exit_code == 0);
+  const std::vector<std::string> ids = task_ids(sweep.folder);
+  // Task 0: claimed five minutes ago by a worker on a host that has not been heard of since;
+  // task 1: just now, by one on another host.
+  const std::filesystem::path old_claim = sweep.folder / "tasks" / ids[0] / "claim";
+  const std::filesystem::path fresh_claim = sweep.folder / "tasks" / ids[1] / "claim";
+  write_text(old_claim, "crashed-node 4242\n");
+  std::filesystem::last_write_time(old_claim,
+                                   std::filesystem::file_time_type::clock::now() - std::chrono::seconds(300));
+  write_text(fresh_claim, "busy-node 4243\n");
+  const std::vector<std::string> run = {"sweep", "run", sweep.folder.string(), "--task", "0", "--task", "1"};
+
+  const CliResult patient = run_mlptrain(run);  // the default expiry, 600 s
+  REQUIRE(patient.exit_code == 0);
+  CHECK(count_lines(patient.err, "another worker runs it") == 2);
+
+  std::vector<std::string> brisk_run = run;
+  brisk_run.insert(brisk_run.end(), {"--claim-expiry", "120"});
+  const CliResult brisk = run_mlptrain(brisk_run);
+  REQUIRE(brisk.exit_code == 0);
+  CHECK(brisk.err.find("task 0 (" + ids[0] + "): took over the claim of crashed-node:4242, not refreshed for ") !=
+        std::string::npos);
+  CHECK(count_lines(brisk.err, "task 1 (" + ids[1] + "): another worker runs it") == 1);
+  CHECK(std::filesystem::exists(sweep.folder / "tasks" / ids[0] / "result.json"));
+  CHECK(!std::filesystem::exists(old_claim));
+  CHECK(!std::filesystem::exists(sweep.folder / "tasks" / ids[1] / "result.json"));
+  CHECK(read_text(fresh_claim) == "busy-node 4243\n");
+  CHECK(run_mlptrain({"sweep", "run", sweep.folder.string(), "--claim-expiry", "59"}).exit_code == 2);
 }

@@ -455,9 +455,9 @@ void add_sweep_probes(std::vector<OptionProbe>& probes) {
       "needs a planned sweep folder: tests/e2e/test_sweep.cpp changes it and checks the effect (tests/cluster runs "
       "the actions through Slurm and GNU parallel)";
   for (const char* option :
-       {"run dir", "run --task", "run --shard", "run --memory-limit", "collect dir", "collect --partial", "slurm dir",
-        "slurm --partition", "slurm --time", "slurm --cpus-per-task", "slurm --max-parallel", "parallel dir",
-        "parallel --sshloginfile", "parallel --jobs", "parallel --threads"}) {
+       {"run dir", "run --task", "run --shard", "run --memory-limit", "run --checkpoint-every", "run --claim-expiry",
+        "collect dir", "collect --partial", "slurm dir", "slurm --partition", "slurm --time", "slurm --cpus-per-task",
+        "slurm --max-parallel", "parallel dir", "parallel --sshloginfile", "parallel --jobs", "parallel --threads"}) {
     probes.push_back({"mlptrain sweep " + std::string(option), {}, {}, kE2e});
   }
   probes.push_back({"mlptrain sweep run --threads",

@@ -22,7 +22,8 @@ struct RunOrigin {
 };
 
 inline constexpr const char* kCheckpointFormat = "mlptrain-checkpoint";
-// Version 2: epochs and evaluations written as summary.json writes them (records.hpp).
+// Version 2: epochs and evaluations written as summary.json writes them (records.hpp). An epoch
+// holds "diagnostics" when its run kept them (a sweep task's); read when present.
 inline constexpr int kCheckpointFormatVersion = 2;
 
 // The checkpoint as JSON text (doubles and floats written so that they read back exactly).
@@ -37,5 +38,11 @@ struct Checkpoint {
 // Reads a checkpoint file. Throws InputError naming the path and JSON path when it is missing,
 // truncated, of another format or version, or inconsistent.
 Checkpoint load_checkpoint(const std::filesystem::path& path);
+
+// A resumed run must see the data it started with (same columns, classes and standardisation,
+// bit for bit), or it could not match the run it continues: throws InputError naming the
+// checkpoint file when `now` (the data's schema as prepared for the resumed run) differs from
+// `before` (the checkpoint's model's).
+void check_checkpoint_data(const DataSchema& now, const DataSchema& before, const std::filesystem::path& checkpoint);
 
 }  // namespace mlp

@@ -5,6 +5,7 @@
 // depend on how many of either.
 #pragma once
 
+#include "mlp/checkpoint.hpp"
 #include "mlp/config.hpp"
 #include "mlp/experiment.hpp"
 #include "mlp/metrics.hpp"
@@ -87,6 +88,21 @@ struct CompareResult {
   int jobs = 1, threads = 1;               // how the runs were spread (see CompareOptions): timing only
 };
 
+// How the one run of a one-run comparison (a sweep task) is saved and picked up again, so that a
+// run stopped partway continues where it was and ends exactly as if it never stopped. A
+// comparison of several runs is never checkpointed (it cannot be resumed as one).
+struct RunCheckpoints {
+  // The checkpoint to continue from, if any; called once, with the schema of the data the run
+  // is about to train on, and expected to throw InputError when the checkpoint does not fit it
+  // (check_checkpoint_data).
+  std::function<std::optional<Checkpoint>(const DataSchema& data)> load;
+  // Writes a checkpoint of the run: at the end of the first epoch that ends `every_seconds` or
+  // more after the run started or was last saved (0: after every epoch), and when the run is
+  // stopped (CompareOptions::stop), of its last finished epoch (TrainerOptions::checkpoint_on_stop).
+  std::function<void(const Model& model, const TrainerState& state)> save;
+  double every_seconds = 0;
+};
+
 struct CompareOptions {
   int jobs = 1;     // runs at a time
   int threads = 1;  // threads of each run's network (its matrix products and optimizer steps)
@@ -100,6 +116,8 @@ struct CompareOptions {
   // Checked between minibatches of every run (TrainerOptions::stop): a run stopped by it ends
   // with StopReason::kInterrupted. None: the runs are not interruptible.
   const std::atomic<bool>* stop = nullptr;
+  // Only for a grid of exactly one run (else std::logic_error): its checkpoints.
+  const RunCheckpoints* checkpoints = nullptr;
 };
 
 // The grid of settings.compare without its results: activations, seeds, lr_grid, baseline, and

@@ -6,7 +6,8 @@
 //
 // Folder layout (docs/sweep.md): DIR/sweep.json (the frozen base config, the grid, the task list
 // in array-index order), DIR/tasks/<id>/config.json (the task's resolved config), .../result.json
-// (written once the task is done), .../claim (while a worker runs it).
+// (written once the task is done), .../claim (while a worker runs it), .../checkpoint.json (of a
+// task stopped partway, until it is done).
 #pragma once
 
 #include "mlp/compare.hpp"
@@ -77,17 +78,36 @@ std::vector<std::size_t> shard_tasks(std::size_t tasks, std::size_t shard, std::
 
 enum class TaskOutcome { kRan, kAlreadyDone, kClaimedElsewhere, kInterrupted };
 
+// A task's checkpoint is written every this many seconds (at the end of the first epoch after)
+// and when the task is stopped by a signal; a worker killed outright loses at most this much.
+inline constexpr double kDefaultCheckpointSeconds = 300;
+// A running worker refreshes its claim this often; a claim not refreshed for kDefaultClaimExpiry
+// seconds (twenty heartbeats: a slow file server or a busy node does not lose its task) is taken
+// over. The expiry may not be shorter than kMinClaimExpirySeconds, two heartbeats.
+inline constexpr double kClaimHeartbeatSeconds = 30;
+inline constexpr double kDefaultClaimExpirySeconds = 600;
+inline constexpr double kMinClaimExpirySeconds = 2 * kClaimHeartbeatSeconds;
+
 struct SweepRunOptions {
   int threads = 1;
   std::uint64_t memory_limit = UINT64_MAX;
-  const std::atomic<bool>* stop = nullptr;  // SIGINT/SIGTERM: the task stops and its claim is released
+  const std::atomic<bool>* stop = nullptr;  // SIGINT/SIGTERM: the task checkpoints, stops, and releases its claim
+  double checkpoint_seconds = kDefaultCheckpointSeconds;  // 0: after every epoch
+  double claim_expiry_seconds = kDefaultClaimExpirySeconds;
+  // What a task did besides running: "resumed from its checkpoint at epoch 12", "took over the
+  // claim of node7:4242, not refreshed for 900 s ...". For the caller to show.
+  std::function<void(std::size_t index, const std::string& note)> on_note;
 };
 
 // Runs task `index` of the sweep in `dir` as one run of the comparison grid (run_compare on the
 // task's settings with a one-cell grid, so that it is the same run `compare` makes for that
 // cell), unless it is done already or another live worker holds its claim. The claim is a file
-// hard-linked into place (atomic, also on NFS); a claim whose process is gone (same host, no such
-// pid) is taken over. The result is written atomically, then the claim removed.
+// hard-linked into place (atomic, also on NFS) and refreshed while the task runs; a claim whose
+// process is gone (same host, no such pid) or that was not refreshed for
+// options.claim_expiry_seconds (on the file server's clock) is taken over. The run continues from
+// the task's checkpoint.json when there is one, and writes it as options.checkpoint_seconds says
+// and when stopped (atomically), so that its result is the one an uninterrupted run gives. The
+// result is written atomically, then the checkpoint and the claim removed.
 TaskOutcome run_sweep_task(const SweepPlan& plan, const std::filesystem::path& dir, std::size_t index,
                            const SweepRunOptions& options);
 

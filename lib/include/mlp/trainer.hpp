@@ -76,6 +76,11 @@ struct TrainerOptions {
   std::function<void(const TrainerState&)> on_checkpoint;
   // Checked between minibatches: when it becomes true, training stops after the current batch.
   const std::atomic<bool>* stop = nullptr;
+  // With on_checkpoint: a run stopped mid-epoch first goes back to where its last finished epoch
+  // left it (weights, optimizer state, random generators) and calls on_checkpoint with that state,
+  // so that what was trained up to the stop can be resumed exactly. Costs a copy of the weights
+  // and optimizer state at the start of every epoch.
+  bool checkpoint_on_stop = false;
 };
 
 class Trainer {
@@ -109,6 +114,10 @@ class Trainer {
   double loss_in_data_units(ConstMatrixView output, ConstMatrixView target);
   void snapshot_weights();
   void restore_weights();
+  // checkpoint_on_stop: what an epoch changes besides the progress fields below, saved at its
+  // start, and put back when it is cut short.
+  void save_epoch_start();
+  void rewind_to_epoch_start();
 
   const TrainSettings& settings_;
   Network& network_;
@@ -128,6 +137,13 @@ class Trainer {
   int epochs_without_improvement_ = 0;
   int best_epoch_ = 0;
   std::vector<Vector> fallback_weights_;
+  // The epoch start (checkpoint_on_stop): sized once, then copied into without allocating.
+  struct EpochStart {
+    std::vector<Vector> weights, optimizer_buffers;
+    std::int64_t optimizer_steps = 0;
+    Rng::State shuffle_rng{};
+    std::vector<Rng::State> dropout_rngs;
+  } epoch_start_;
 };
 
 }  // namespace mlp

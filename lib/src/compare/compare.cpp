@@ -7,7 +7,9 @@
 #include "mlp/thread_pool.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <mutex>
+#include <stdexcept>
 
 namespace mlp {
 
@@ -39,21 +41,41 @@ ModelSettings with_activation(const ModelSettings& model, const Activation& acti
   return replaced;
 }
 
+// Saves the run's checkpoints as `checkpoints` asks: periodically after an epoch, and of the last
+// finished epoch when the run is stopped.
+void add_checkpoints(TrainerOptions& options, const RunCheckpoints& checkpoints, const Model& model,
+                     const Trainer& trainer) {
+  using Clock = std::chrono::steady_clock;
+  options.checkpoint_on_stop = true;
+  options.on_checkpoint = [&checkpoints, &model](const TrainerState& state) { checkpoints.save(model, state); };
+  options.on_epoch = [&checkpoints, &model, &trainer, last = Clock::now()](const EpochMetrics&) mutable {
+    if (std::chrono::duration<double>(Clock::now() - last).count() < checkpoints.every_seconds) return;
+    checkpoints.save(model, trainer.state());
+    last = Clock::now();
+  };
+}
+
 // One run on its own pool of `threads` threads (results do not depend on how many), then its
-// final model on the test set.
+// final model on the test set. With checkpoints, from the one it may continue from.
 void run_one(const Settings& settings, const Experiment& experiment, CompareRun& run, const Activation& activation,
              const CompareOptions& compare_options) {
   TrainSettings train = settings.train;
   train.seed = run.seed;
   train.optimizer.params[0] = run.lr;
-  const ModelSettings model = with_activation(settings.model, activation);
+  const RunCheckpoints* checkpoints = compare_options.checkpoints;
+  std::optional<Checkpoint> resume = checkpoints ? checkpoints->load(experiment.data.schema) : std::nullopt;
   ThreadPool pool(compare_options.threads);
-  Network network = build_network(model, run.init, experiment, run.seed);
+  Model model{experiment.data.schema,
+              resume ? std::move(resume->model.network)
+                     : build_network(with_activation(settings.model, activation), run.init, experiment, run.seed)};
+  Network& network = model.network;
   network.set_thread_pool(&pool);
   Trainer trainer(train, network, experiment.loss, experiment.task(), experiment.classes(), experiment.target_units());
+  if (resume) trainer.restore(resume->state);
   TrainerOptions options;
   options.diagnostics = true;
   options.stop = compare_options.stop;
+  if (checkpoints) add_checkpoints(options, *checkpoints, model, trainer);
   run.result = trainer.fit(experiment.data.train, &*experiment.data.val, options);
   if (experiment.data.test && run.result.reason != StopReason::kDiverged) {
     run.test = evaluate(network, experiment.loss, experiment.task(), experiment.classes(), *experiment.data.test, {},
@@ -101,6 +123,9 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
                      "set it to 0");
   }
   CompareResult result = compare_grid(settings);
+  if (options.checkpoints && result.runs.size() != 1) {
+    throw std::logic_error("run_compare: checkpoints are for a comparison of one run");
+  }
 
   // The split and standardisation depend on the seed, so each seed has its own data; every
   // activation and rate shares it. The files are read once.

@@ -2,7 +2,9 @@
 
 #include "epoch_record.hpp"
 #include "io/json_node.hpp"
+#include "mlp/error.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace mlp {
@@ -41,16 +43,10 @@ Rng::State read_rng(const JsonNode& node) {
   return state;
 }
 
-// An epoch as records write it, with its wall time: resuming must give back the same history.
-Json epoch_json_with_time(const EpochMetrics& m, const DataSchema& schema) {
-  Json j(epoch_json(m, schema));
-  j["seconds"] = m.seconds;
-  return j;
-}
-
 Json state_json(const TrainerState& state, const DataSchema& schema) {
   Json history = Json::array();
-  for (const EpochMetrics& m : state.history) history.push_back(epoch_json_with_time(m, schema));
+  // With its time and diagnostics: resuming must give back the same history.
+  for (const EpochMetrics& m : state.history) history.push_back(history_entry_json(m, schema));
   Json fallback = Json::array();
   for (const Vector& v : state.fallback_weights) fallback.push_back(vector_json(v));
   Json buffers = Json::array();
@@ -74,10 +70,7 @@ TrainerState read_state(const JsonNode& node, const DataSchema& schema) {
   TrainerState state;
   state.epochs_done = static_cast<int>(node["epochs_done"].integer());
   const JsonNode history = node["history"];
-  for (std::size_t i = 0; i < history.size(); ++i) {
-    state.history.push_back(read_epoch(history[i], schema));
-    state.history.back().seconds = history[i]["seconds"].number();
-  }
+  for (std::size_t i = 0; i < history.size(); ++i) state.history.push_back(read_history_entry(history[i], schema));
   if (state.history.size() != static_cast<std::size_t>(state.epochs_done)) {
     history.fail("expected one entry per finished epoch (" + std::to_string(state.epochs_done) + ")");
   }
@@ -96,7 +89,32 @@ TrainerState read_state(const JsonNode& node, const DataSchema& schema) {
   return state;
 }
 
+// The columns fitted now against a checkpoint's. A checkpoint written before columns were fitted
+// (its model of format version 2) has none: it read plain numbers, which the columns fitted now
+// still are when every one is numeric without a missing-value indicator (no cell was empty).
+bool same_columns(const std::vector<FeatureColumn>& now, const std::vector<FeatureColumn>& before) {
+  if (before.empty()) {
+    return std::ranges::all_of(now,
+                               [](const FeatureColumn& c) { return c.type == ColumnType::kNumeric && !c.indicator; });
+  }
+  return now == before;
+}
+
 }  // namespace
+
+void check_checkpoint_data(const DataSchema& now, const DataSchema& before, const std::filesystem::path& checkpoint) {
+  const bool same = now.task == before.task && now.feature_names == before.feature_names &&
+                    same_columns(now.columns, before.columns) && now.target_names == before.target_names &&
+                    now.classes == before.classes && now.standardizer.mean == before.standardizer.mean &&
+                    now.standardizer.scale == before.standardizer.scale &&
+                    now.target_scaling.mean == before.target_scaling.mean &&
+                    now.target_scaling.scale == before.target_scaling.scale;
+  if (!same) {
+    throw InputError(checkpoint.string() +
+                     ": the training data has changed since this checkpoint was written; a resumed run must see "
+                     "the same data");
+  }
+}
 
 std::string checkpoint_text(const RunOrigin& origin, const Model& model, const TrainerState& state) {
   Json overrides = Json::array();

@@ -1,6 +1,6 @@
 // An epoch's record as JSON, written once for summary.json (its final and best epochs) and for
-// checkpoints (every epoch so far, with its time), and read back from a checkpoint by the same
-// definition. Private to the run module; records.hpp has the public records.
+// checkpoints and sweep task records (every epoch so far, with its time and diagnostics), and read back from a
+// checkpoint by the same definition. Private to the run module; records.hpp has the public records.
 #pragma once
 
 #include "io/json_node.hpp"
@@ -27,5 +27,10 @@ EpochDiagnostics read_diagnostics(const JsonNode& node);
 // JSON path (InputError, see JsonNode). The epoch's time is not part of the record.
 EpochMetrics read_epoch(const JsonNode& node, const DataSchema& schema);
 Evaluation read_evaluation(const JsonNode& node, const DataSchema& schema);
+
+// An epoch of a run's whole history, as checkpoints and a sweep task's record keep it: epoch_json,
+// then its wall time ("seconds") and its "diagnostics" when it has them; and the inverse.
+nlohmann::ordered_json history_entry_json(const EpochMetrics& metrics, const DataSchema& schema);
+EpochMetrics read_history_entry(const JsonNode& node, const DataSchema& schema);
 
 }  // namespace mlp

@@ -148,6 +148,20 @@ EpochMetrics read_epoch(const JsonNode& node, const DataSchema& schema) {
   return m;
 }
 
+nlohmann::ordered_json history_entry_json(const EpochMetrics& m, const DataSchema& schema) {
+  nlohmann::ordered_json j(epoch_json(m, schema));
+  j["seconds"] = m.seconds;
+  if (m.diagnostics) j["diagnostics"] = nlohmann::ordered_json(diagnostics_json(*m.diagnostics));
+  return j;
+}
+
+EpochMetrics read_history_entry(const JsonNode& node, const DataSchema& schema) {
+  EpochMetrics m = read_epoch(node, schema);
+  m.seconds = node["seconds"].number();
+  if (node.has("diagnostics")) m.diagnostics = read_diagnostics(node["diagnostics"]);
+  return m;
+}
+
 nlohmann::json summary_json(const Settings& settings, const Experiment& experiment, const Network& network,
                             const TrainResult& result, const std::optional<Evaluation>& test, const RunInfo& info) {
   const DataSchema& schema = experiment.data.schema;

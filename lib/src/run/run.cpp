@@ -15,33 +15,6 @@
 namespace mlp {
 namespace {
 
-// The columns fitted now against a checkpoint's. A checkpoint written before columns were fitted
-// (its model of format version 2) has none: it read plain numbers, which the columns fitted now
-// still are when every one is numeric without a missing-value indicator (no cell was empty).
-bool same_columns(const std::vector<FeatureColumn>& now, const std::vector<FeatureColumn>& before) {
-  if (before.empty()) {
-    return std::ranges::all_of(now,
-                               [](const FeatureColumn& c) { return c.type == ColumnType::kNumeric && !c.indicator; });
-  }
-  return now == before;
-}
-
-// A resumed run must see the data it started with (same columns, classes and standardisation,
-// bit for bit), or it could not match the run it continues.
-void check_same_data(const DataSchema& now, const DataSchema& before, const std::filesystem::path& dir) {
-  const bool same = now.task == before.task && now.feature_names == before.feature_names &&
-                    same_columns(now.columns, before.columns) && now.target_names == before.target_names &&
-                    now.classes == before.classes && now.standardizer.mean == before.standardizer.mean &&
-                    now.standardizer.scale == before.standardizer.scale &&
-                    now.target_scaling.mean == before.target_scaling.mean &&
-                    now.target_scaling.scale == before.target_scaling.scale;
-  if (!same) {
-    throw InputError((dir / "checkpoint.json").string() +
-                     ": the training data has changed since this checkpoint was written; a resumed run must see "
-                     "the same data");
-  }
-}
-
 // The files a run keeps up to date while it trains: metrics.csv after every epoch, and
 // checkpoints when the trainer asks.
 class RunFiles {
@@ -121,7 +94,7 @@ RunOutcome run_training(RunStart start, const RunOptions& options) {
                                  : Model{experiment.data.schema, build_network(settings.model, settings.model.init,
                                                                                experiment, settings.train.seed)};
   if (init) copy_init_weights(settings, init->network, model.network);
-  if (start.checkpoint) check_same_data(experiment.data.schema, model.schema, dir);
+  if (start.checkpoint) check_checkpoint_data(experiment.data.schema, model.schema, dir / "checkpoint.json");
   ThreadPool pool(options.threads);
   model.network.set_thread_pool(&pool);
   // Fail on an unwritable output folder now, not after an hour of training (nor after showing

@@ -37,8 +37,8 @@ std::string slurm_script(const SweepPlan& plan, const std::filesystem::path& dir
   if (!options.time.empty()) script += "#SBATCH --time=" + options.time + "\n";
   script += "#SBATCH --output=" + (dir / "slurm" / "%A_%a.out").string() + "\n";
   script += "#SBATCH --chdir=" + plan.workdir.string() + "\n";
-  // A task stopped by scancel or a preemption (SIGTERM) releases its claim and exits 143; the
-  // task is run again by the next submission.
+  // A task stopped by scancel or a preemption (SIGTERM) checkpoints, releases its claim and exits
+  // 143; the next submission continues it from its checkpoint.
   script += "exec " + shell_quote(options.mlptrain) + " sweep run " + shell_quote(dir.string()) +
             " --task \"$SLURM_ARRAY_TASK_ID\"\n";
   return script;

@@ -22,12 +22,7 @@ DataSchema schema_of(Task task, const std::vector<std::string>& classes) {
 
 Json history_json(const TrainResult& result, const DataSchema& schema) {
   Json history = Json::array();
-  for (const EpochMetrics& m : result.history) {
-    Json epoch(epoch_json(m, schema));
-    epoch["seconds"] = m.seconds;
-    if (m.diagnostics) epoch["diagnostics"] = Json(diagnostics_json(*m.diagnostics));
-    history.push_back(std::move(epoch));
-  }
+  for (const EpochMetrics& m : result.history) history.push_back(history_entry_json(m, schema));
   return history;
 }
 
@@ -93,12 +88,7 @@ TaskRecord read_task_record(const std::filesystem::path& file) {
   run.result.samples_per_second = root["samples_per_second"].number();
   const DataSchema schema = schema_of(record.task, record.classes);
   const JsonNode history = root["history"];
-  for (std::size_t i = 0; i < history.size(); ++i) {
-    EpochMetrics m = read_epoch(history[i], schema);
-    m.seconds = history[i]["seconds"].number();
-    if (history[i].has("diagnostics")) m.diagnostics = read_diagnostics(history[i]["diagnostics"]);
-    run.result.history.push_back(std::move(m));
-  }
+  for (std::size_t i = 0; i < history.size(); ++i) run.result.history.push_back(read_history_entry(history[i], schema));
   if (!root["test"].json().is_null()) run.test = read_evaluation(root["test"], schema);
   return record;
 }

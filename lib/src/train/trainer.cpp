@@ -116,6 +116,31 @@ void Trainer::restore(const TrainerState& state) {
   for (std::size_t i = 0; i < dropouts.size(); ++i) dropouts[i]->rng().set_state(state.dropout_rngs[i]);
 }
 
+void Trainer::save_epoch_start() {
+  const auto params = network_.parameters();
+  epoch_start_.weights.resize(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) epoch_start_.weights[i] = params[i].value;
+  const std::vector<Vector*> buffers = optimizer_->state_buffers();
+  epoch_start_.optimizer_buffers.resize(buffers.size());
+  for (std::size_t i = 0; i < buffers.size(); ++i) epoch_start_.optimizer_buffers[i] = *buffers[i];
+  epoch_start_.optimizer_steps = optimizer_->steps();
+  epoch_start_.shuffle_rng = shuffle_rng_.state();
+  const std::vector<DropoutLayer*> dropouts = dropout_layers(network_);
+  epoch_start_.dropout_rngs.resize(dropouts.size());
+  for (std::size_t i = 0; i < dropouts.size(); ++i) epoch_start_.dropout_rngs[i] = dropouts[i]->rng().state();
+}
+
+void Trainer::rewind_to_epoch_start() {
+  const auto params = network_.parameters();
+  for (std::size_t i = 0; i < params.size(); ++i) params[i].value = epoch_start_.weights[i];
+  const std::vector<Vector*> buffers = optimizer_->state_buffers();
+  for (std::size_t i = 0; i < buffers.size(); ++i) *buffers[i] = epoch_start_.optimizer_buffers[i];
+  optimizer_->set_steps(epoch_start_.optimizer_steps);
+  shuffle_rng_.set_state(epoch_start_.shuffle_rng);
+  const std::vector<DropoutLayer*> dropouts = dropout_layers(network_);
+  for (std::size_t i = 0; i < dropouts.size(); ++i) dropouts[i]->rng().set_state(epoch_start_.dropout_rngs[i]);
+}
+
 bool Trainer::update_early_stopping(const EpochMetrics& metrics) {
   const EarlyStopping& early = settings_.early_stopping;
   // Early stopping watches the validation loss, or the training loss without a validation set.
@@ -157,9 +182,19 @@ TrainResult Trainer::fit(const Dataset& train, const Dataset* val, const Trainer
     metrics.epoch = epochs_done_ + 1;
     metrics.lr = settings_.schedule.lr_at(settings_.optimizer.lr(), epochs_done_, settings_.epochs);
     EpochDiagnostics diagnostics;
+    const bool checkpoint_on_stop = options.checkpoint_on_stop && options.on_checkpoint;
+    if (checkpoint_on_stop) save_epoch_start();
     const std::optional<double> train_loss =
         run_epoch(train, metrics.lr, options, result, options.diagnostics ? &diagnostics : nullptr);
-    if (!train_loss) break;
+    if (!train_loss) {
+      // The epoch cut short left the weights, moments and generators partway through it; the
+      // checkpoint is of the epoch before, whose progress fields were not touched.
+      if (checkpoint_on_stop && result.reason == StopReason::kInterrupted) {
+        rewind_to_epoch_start();
+        options.on_checkpoint(state());
+      }
+      break;
+    }
     samples_seen += train.size();
     metrics.train_loss = *train_loss;
     if (val != nullptr) {

@@ -280,3 +280,49 @@ TEST_CASE("a loss that does not suit the task names those that do, from the loss
   CHECK_THROWS_WITH_AS(output_size_for(Loss::with_defaults("cross_entropy"), Task::kRegression, 0, 2),
                        "train.loss: cross_entropy does not suit a regression task; use mse, l1 or huber", InputError);
 }
+
+TEST_CASE("checkpoint_on_stop: a run stopped mid-epoch checkpoints its last finished epoch, and resumes bit-exactly") {
+  const Dataset data = xor_data();
+  TrainSettings settings = xor_settings();
+  settings.batch_size = 1;  // four steps an epoch: the stop lands inside one
+  settings.epochs = 40;
+  const Loss loss = Loss::with_defaults("cross_entropy");
+  Network whole = xor_network(5);
+  Trainer uninterrupted(settings, whole, loss, Task::kClassification, 2);
+  const TrainResult expected = uninterrupted.fit(data, nullptr, {});
+
+  Network first = xor_network(5);
+  Trainer stopped(settings, first, loss, Task::kClassification, 2);
+  std::atomic<bool> stop{false};
+  std::optional<TrainerState> saved;
+  std::vector<Scalar> saved_weights;
+  TrainerOptions options;
+  options.stop = &stop;
+  options.checkpoint_on_stop = true;
+  int finished = 0;
+  options.on_epoch = [&](const EpochMetrics& m) { finished = m.epoch; };
+  // Halfway through epoch 8: its first two steps have changed the weights, moments and order.
+  options.on_batch = [&](Index done, Index) { stop = stop || (finished == 7 && done == 2); };
+  options.on_checkpoint = [&](const TrainerState& state) {
+    saved = state;
+    saved_weights = all_weights(first);
+  };
+  CHECK(stopped.fit(data, nullptr, options).reason == StopReason::kInterrupted);
+  REQUIRE(saved);
+  CHECK(saved->epochs_done == 7);
+
+  // A new network and trainer, as a resumed process builds them, from what the checkpoint holds.
+  Network second = xor_network(99);
+  std::size_t at = 0;
+  for (const ParamBlock& block : second.parameters()) {
+    std::copy_n(saved_weights.begin() + static_cast<std::ptrdiff_t>(at), block.value.size(), block.value.data());
+    at += static_cast<std::size_t>(block.value.size());
+  }
+  Trainer resumed(settings, second, loss, Task::kClassification, 2);
+  resumed.restore(*saved);
+  const TrainResult result = resumed.fit(data, nullptr, {});
+  CHECK(all_weights(second) == all_weights(whole));
+  REQUIRE(result.history.size() == expected.history.size());
+  for (std::size_t e = 0; e < result.history.size(); ++e)
+    CHECK(result.history[e].train_loss == expected.history[e].train_loss);
+}
