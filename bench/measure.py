@@ -137,15 +137,34 @@ def torch_train(config, threads, reps, env=None, env_note=""):
     }
 
 
+def fma_peak(threads, quick):
+    """The FMA peak and clock of this machine (bench/fma_peak.cpp): {threads: result}."""
+    progress("fma_peak")
+    cmd = [TOOLS / "fma_peak", "--threads", ",".join(map(str, threads))]
+    if quick:
+        cmd += ["--min-time", "0.05", "--trials", "3"]
+    lines = run(cmd).stdout.strip().splitlines()
+    return {r["threads"]: r for r in map(json.loads, lines)}
+
+
 def gemm_bound(shape, batch, threads, quick):
-    """The GEMM-only bound of one training step (bench/gemm_bound.cpp): {threads: result}."""
+    """The GEMM-only bound of one training step with Eigen and OpenBLAS, and the best of the two
+    (bench/gemm_bound.cpp): {threads: result}."""
     progress(f"gemm_bound {'-'.join(map(str, shape))} batch {batch}")
     cmd = [TOOLS / "gemm_bound", "--layers", ",".join(map(str, shape)), "--batch", str(batch),
            "--threads", ",".join(map(str, threads))]
     if quick:
         cmd += ["--min-time", "0.05", "--trials", "3"]
-    lines = run(cmd).stdout.strip().splitlines()
+    # Debian's OpenBLAS 0.3.21 does not know Zen 4 and Zen 5 and falls back to its AVX2 kernels; a
+    # bound must not be lowered by that, so on an AVX-512 CPU its AVX-512 (SkylakeX) kernels are used.
+    env = {"OPENBLAS_CORETYPE": "SkylakeX"} if "avx512f" in cpu_flags() else {}
+    lines = run(cmd, env=env, env_note=" ".join(f"{k}={v}" for k, v in env.items())).stdout.strip().splitlines()
     return {r["threads"]: r for r in map(json.loads, lines)}
+
+
+def cpu_flags():
+    with open("/proc/cpuinfo", encoding="utf-8") as f:
+        return next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
 
 
 def compare_wall(config, jobs, reps):
