@@ -53,6 +53,14 @@ def record(cmd, env_note=""):
         COMMANDS.append(text)
 
 
+# OPENBLAS_CORETYPE in the environment overrides OpenBLAS's choice of kernels by CPU (these machines
+# set it to Haswell, the AVX2 kernels, on an AVX-512 CPU whose own choice is Cooperlake). An anchor
+# must not be lowered by a setting left in a shell, so every command runs without it, unless it sets
+# it itself (PyTorch's SkylakeX column); the report says what was removed.
+INHERITED_CORETYPE = os.environ.get("OPENBLAS_CORETYPE")
+BASE_ENV = {key: value for key, value in os.environ.items() if key != "OPENBLAS_CORETYPE"}
+
+
 def run(cmd, env=None, stdin=None, env_note=""):
     """Runs cmd in the repository root; raises SuiteError with its stderr when it fails."""
     cmd = [str(c) for c in cmd]
@@ -62,7 +70,7 @@ def run(cmd, env=None, stdin=None, env_note=""):
         try:
             start = time.perf_counter()
             process = subprocess.Popen(cmd, stdin=source, stdout=out, stderr=err, cwd=ROOT,
-                                       env={**os.environ, **(env or {})})
+                                       env={**BASE_ENV, **(env or {})})
             _, status, usage = os.wait4(process.pid, 0)
             wall = time.perf_counter() - start
         finally:
@@ -137,15 +145,34 @@ def torch_train(config, threads, reps, env=None, env_note=""):
     }
 
 
+def fma_peak(threads, quick):
+    """The FMA peak and clock of this machine (bench/fma_peak.cpp): {threads: result}."""
+    progress("fma_peak")
+    cmd = [TOOLS / "fma_peak", "--threads", ",".join(map(str, threads))]
+    if quick:
+        cmd += ["--min-time", "0.05", "--trials", "3"]
+    lines = run(cmd).stdout.strip().splitlines()
+    return {r["threads"]: r for r in map(json.loads, lines)}
+
+
 def gemm_bound(shape, batch, threads, quick):
-    """The GEMM-only bound of one training step (bench/gemm_bound.cpp): {threads: result}."""
+    """The GEMM-only bound of one training step with Eigen and OpenBLAS, and the best of the two
+    (bench/gemm_bound.cpp): {threads: result}."""
     progress(f"gemm_bound {'-'.join(map(str, shape))} batch {batch}")
     cmd = [TOOLS / "gemm_bound", "--layers", ",".join(map(str, shape)), "--batch", str(batch),
            "--threads", ",".join(map(str, threads))]
     if quick:
         cmd += ["--min-time", "0.05", "--trials", "3"]
-    lines = run(cmd).stdout.strip().splitlines()
+    # A bound must not depend on which AVX-512 kernels OpenBLAS picks for a CPU it may not know:
+    # on an AVX-512 CPU its SkylakeX kernels are used.
+    env = {"OPENBLAS_CORETYPE": "SkylakeX"} if "avx512f" in cpu_flags() else {}
+    lines = run(cmd, env=env, env_note=" ".join(f"{k}={v}" for k, v in env.items())).stdout.strip().splitlines()
     return {r["threads"]: r for r in map(json.loads, lines)}
+
+
+def cpu_flags():
+    with open("/proc/cpuinfo", encoding="utf-8") as f:
+        return next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
 
 
 def compare_wall(config, jobs, reps):

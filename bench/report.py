@@ -1,16 +1,21 @@
-"""The benchmark suite's results as Markdown: the machine, one table of training throughput, the
-other measurements, the issue's targets met or missed, and the exact commands."""
+"""The benchmark suite's results as Markdown: the machine and its anchors, training throughput and its
+share of the anchors, the other measurements, the issues' targets met or missed, and the exact
+commands."""
 
 import json
 import os
 import re
 import subprocess
 
+import anchors
 import measure
 import targets
 from measure import BUILD, PYTHON
 
 NA = "–"
+# The packages whose versions the results record.
+PACKAGES = ["libeigen3-dev", "libopenblas-dev", "libopenblas0-pthread", "libbenchmark-dev", "python3-torch",
+            "python3-numpy", "python3-pandas"]
 
 
 def fmt(value, digits=3):
@@ -28,7 +33,7 @@ def ratio(a, b):
 
 def command_output(cmd, env=None):
     try:
-        result = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
+        result = subprocess.run(cmd, capture_output=True, text=True, env={**measure.BASE_ENV, **(env or {})})
         return result.stdout.strip() if result.returncode == 0 else ""
     except OSError:
         return ""
@@ -60,7 +65,18 @@ OPENBLAS_CORE = ("import ctypes; lib = ctypes.CDLL('libopenblas.so.0'); "
                  "lib.openblas_get_corename.restype = ctypes.c_char_p; print(lib.openblas_get_corename().decode())")
 
 
-def machine(torch, pandas, load_info):
+def peak_line(peak):
+    """The FMA peak as measured by bench/fma_peak, one clause per thread count."""
+    if not peak:
+        return "- FMA peak: not measured (no training workload in --only)"
+    first = next(iter(peak.values()))
+    figures = "; ".join(f"{t} thread{'s' if t > 1 else ''}: {fmt(p['gflops'])} GFLOP/s at {p['ghz']:.2f} GHz per core "
+                        f"({p['flops_per_cycle']:.0f} FLOP per cycle and core)" for t, p in peak.items())
+    return (f"- FMA peak (bench/fma_peak: {first['chains']} independent {first['isa']} FMA chains per thread, "
+            f"each thread's CPU time; clock from a dependent add chain): {figures}")
+
+
+def machine(torch, pandas, load_info, peak):
     loads, other_cores = load_info
     flags = cpuinfo("flags").split()
     compiler = command_output([cpuinfo_compiler(), "--version"]).splitlines()
@@ -73,13 +89,17 @@ def machine(torch, pandas, load_info):
         f"{os.cpu_count()} cores, {cpuinfo('cpu MHz')} MHz nominal; AVX-512: "
         f"{'yes' if 'avx512f' in flags else 'no'}; "
         f"{'KVM guest' if 'hypervisor' in flags else 'bare metal'}",
+        peak_line(peak),
         f"- Memory: {meminfo_gib():.1f} GiB; kernel {os.uname().release}",
         f"- Compiler: {compiler[0] if compiler else 'unknown'}; flags of the library: `{build_flags()}`",
-        f"- Packages: {package_versions(['libeigen3-dev', 'libbenchmark-dev', 'python3-torch', 'python3-numpy', 'python3-pandas', 'libopenblas0-pthread'])}",
+        f"- Packages: {package_versions(PACKAGES)}",
         f"- PyTorch: {torch_version or 'not installed (apt-get install python3-torch python3-pandas)'}; "
         f"pandas: {'yes' if pandas else 'not installed'}",
         f"- BLAS behind PyTorch: {blas}; OpenBLAS picks its `{core}` kernels on this CPU as installed "
-        "(on issue 6's machine it fell back to AVX2 kernels, hence the `OPENBLAS_CORETYPE=SkylakeX` column)",
+        + (f"(the suite's commands run without this shell's `OPENBLAS_CORETYPE={measure.INHERITED_CORETYPE}`, "
+           "which would override that choice; " if measure.INHERITED_CORETYPE else "(")
+        + "the `OPENBLAS_CORETYPE=SkylakeX` column forces its AVX-512 kernels; "
+        "bench/gemm_bound uses those on an AVX-512 CPU)",
         f"- Machine load: 1-minute load average {loads[0][0]:.2f} before the run, "
         + ", ".join(f"{load[0]:.2f}" for load in loads[1:])
         + f" during it (these count the suite itself); other work used {other_cores:.2f} of "
@@ -104,20 +124,35 @@ def meminfo_gib():
 
 def training_table(rows):
     head = ("| workload | threads | mlptrain samples/s | PyTorch samples/s | ratio | PyTorch SkylakeX samples/s "
-            "| mlptrain GFLOP/s | GEMM bound samples/s | of bound | mlptrain wall s | PyTorch wall s |\n"
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+            "| mlptrain wall s | PyTorch wall s |\n"
+            "|---|---:|---:|---:|---:|---:|---:|---:|")
     lines = [head]
     for row in rows:
-        mine, theirs, bound = row["mlptrain"], row["torch"] or {}, row["bound"]
+        mine, theirs = row["mlptrain"], row["torch"] or {}
         sps = mine["samples_per_second"]
         skylake = (row["torch_skylake"] or {}).get("samples_per_second")
-        share = ratio(sps, bound["samples_per_second"])
         lines.append(
             f"| {row['workload'].title} | {row['threads']} | {fmt(sps)} | {fmt(theirs.get('samples_per_second'))} "
             f"| {fmt(ratio(sps, theirs.get('samples_per_second')), 2)}× | {fmt(skylake)} "
-            f"| {fmt(sps * bound['flops_per_sample'] * 1e-9)} | {fmt(bound['samples_per_second'])} "
-            f"| {fmt(share and 100 * share, 2)} % | {fmt(mine['wall'])} | {fmt(theirs.get('wall'))} |")
-    return "\n".join(lines).replace(f"{NA}×", NA).replace(f"{NA} %", NA)
+            f"| {fmt(mine['wall'])} | {fmt(theirs.get('wall'))} |")
+    return "\n".join(lines).replace(f"{NA}×", NA)
+
+
+def anchor_table(anchored):
+    """Each training run's GFLOP/s as a share of the FMA peak and of the best-GEMM bound (issue 15)."""
+    lines = ["| workload | threads | FMA peak GFLOP/s | best-GEMM bound GFLOP/s (Eigen / OpenBLAS) "
+             "| mlptrain GFLOP/s | of peak | of bound | PyTorch GFLOP/s | of peak | of bound |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for a in anchored:
+        bound = a.bound
+        libraries = f"{fmt(bound['eigen']['gflops'])} / {fmt(bound['openblas']['gflops'])}"
+        cells = []
+        for run in (a.mlptrain, a.torch):
+            cells += [fmt(anchors.gflops(run, bound)), f"{fmt(anchors.percent_of_peak(run, a), 2)} %",
+                      f"{fmt(anchors.percent_of_bound(run, a), 2)} %"]
+        lines.append(f"| {a.title} | {a.threads} | {fmt(a.peak and a.peak['gflops'])} | {fmt(bound['gflops'])} "
+                     f"({libraries}) | " + " | ".join(cells) + " |")
+    return "\n".join(lines).replace(f"{NA} %", NA)
 
 
 def loop_table(rows, others):
@@ -225,11 +260,19 @@ def markdown(date, args, rows, others, load_info, torch, pandas):
              "(the iris and digits whole-process figures: of at least 5). Samples/s are the training loop's "
              "(mlptrain: `train_seconds` of summary.json; PyTorch: bench/torch_train.py's epoch loop); "
              "wall times are whole processes (start to exit). GFLOP/s counts the step's matrix products "
-             "(forward and backward, 2·m·n·k each); the GEMM bound is the samples/s of a step made of those "
-             "products only, measured with Eigen by bench/gemm_bound on this machine.", "",
-             "## Machine", "", machine(torch, pandas, load_info), ""]
+             "(forward and backward, 2·m·n·k each). Two anchors, measured on this machine: the FMA peak "
+             "(bench/fma_peak: nothing but independent fused multiply-adds) and the best-GEMM bound (bench/gemm_bound: "
+             "a step made of those products only, with Eigen and with OpenBLAS, the better of the two).", "",
+             "## Machine", "", machine(torch, pandas, load_info, others.get("fma_peak")), ""]
     if rows:
         parts += ["## Training throughput", "", training_table(rows), "", thread_note(rows), ""]
+    anchored = anchors.runs(rows, others)
+    if anchored:
+        parts += ["## Training against the machine's anchors (issue 15)", "", anchor_table(anchored), "",
+                  "of peak: GFLOP/s over the FMA peak of as many threads; of bound: over the best-GEMM bound of as "
+                  "many threads (its products split in halves of their result on two threads, as mlptrain can "
+                  "split them). PyTorch runs with OMP_NUM_THREADS and OPENBLAS_NUM_THREADS set to its thread count.",
+                  ""]
     if any(k in others for k in ("compare", "csv", "iris", "digits")):
         parts += ["## Whole processes, compare, CSV loading, memory", "", other_table(others), ""]
     if "micro" in others:
@@ -244,5 +287,6 @@ def markdown(date, args, rows, others, load_info, torch, pandas):
                   "per-epoch callbacks (metrics.csv rewritten atomically, with two fsyncs) and weight snapshots. "
                   "It is counted in train_seconds and so in samples/s.", ""]
     parts += ["## Targets of issue 6", "", targets.table(rows, others), ""]
+    parts += ["## Targets of issue 15", "", targets.issue15_table(anchored, others), ""]
     parts += ["## Commands", "", "```sh", *measure.COMMANDS, "```", ""]
     return "\n".join(parts)

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""The benchmark suite of issue 6: mlptrain against PyTorch and against the machine's GEMM limit.
+"""The benchmark suite of issues 6 and 15: mlptrain against PyTorch and against the machine's limits
+(its FMA peak and the best-GEMM bound).
 
 Run through bench/run, which installs what is missing and builds build/bench first. Options:
 
@@ -49,7 +50,7 @@ TRAINING = [
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description="mlptrain's benchmark suite (issue 6)")
+    parser = argparse.ArgumentParser(description="mlptrain's benchmark suite (issues 6 and 15)")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", default=",".join(ALL))
@@ -145,7 +146,10 @@ def other_measurements(args, torch, pandas):
         results["iris"] = measure.whole_process(cmd, max(args.reps, 5), "mlptrain --config configs/iris.json")
     if "i" in args.only:
         config = CONFIGS / "i_digits.json"
-        results["digits"] = {"mlptrain": measure.mlptrain_train(config, 1, max(args.reps, 5), "i-digits"),
+        mine = measure.mlptrain_train(config, 1, max(args.reps, 5), "i-digits")
+        bound = measure.gemm_bound(network_shape(mine["summary"]), mine["summary"]["config"]["train"]["batch_size"],
+                                   (1,), args.quick)
+        results["digits"] = {"mlptrain": mine, "bound": bound[1],
                              "torch": measure.torch_train(config, 1, max(args.reps, 5)) if torch else None}
     if "micro" in args.only:
         results["micro"] = measure.micro(args.quick)
@@ -212,12 +216,16 @@ def main():
     meter = CpuMeter()
     ensure_data()
     print("measuring (machine load, 1/5/15 min: {:.2f} {:.2f} {:.2f})".format(*loads[0]), file=sys.stderr)
+    # The FMA peak anchors every training workload's GFLOP/s (issue 15).
+    peak = measure.fma_peak(THREADS, args.quick) if args.only & {"a", "b", "c", "d", "i"} else None
     rows = []
     for workload in TRAINING:
         if workload.key in args.only:
             rows += training_workload(workload, args, torch)
             loads.append(os.getloadavg())
     others = other_measurements(args, torch, pandas)
+    if peak:
+        others["fma_peak"] = peak
     loads.append(os.getloadavg())
 
     date = datetime.date.today().isoformat()
