@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <limits>
 #include <optional>
 
 namespace mlp {
@@ -79,6 +80,23 @@ std::vector<std::uint64_t> complete_seeds(const std::vector<const TaskRecord*>& 
   return seeds;
 }
 
+// Gives each run of `result` its task's record, dropping the runs no record is for, and returns
+// the task ids of those kept, in their order.
+std::vector<std::string> take_records(CompareResult& result, const std::vector<const TaskRecord*>& records) {
+  std::vector<std::string> task_ids;
+  std::erase_if(result.runs, [&](const CompareRun& run) { return record_of(records, result, run) == nullptr; });
+  for (CompareRun& run : result.runs) {
+    const TaskRecord* record = record_of(records, result, run);
+    run.result = record->run.result;
+    run.test = record->run.test;
+    task_ids.push_back(record->id);
+  }
+  result.task = records.front()->task;
+  result.classes = records.front()->classes;
+  return task_ids;
+}
+
+// The comparison of a group over its seeds whose runs are all done, if any.
 std::optional<Comparison> compare_group(const SweepPlan& plan, const Json& group,
                                         const std::vector<const TaskRecord*>& records) {
   Comparison c{comparison_settings(plan, group), {}, {}};
@@ -89,14 +107,7 @@ std::optional<Comparison> compare_group(const SweepPlan& plan, const Json& group
     c.settings.compare.seeds = seeds;
     c.result = compare_grid(c.settings);
   }
-  for (CompareRun& run : c.result.runs) {
-    const TaskRecord* record = record_of(records, c.result, run);
-    run.result = record->run.result;
-    run.test = record->run.test;
-    c.task_ids.push_back(record->id);
-  }
-  c.result.task = records.front()->task;
-  c.result.classes = records.front()->classes;
+  c.task_ids = take_records(c.result, records);
   // As run_compare sums it: the seeds' chance levels, each over the number of seeds, in order.
   c.result.chance_loss = 0;
   for (const std::uint64_t seed : c.result.seeds) {
@@ -106,6 +117,30 @@ std::optional<Comparison> compare_group(const SweepPlan& plan, const Json& group
   }
   summarize_compare(c.result);
   return c;
+}
+
+// The done runs of a partial group that its comparison leaves out (those of seeds with runs still
+// missing), for runs.csv, which has a row for every done task. Not summarised: their
+// epochs_to_target is against the comparison's loss target (none without a comparison).
+std::optional<Comparison> rest_of_group(const SweepPlan& plan, const Json& group,
+                                        const std::vector<const TaskRecord*>& records,
+                                        const std::optional<Comparison>& compared) {
+  Comparison rest{comparison_settings(plan, group), {}, {}};
+  const CompareResult grid = compare_grid(rest.settings);
+  std::vector<std::uint64_t> seeds;
+  for (const std::uint64_t seed : grid.seeds) {
+    if (!compared ||
+        std::find(compared->result.seeds.begin(), compared->result.seeds.end(), seed) == compared->result.seeds.end()) {
+      seeds.push_back(seed);
+    }
+  }
+  if (seeds.empty()) return std::nullopt;
+  rest.settings.compare.seeds = seeds;
+  rest.result = compare_grid(rest.settings);
+  rest.task_ids = take_records(rest.result, records);
+  if (rest.task_ids.empty()) return std::nullopt;
+  rest.result.loss_target = compared ? compared->result.loss_target : std::numeric_limits<double>::quiet_NaN();
+  return rest;
 }
 
 std::string missing_list(const SweepPlan& plan, const std::vector<std::size_t>& missing) {
@@ -153,10 +188,14 @@ SweepCollection collect_sweep(const SweepPlan& plan, const std::filesystem::path
   for (const auto& [group, group_records] : groups) {
     if (group_records.empty()) continue;
     const std::optional<Comparison> c = compare_group(plan, group, group_records);
-    if (!c) continue;
-    const std::string folder = groups.size() == 1 ? "" : "groups/" + stable_task_id(group) + "/";
-    outputs.add_comparison(folder, group, compare_json(c->result, c->settings), c->task_ids);
-    ++out.groups;
+    if (c) {
+      const std::string folder = groups.size() == 1 ? "" : "groups/" + stable_task_id(group) + "/";
+      outputs.add_comparison(folder, group, compare_json(c->result, c->settings), c->task_ids);
+      ++out.groups;
+    }
+    if (const std::optional<Comparison> rest = rest_of_group(plan, group, group_records, c)) {
+      outputs.add_runs(group, compare_json(rest->result, rest->settings), rest->task_ids);
+    }
   }
   if (out.groups == 0) {
     throw InputError(dir.string() + ": " + note +

@@ -57,6 +57,11 @@ void SweepOutputs::add_comparison(const std::string& folder, const nlohmann::ord
   files_.emplace_back(folder + "compare.csv", partial_csv(compare_csv(compare)));
   files_.emplace_back(folder + "curves.csv", partial_csv(curves_csv(compare)));
   files_.emplace_back(folder + "report.html", html);
+  add_runs(group, compare, task_ids);
+}
+
+void SweepOutputs::add_runs(const nlohmann::ordered_json& group, const nlohmann::json& compare,
+                            const std::vector<std::string>& task_ids) {
   const std::vector<std::string> runs = csv_records(runs_csv(compare));
   std::string prefix;
   if (runs_header_.empty()) {

@@ -20,6 +20,11 @@ class SweepOutputs {
   void add_comparison(const std::string& folder, const nlohmann::ordered_json& group, nlohmann::json compare,
                       const std::vector<std::string>& task_ids);
 
+  // Rows of runs.csv only, for done runs no comparison holds (a partial sweep's incomplete seeds):
+  // `compare` a compare_json document of just those runs.
+  void add_runs(const nlohmann::ordered_json& group, const nlohmann::json& compare,
+                const std::vector<std::string>& task_ids);
+
   std::vector<std::pair<std::string, std::string>> files() const;
 
  private:
