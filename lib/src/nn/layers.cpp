@@ -20,15 +20,14 @@ DenseLayer::DenseLayer(Index in_features, Index out_features)
       bias_grad_(Vector::Zero(out_features)) {}
 
 // Each product's backend is chosen from the whole product's shape before it is split, and the
-// product is split only where its parts compute exactly what the whole would (core/gemm.hpp).
+// product is split so that its parts compute the same for any --threads (core/gemm.hpp).
 
 // Z = W X + b: the bias is written first and the product accumulated onto it, which saves the
 // separate pass over Z that adding the bias afterwards would cost.
 void DenseLayer::forward(ConstMatrixView input, MatrixView output, Mode) {
   const double work = static_cast<double>(weight_.size()) * static_cast<double>(input.cols());
   const auto backend = detail::gemm_backend(detail::GemmProduct::kForward, input_size(), output_size(), input.cols());
-  ThreadPool* pool = detail::split_pool(pool_, backend, output_size());
-  detail::for_aligned_parts(pool, input.cols(), work, [&](Index first, Index count) {
+  detail::for_product_parts(pool_, backend, output_size(), input.cols(), work, [&](Index first, Index count) {
     auto z = output.middleCols(first, count);
     z.colwise() = bias_;
     detail::multiply_accumulate(backend, weight_, input.middleCols(first, count), z);
@@ -41,16 +40,14 @@ void DenseLayer::backward(ConstMatrixView input, ConstMatrixView, ConstMatrixVie
   const Index batch = input.cols();
   const auto weight_backend =
       detail::gemm_backend(detail::GemmProduct::kWeightGrad, input_size(), output_size(), batch);
-  ThreadPool* weight_pool = detail::split_pool(pool_, weight_backend, output_size());
-  detail::for_aligned_parts(weight_pool, weight_.cols(), work, [&](Index first, Index count) {
+  detail::for_product_parts(pool_, weight_backend, output_size(), weight_.cols(), work, [&](Index first, Index count) {
     detail::multiply_transposed(weight_backend, grad_output, input.middleRows(first, count),
                                 weight_grad_.middleCols(first, count));
   });
   bias_grad_.noalias() = grad_output.rowwise().sum();
   if (grad_input.rows() == 0) return;
   const auto input_backend = detail::gemm_backend(detail::GemmProduct::kInputGrad, input_size(), output_size(), batch);
-  ThreadPool* input_pool = detail::split_pool(pool_, input_backend, input_size());
-  detail::for_aligned_parts(input_pool, batch, work, [&](Index first, Index count) {
+  detail::for_product_parts(pool_, input_backend, input_size(), batch, work, [&](Index first, Index count) {
     detail::transposed_multiply(input_backend, weight_, grad_output.middleCols(first, count),
                                 grad_input.middleCols(first, count));
   });

@@ -1,7 +1,8 @@
-// The matrix-product backends (core/gemm.hpp): each computes the right product; each computes every
-// value of an aligned column part exactly as in the whole product (the split of parallel_parts.hpp);
-// and a dense layer routes a product by its whole shape, so its results are bit-identical for any
-// --threads.
+// The matrix-product backends (core/gemm.hpp): each computes the right product; each product split
+// by for_product_parts is bit-identical for pools of 1, 2 and 3 threads (Eigen because each aligned
+// column part computes its values exactly as the whole, OpenBLAS because its parts depend on the
+// shape only); and a dense layer routes a product by its whole shape, so its results are
+// bit-identical for any --threads.
 #include "core/gemm.hpp"
 #include "core/parallel_parts.hpp"
 #include "mlp/layers.hpp"
@@ -10,7 +11,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -75,6 +78,22 @@ struct Operands {
     return result;
   }
 
+  // The result of `product`, split by for_product_parts over `pool` exactly as DenseLayer splits it
+  // (the same work estimate: in x out x batch multiply-adds).
+  Matrix product_through_parts(GemmProduct product, GemmBackend backend, ThreadPool* pool) const {
+    const Index cols = product == GemmProduct::kWeightGrad ? w.cols() : x.cols();
+    const Index rows = product == GemmProduct::kInputGrad ? w.cols() : w.rows();
+    const double work = static_cast<double>(w.size()) * static_cast<double>(x.cols());
+    std::vector<Index> firsts;
+    std::mutex mutex;
+    for_product_parts(pool, backend, rows, cols, work, [&](Index first, Index) {
+      const std::lock_guard lock(mutex);
+      firsts.push_back(first);
+    });
+    std::sort(firsts.begin(), firsts.end());
+    return product_in_parts(product, backend, firsts);
+  }
+
   // The same product in double, the plain way: the reference both backends are checked against.
   Eigen::MatrixXd reference(GemmProduct product) const {
     const Eigen::MatrixXd wd = w.cast<double>(), xd = x.cast<double>(), gd = g.cast<double>();
@@ -123,30 +142,31 @@ TEST_CASE("each GEMM backend computes each product of a dense layer") {
   }
 }
 
-// Which products may be split over threads (split_pool): the split must not change a bit. The grid
-// has small products (8 inputs, 1 output), sums over more than 512 terms for each product (the
-// inputs for the forward, the batch for dW, the outputs for dX), and results wide enough for several
-// parts. Run over OpenBLAS 0.3.21 too, this fails for parts of 64, 128 and 320 columns of 200 and
-// 530 (every product, AVX2 and AVX-512 kernels: its small-matrix kernels and its blocking depend on
-// the number of columns), and for Eigen's one-row results (a matrix-vector product): split_pool
-// runs those whole, and this checks that it splits nothing else.
-TEST_CASE("a product that split_pool lets split computes its aligned column parts bit for bit as the whole") {
-  ThreadPool pool(2);
-  for (const Index in : {8, 130, 700}) {
-    for (const Index out : {1, 10, 520}) {
-      for (const Index batch : {64, 200, 530}) {
+// The grid of for_product_parts' checks: small products (8 inputs, 1 output), sums over more than
+// 512 terms for each product (the inputs for the forward, the batch for dW, the outputs for dX), and
+// results wide and large enough for several parts of either backend.
+constexpr Index kGridIn[] = {8, 130, 700};
+constexpr Index kGridOut[] = {1, 10, 520};
+constexpr Index kGridBatch[] = {64, 200, 530};
+
+// What for_product_parts relies on for Eigen, whose split follows the pool's size: an aligned column
+// part of a matrix-matrix product (two result rows or more) is bit for bit the whole's. Run over
+// OpenBLAS 0.3.21 this fails (parts of 64, 128 and 320 columns of 200 and 530; every product, both
+// kernel sets) and over Eigen's one-row results (a matrix-vector product); for_product_parts splits
+// those by shape only, or not at all.
+TEST_CASE("Eigen computes an aligned column part of a product of two rows or more bit for bit as the whole") {
+  for (const Index in : kGridIn) {
+    for (const Index out : kGridOut) {
+      for (const Index batch : kGridBatch) {
         const Operands layer(in, out, batch);
-        for (const GemmBackend backend : kBackends) {
-          for (const GemmProduct product : kProducts) {
-            const Index rows = product == GemmProduct::kInputGrad ? in : out;
-            if (split_pool(&pool, backend, rows) == nullptr) continue;
-            const Matrix whole = layer.product_in_parts(product, backend, {0});
-            const Index cols = product == GemmProduct::kWeightGrad ? in : batch;
-            for (const std::vector<Index>& firsts : aligned_splits(cols)) {
-              INFO(name_of(backend), " ", name_of(product), " in ", in, " out ", out, " batch ", batch, ", ",
-                   firsts.size(), " parts, the second from column ", firsts[1]);
-              CHECK(same_bits(layer.product_in_parts(product, backend, firsts), whole));
-            }
+        for (const GemmProduct product : kProducts) {
+          if ((product == GemmProduct::kInputGrad ? in : out) < 2) continue;
+          const Matrix whole = layer.product_in_parts(product, GemmBackend::kEigen, {0});
+          const Index cols = product == GemmProduct::kWeightGrad ? in : batch;
+          for (const std::vector<Index>& firsts : aligned_splits(cols)) {
+            INFO(name_of(product), " in ", in, " out ", out, " batch ", batch, ", ", firsts.size(),
+                 " parts, the second from column ", firsts[1]);
+            CHECK(same_bits(layer.product_in_parts(product, GemmBackend::kEigen, firsts), whole));
           }
         }
       }
@@ -154,11 +174,60 @@ TEST_CASE("a product that split_pool lets split computes its aligned column part
   }
 }
 
-TEST_CASE("split_pool splits Eigen's products of two rows or more, and neither OpenBLAS's nor one-row results") {
-  ThreadPool pool(2);
-  CHECK(split_pool(&pool, GemmBackend::kEigen, 2) == &pool);
-  CHECK(split_pool(&pool, GemmBackend::kEigen, 1) == nullptr);
-  CHECK(split_pool(&pool, GemmBackend::kOpenBlas, 256) == nullptr);
+// The property itself, through the very partition DenseLayer uses, for both backends (and, in the
+// ctest run with OPENBLAS_CORETYPE=SkylakeX, OpenBLAS's other kernel set).
+TEST_CASE("for_product_parts gives bit-identical products on pools of 1, 2 and 3 threads, for each backend") {
+  ThreadPool one(1), two(2), three(3);
+  int split = 0;  // products that 2 or 3 threads actually split, so the check is not vacuous
+  for (const Index in : kGridIn) {
+    for (const Index out : kGridOut) {
+      for (const Index batch : kGridBatch) {
+        const Operands layer(in, out, batch);
+        for (const GemmBackend backend : kBackends) {
+          for (const GemmProduct product : kProducts) {
+            INFO(name_of(backend), " ", name_of(product), " in ", in, " out ", out, " batch ", batch);
+            const Matrix on_one = layer.product_through_parts(product, backend, &one);
+            CHECK(same_bits(layer.product_through_parts(product, backend, &two), on_one));
+            CHECK(same_bits(layer.product_through_parts(product, backend, &three), on_one));
+            const Index rows = product == GemmProduct::kInputGrad ? in : out;
+            const Index cols = product == GemmProduct::kWeightGrad ? in : batch;
+            const double work = static_cast<double>(in * out * batch);
+            int parts = 0;
+            for_product_parts(&three, backend, rows, cols, work, [&](Index, Index) { ++parts; });
+            if (parts > 1) ++split;
+          }
+        }
+      }
+    }
+  }
+  CHECK(split > 10);
+}
+
+TEST_CASE("for_product_parts splits OpenBLAS's products by shape only, and Eigen's by the pool") {
+  ThreadPool one(1), two(2), three(3);
+  // The parts' (first, count), sorted: what each pool makes of a product of 600 columns.
+  const auto parts_of = [](ThreadPool* pool, GemmBackend backend, Index rows) {
+    std::vector<std::pair<Index, Index>> parts;
+    std::mutex mutex;
+    for_product_parts(pool, backend, rows, 600, 1e8, [&](Index first, Index count) {
+      const std::lock_guard lock(mutex);
+      parts.emplace_back(first, count);
+    });
+    std::sort(parts.begin(), parts.end());
+    return parts;
+  };
+  const std::vector<std::pair<Index, Index>> blas = {{0, 128}, {128, 128}, {256, 128}, {384, 216}};
+  CHECK(parts_of(&one, GemmBackend::kOpenBlas, 10) == blas);
+  CHECK(parts_of(&two, GemmBackend::kOpenBlas, 10) == blas);
+  CHECK(parts_of(&three, GemmBackend::kOpenBlas, 10) == blas);
+  CHECK(parts_of(nullptr, GemmBackend::kOpenBlas, 10) == blas);
+  CHECK(parts_of(&one, GemmBackend::kEigen, 10).size() == 1);
+  CHECK(parts_of(&two, GemmBackend::kEigen, 10).size() == 2);
+  CHECK(parts_of(&three, GemmBackend::kEigen, 10).size() == 3);
+  CHECK(parts_of(&three, GemmBackend::kEigen, 1).size() == 1);  // a one-row result runs whole
+  CHECK(blas_parts(600, kMinParallelWork / 2) == 1);               // too small to split
+  CHECK(blas_parts(255, 1e8) == 1);                                // parts of at least 128 columns
+  CHECK(blas_parts(4096, 1e8) == kBlasMaxParts);
 }
 
 // The rule routes by the whole product's shape (DenseLayer asks before splitting), so a part never
@@ -192,14 +261,22 @@ TEST_CASE("a dense layer's products are bit-identical on 1 and 2 threads on both
   }
 }
 
-TEST_CASE("the rule gives OpenBLAS, when built, a narrow dW and dX, and Eigen the rest") {
-  const GemmBackend narrow =
-      gemm_backend_text().find("OpenBLAS") != std::string::npos ? GemmBackend::kOpenBlas : GemmBackend::kEigen;
+// Which rule applies follows the kernels OpenBLAS loaded (OPENBLAS_CORETYPE, or its own choice).
+TEST_CASE("the rule follows OpenBLAS's kernels: AVX-512 takes nearly all, others a narrow dW and dX") {
+  const std::string text = gemm_backend_text();
+  const bool blas = text.find("OpenBLAS") != std::string::npos;
+  const bool avx512 = blas && text.find("sums of 8 terms") != std::string::npos;
+  const GemmBackend narrow = blas ? GemmBackend::kOpenBlas : GemmBackend::kEigen;
+  const GemmBackend wide = avx512 ? GemmBackend::kOpenBlas : GemmBackend::kEigen;
   CHECK(gemm_backend(GemmProduct::kWeightGrad, 300, 10, 256) == narrow);
   CHECK(gemm_backend(GemmProduct::kInputGrad, 10, 32, 256) == narrow);
-  CHECK(gemm_backend(GemmProduct::kWeightGrad, 300, 13, 256) == GemmBackend::kEigen);
-  CHECK(gemm_backend(GemmProduct::kInputGrad, 10, 33, 256) == GemmBackend::kEigen);
-  CHECK(gemm_backend(GemmProduct::kForward, 300, 10, 256) == GemmBackend::kEigen);
-  CHECK(gemm_backend(GemmProduct::kWeightGrad, 300, 1, 256) == GemmBackend::kEigen);
+  CHECK(gemm_backend(GemmProduct::kWeightGrad, 300, 13, 256) == wide);
+  CHECK(gemm_backend(GemmProduct::kInputGrad, 10, 33, 256) == wide);
+  CHECK(gemm_backend(GemmProduct::kForward, 300, 10, 256) == wide);
+  CHECK(gemm_backend(GemmProduct::kForward, 784, 256, 256) == wide);
+  CHECK(gemm_backend(GemmProduct::kInputGrad, 2, 64, 32) == wide);    // two result rows
+  CHECK(gemm_backend(GemmProduct::kWeightGrad, 300, 1, 256) == GemmBackend::kEigen);  // one row
   CHECK(gemm_backend(GemmProduct::kForward, 300, 1, 256) == GemmBackend::kEigen);
+  CHECK(gemm_backend(GemmProduct::kForward, 4, 64, 256) == GemmBackend::kEigen);      // a sum of 4 terms
+  CHECK(gemm_backend(GemmProduct::kWeightGrad, 64, 64, 7) == GemmBackend::kEigen);    // a batch of 7
 }
