@@ -5,6 +5,8 @@
 
 #include "cpu_check.hpp"
 
+#include "mlp/gemm.hpp"
+
 #include <algorithm>
 #include <array>
 #include <string_view>
@@ -171,7 +173,8 @@ std::string version_text() {
   std::string flags = MLP_BUILD_FLAGS;
   if (flags.empty()) flags = "(none)";
   return std::string("mlptrain ") + MLP_VERSION + "\ncommit: " + MLP_GIT_COMMIT + "\ncompiler: " + MLP_COMPILER +
-         "\nbuild: " + MLP_BUILD_TYPE + ", flags " + flags + "\ninstruction set: " + build_instruction_set();
+         "\nbuild: " + MLP_BUILD_TYPE + ", flags " + flags + "\ninstruction set: " + build_instruction_set() +
+         "\nmatrix products: " + gemm_backend_text();
 }
 
 }  // namespace mlp::app

@@ -108,17 +108,19 @@ TEST_CASE("a malformed SLURM_CPUS_PER_TASK or OMP_NUM_THREADS is an error, unles
   CHECK(contains(r.err, "error: OMP_NUM_THREADS=\"0\" is not a number of CPUs"));
 }
 
-TEST_CASE("--version names the version, commit, compiler, build and instruction set") {
+TEST_CASE("--version names the version, commit, compiler, build, instruction set and matrix-product backend") {
   const CliResult r = run_mlptrain({"--version"});
   CHECK(r.exit_code == 0);
   const std::vector<std::string> lines = lines_of(r.out);
-  REQUIRE(lines.size() == 5);
+  REQUIRE(lines.size() == 6);
   CHECK(lines[0].starts_with("mlptrain "));
   CHECK(lines[1].starts_with("commit: "));
   CHECK(lines[1].size() > 8);
   CHECK(lines[2].starts_with("compiler: "));
   CHECK(lines[3].starts_with("build: "));
   CHECK(lines[4].starts_with("instruction set: "));
+  CHECK(lines[5].starts_with("matrix products: "));
+  CHECK(lines[5].find("Eigen 3.") != std::string::npos);
 #ifdef MLP_GIT_COMMIT
   CHECK(lines[1] == std::string("commit: ") + MLP_GIT_COMMIT);
 #endif

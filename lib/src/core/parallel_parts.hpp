@@ -13,6 +13,7 @@
 #include "mlp/thread_pool.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <utility>
 
 namespace mlp::detail {
@@ -33,6 +34,29 @@ inline Index product_parts(const ThreadPool* pool, Index cols, double work) {
   return std::clamp<Index>(cols / kColumnAlign, 1, pool->size());
 }
 
+// Calls part(index, first, count) for `parts` ranges covering [0, cols), each `per_part` columns
+// (a multiple of kColumnAlign) but the last, which takes what is left, spread over `pool` (in order
+// on the calling thread when it is nullptr or has one thread); index < parts tells the parts apart.
+// A range that would start past the end is skipped.
+template <class Part>
+void for_aligned_ranges(ThreadPool* pool, Index cols, Index parts, Index per_part, Part&& part) {
+  if (parts <= 1) {
+    part(0, Index{0}, cols);
+    return;
+  }
+  auto run_part = [&](std::int64_t i) {
+    const Index first = static_cast<Index>(i) * per_part;
+    if (first >= cols) return;
+    const Index count = (i == parts - 1) ? cols - first : std::min(per_part, cols - first);
+    part(static_cast<int>(i), first, count);
+  };
+  if (pool == nullptr || pool->size() == 1) {
+    for (Index i = 0; i < parts; ++i) run_part(i);
+  } else {
+    pool->run(parts, run_part);
+  }
+}
+
 // Calls part(index, first, count) for ranges covering [0, cols) whose boundaries are multiples
 // of kColumnAlign, in parallel when `work` (multiply-adds, or their equivalent) pays for it;
 // index < pool->size() tells the parts apart (per-thread scratch). For element-wise work,
@@ -41,18 +65,9 @@ inline Index product_parts(const ThreadPool* pool, Index cols, double work) {
 template <class Part>
 void for_aligned_parts_indexed(ThreadPool* pool, Index cols, double work, Part&& part) {
   const Index parts = product_parts(pool, cols, work);
-  if (parts == 1) {
-    part(0, Index{0}, cols);
-    return;
-  }
-  // Aligned columns per part; the last part takes what is left.
+  // Aligned columns per part, rounded up (the last part may be the narrowest, or empty).
   const Index per_part = (cols / parts + kColumnAlign - 1) / kColumnAlign * kColumnAlign;
-  pool->run(parts, [&](std::int64_t i) {
-    const Index first = static_cast<Index>(i) * per_part;
-    if (first >= cols) return;
-    const Index count = (i == parts - 1) ? cols - first : std::min(per_part, cols - first);
-    part(static_cast<int>(i), first, count);
-  });
+  for_aligned_ranges(pool, cols, parts, per_part, std::forward<Part>(part));
 }
 
 // for_aligned_parts_indexed for a part that needs no index: part(first, count).

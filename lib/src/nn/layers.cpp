@@ -3,6 +3,7 @@
 #include "mlp/error.hpp"
 #include "mlp/text.hpp"
 
+#include "core/gemm.hpp"
 #include "core/parallel_parts.hpp"
 #include "mlp/thread_pool.hpp"
 
@@ -18,27 +19,37 @@ DenseLayer::DenseLayer(Index in_features, Index out_features)
       weight_grad_(Matrix::Zero(out_features, in_features)),
       bias_grad_(Vector::Zero(out_features)) {}
 
+// Each product's backend is chosen from the whole product's shape before it is split, and the
+// product is split so that its parts compute the same for any --threads (core/gemm.hpp).
+
 // Z = W X + b: the bias is written first and the product accumulated onto it, which saves the
 // separate pass over Z that adding the bias afterwards would cost.
 void DenseLayer::forward(ConstMatrixView input, MatrixView output, Mode) {
   const double work = static_cast<double>(weight_.size()) * static_cast<double>(input.cols());
-  detail::for_aligned_parts(pool_, input.cols(), work, [&](Index first, Index count) {
+  const auto backend = detail::gemm_backend(detail::GemmProduct::kForward, input_size(), output_size(), input.cols());
+  detail::for_product_parts(pool_, backend, output_size(), input.cols(), work, [&](Index first, Index count) {
     auto z = output.middleCols(first, count);
     z.colwise() = bias_;
-    z.noalias() += weight_ * input.middleCols(first, count);
+    detail::multiply_accumulate(backend, weight_, input.middleCols(first, count), z);
   });
 }
 
 // With G = dL/dZ (out x n):  dL/dW = G X^T,  dL/db = G 1 (sum over the batch),  dL/dX = W^T G.
 void DenseLayer::backward(ConstMatrixView input, ConstMatrixView, ConstMatrixView grad_output, MatrixView grad_input) {
   const double work = static_cast<double>(weight_.size()) * static_cast<double>(input.cols());
-  detail::for_aligned_parts(pool_, weight_.cols(), work, [&](Index first, Index count) {
-    weight_grad_.middleCols(first, count).noalias() = grad_output * input.middleRows(first, count).transpose();
+  const Index batch = input.cols();
+  const auto weight_backend =
+      detail::gemm_backend(detail::GemmProduct::kWeightGrad, input_size(), output_size(), batch);
+  detail::for_product_parts(pool_, weight_backend, output_size(), weight_.cols(), work, [&](Index first, Index count) {
+    detail::multiply_transposed(weight_backend, grad_output, input.middleRows(first, count),
+                                weight_grad_.middleCols(first, count));
   });
   bias_grad_.noalias() = grad_output.rowwise().sum();
   if (grad_input.rows() == 0) return;
-  detail::for_aligned_parts(pool_, grad_output.cols(), work, [&](Index first, Index count) {
-    grad_input.middleCols(first, count).noalias() = weight_.transpose() * grad_output.middleCols(first, count);
+  const auto input_backend = detail::gemm_backend(detail::GemmProduct::kInputGrad, input_size(), output_size(), batch);
+  detail::for_product_parts(pool_, input_backend, input_size(), batch, work, [&](Index first, Index count) {
+    detail::transposed_multiply(input_backend, weight_, grad_output.middleCols(first, count),
+                                grad_input.middleCols(first, count));
   });
 }
 
