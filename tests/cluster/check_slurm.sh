@@ -151,7 +151,9 @@ sbatch --parsable sweep/sweep.sbatch >/dev/null
 wait_for_jobs
 "$mlptrain" sweep collect sweep --quiet || fail "tasks were lost: $(cat sweep/slurm/*.out)"
 if [ -n "${resumed:-}" ]; then
-  cat sweep/slurm/*.out | grep -q "task $claimed ($id): resumed from its checkpoint at epoch" ||
+  # grep reads the files itself: `cat | grep -q` fails under pipefail when grep stops at the first
+  # match and cat, still writing, gets SIGPIPE.
+  grep -q -h -F "task $claimed ($id): resumed from its checkpoint at epoch" sweep/slurm/*.out ||
     fail "the stopped task did not continue from its checkpoint"
   [ -z "$(find sweep/tasks -name checkpoint.json)" ] || fail "a done task kept its checkpoint"
 fi
