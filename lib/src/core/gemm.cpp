@@ -129,39 +129,38 @@ bool blas_can_take(const ConstMatrixRef& a, const ConstMatrixRef& b, const Matri
 }  // namespace
 #endif
 
+namespace {
+
+// c = op(a) op(b) + beta c by OpenBLAS, when `backend` is it and it can take the operands; false
+// (nothing done) otherwise, and always in a build without OpenBLAS: then the caller's Eigen
+// expression computes it. `k` is the length of the sums.
+bool blas_took(GemmBackend backend, bool transpose_a, bool transpose_b, Index k, Scalar beta, const ConstMatrixRef& a,
+               const ConstMatrixRef& b, MatrixRef& c) {
+#ifdef MLP_WITH_OPENBLAS
+  if (backend != GemmBackend::kOpenBlas || !blas_can_take(a, b, c)) return false;
+  blas_gemm(transpose_a ? CblasTrans : CblasNoTrans, transpose_b ? CblasTrans : CblasNoTrans, c.rows(), c.cols(), k,
+            beta, a, b, c);
+  return true;
+#else
+  (void)backend, (void)transpose_a, (void)transpose_b, (void)k, (void)beta, (void)a, (void)b, (void)c;
+  return false;
+#endif
+}
+
+}  // namespace
+
 // ---- The products ---------------------------------------------------------------------------
 
 void multiply_accumulate(GemmBackend backend, const ConstMatrixRef& a, const ConstMatrixRef& b, MatrixRef c) {
-#ifdef MLP_WITH_OPENBLAS
-  if (backend == GemmBackend::kOpenBlas && blas_can_take(a, b, c)) {
-    blas_gemm(CblasNoTrans, CblasNoTrans, c.rows(), c.cols(), a.cols(), Scalar(1), a, b, c);
-    return;
-  }
-#endif
-  (void)backend;
-  c.noalias() += a * b;
+  if (!blas_took(backend, false, false, a.cols(), Scalar(1), a, b, c)) c.noalias() += a * b;
 }
 
 void multiply_transposed(GemmBackend backend, const ConstMatrixRef& a, const ConstMatrixRef& b, MatrixRef c) {
-#ifdef MLP_WITH_OPENBLAS
-  if (backend == GemmBackend::kOpenBlas && blas_can_take(a, b, c)) {
-    blas_gemm(CblasNoTrans, CblasTrans, c.rows(), c.cols(), a.cols(), Scalar(0), a, b, c);
-    return;
-  }
-#endif
-  (void)backend;
-  c.noalias() = a * b.transpose();
+  if (!blas_took(backend, false, true, a.cols(), Scalar(0), a, b, c)) c.noalias() = a * b.transpose();
 }
 
 void transposed_multiply(GemmBackend backend, const ConstMatrixRef& a, const ConstMatrixRef& b, MatrixRef c) {
-#ifdef MLP_WITH_OPENBLAS
-  if (backend == GemmBackend::kOpenBlas && blas_can_take(a, b, c)) {
-    blas_gemm(CblasTrans, CblasNoTrans, c.rows(), c.cols(), a.rows(), Scalar(0), a, b, c);
-    return;
-  }
-#endif
-  (void)backend;
-  c.noalias() = a.transpose() * b;
+  if (!blas_took(backend, true, false, a.rows(), Scalar(0), a, b, c)) c.noalias() = a.transpose() * b;
 }
 
 }  // namespace mlp::detail
@@ -175,9 +174,8 @@ std::string gemm_backend_text() {
   // openblas_get_config() starts "OpenBLAS 0.3.21 ...": its name and version.
   std::string openblas = openblas_get_config();
   openblas = openblas.substr(0, openblas.find(' ', openblas.find(' ') + 1));
-  const std::string takes = detail::openblas_avx512()
-                                ? " for results of 2 rows or more and sums of 8 terms or more, "
-                                : " for narrow results, ";
+  const std::string takes = detail::openblas_avx512() ? " for results of 2 rows or more and sums of 8 terms or more, "
+                                                      : " for narrow results, ";
   return openblas + " (" + openblas_get_corename() + " kernels, single-threaded)" + takes + eigen + " elsewhere";
 #else
   return eigen;
