@@ -9,6 +9,7 @@
 #include <cmath>
 #include <initializer_list>
 #include <string>
+#include <utility>
 
 using namespace mlp;
 
@@ -123,6 +124,47 @@ TEST_CASE("cross_entropy keeps small losses accurate next to large logits") {
   // large numbers from each other.
   const double loss = loss_with("cross_entropy").value(cview(rows_of({{1e4}, {1e4 - 1}})), cview(rows_of({{0}})));
   CHECK(loss == doctest::Approx(0.31326168751822286).epsilon(1e-7));
+}
+
+// Cross-entropy of logits x (K x n) against classes y with smoothing e, straight from its
+// definition in long double: -sum_k q_k log softmax(x)_k per sample, and its gradient p - q.
+double reference_cross_entropy(const Matrix& x, const Matrix& y, double e, Matrix& grad) {
+  const Index classes = x.rows();
+  const auto n = static_cast<long double>(x.cols());
+  long double total = 0;
+  grad.resize(x.rows(), x.cols());
+  for (Index j = 0; j < x.cols(); ++j) {
+    long double sum = 0;
+    for (Index k = 0; k < classes; ++k) sum += std::exp(static_cast<long double>(x(k, j)));
+    for (Index k = 0; k < classes; ++k) {
+      const long double p = std::exp(static_cast<long double>(x(k, j))) / sum;
+      const long double q = e / static_cast<long double>(classes) + (k == static_cast<Index>(y(0, j)) ? 1 - e : 0);
+      total -= q * std::log(p);
+      grad(k, j) = static_cast<Scalar>((p - q) / n);
+    }
+  }
+  return static_cast<double>(total / n);
+}
+
+TEST_CASE("cross_entropy over many samples and over more classes than its buffer holds") {
+  // The loss takes its exps a block of columns at a time into a buffer of 2048 values: 3 classes
+  // x 1500 samples span three blocks; 2500 classes do not fit one column, which is then taken in
+  // pieces of rows, its exps taken again for the gradient.
+  for (const auto& [classes, samples] : {std::pair<Index, Index>{3, 1500}, std::pair<Index, Index>{2500, 3}}) {
+    for (const double smoothing : {0.0, 0.1}) {
+      CAPTURE(classes);
+      CAPTURE(smoothing);
+      Matrix logits(classes, samples);
+      Matrix targets(1, samples);
+      for (Index j = 0; j < samples; ++j) {
+        for (Index k = 0; k < classes; ++k) logits(k, j) = static_cast<Scalar>(std::sin(0.7 * k + 1.3 * j) * 4);
+        targets(0, j) = static_cast<Scalar>((j * 7 + 1) % classes);
+      }
+      Matrix expected_grad;
+      const double expected = reference_cross_entropy(logits, targets, smoothing, expected_grad);
+      check_against_torch(loss_with("cross_entropy", {smoothing}), logits, targets, expected, expected_grad);
+    }
+  }
 }
 
 TEST_CASE("value() leaves no gradient and equals value_and_grad()") {
