@@ -49,20 +49,25 @@ struct TrainResult {
   double samples_per_second = 0;  // the samples of those epochs over train_seconds
 };
 
+// What a training step changes besides the weights: the optimizer's step count and state, and
+// the random generators.
+struct StepState {
+  std::int64_t optimizer_steps = 0;
+  std::vector<Vector> optimizer_buffers;
+  Rng::State shuffle_rng{};
+  std::vector<Rng::State> dropout_rngs;  // one per dropout layer, in network order
+};
+
 // Everything besides the network's weights that a run needs to continue exactly where it was:
 // a checkpoint holds this and the model, and resuming from it gives a result byte-identical to
 // a run that was never interrupted.
-struct TrainerState {
+struct TrainerState : StepState {
   int epochs_done = 0;
   std::vector<EpochMetrics> history;
   double best_monitored = 0;  // best monitored loss so far (+inf before the first epoch)
   int epochs_without_improvement = 0;
   int best_epoch = 0;
   std::vector<Vector> fallback_weights;  // weights of best_epoch (see Trainer::fit)
-  std::int64_t optimizer_steps = 0;
-  std::vector<Vector> optimizer_buffers;
-  Rng::State shuffle_rng{};
-  std::vector<Rng::State> dropout_rngs;  // one per dropout layer, in network order
 };
 
 struct TrainerOptions {
@@ -118,6 +123,9 @@ class Trainer {
   // start, and put back when it is cut short.
   void save_epoch_start();
   void rewind_to_epoch_start();
+  // The optimizer's and the generators' state, copied into `into` (resized to fit) or set from it.
+  void copy_step_state(StepState& into) const;
+  void set_step_state(const StepState& from);
 
   const TrainSettings& settings_;
   Network& network_;
@@ -139,10 +147,8 @@ class Trainer {
   std::vector<Vector> fallback_weights_;
   // The epoch start (checkpoint_on_stop): sized once, then copied into without allocating.
   struct EpochStart {
-    std::vector<Vector> weights, optimizer_buffers;
-    std::int64_t optimizer_steps = 0;
-    Rng::State shuffle_rng{};
-    std::vector<Rng::State> dropout_rngs;
+    std::vector<Vector> weights;
+    StepState step;
   } epoch_start_;
 };
 

@@ -80,65 +80,67 @@ std::vector<DropoutLayer*> dropout_layers(Network& network) {
 
 TrainerState Trainer::state() const {
   TrainerState state;
+  copy_step_state(state);
   state.epochs_done = epochs_done_;
   state.history = history_;
   state.best_monitored = best_monitored_;
   state.epochs_without_improvement = epochs_without_improvement_;
   state.best_epoch = best_epoch_;
   state.fallback_weights = fallback_weights_;
-  state.optimizer_steps = optimizer_->steps();
-  for (const Vector* buffer : optimizer_->state_buffers()) state.optimizer_buffers.push_back(*buffer);
-  state.shuffle_rng = shuffle_rng_.state();
-  for (DropoutLayer* dropout : dropout_layers(network_)) state.dropout_rngs.push_back(dropout->rng().state());
   return state;
 }
 
 void Trainer::restore(const TrainerState& state) {
   const std::vector<Vector*> buffers = optimizer_->state_buffers();
-  const std::vector<DropoutLayer*> dropouts = dropout_layers(network_);
   const auto params = network_.parameters();
-  bool fits = buffers.size() == state.optimizer_buffers.size() && dropouts.size() == state.dropout_rngs.size() &&
+  bool fits = buffers.size() == state.optimizer_buffers.size() &&
+              dropout_layers(network_).size() == state.dropout_rngs.size() &&
               state.fallback_weights.size() == params.size();
   for (std::size_t i = 0; fits && i < buffers.size(); ++i)
     fits = buffers[i]->size() == state.optimizer_buffers[i].size();
   for (std::size_t i = 0; fits && i < params.size(); ++i)
     fits = params[i].value.size() == state.fallback_weights[i].size();
   if (!fits) throw InputError("the checkpoint's training state does not fit this network and optimizer");
+  set_step_state(state);
   epochs_done_ = state.epochs_done;
   history_ = state.history;
   best_monitored_ = state.best_monitored;
   epochs_without_improvement_ = state.epochs_without_improvement;
   best_epoch_ = state.best_epoch;
   fallback_weights_ = state.fallback_weights;
-  optimizer_->set_steps(state.optimizer_steps);
-  for (std::size_t i = 0; i < buffers.size(); ++i) *buffers[i] = state.optimizer_buffers[i];
-  shuffle_rng_.set_state(state.shuffle_rng);
-  for (std::size_t i = 0; i < dropouts.size(); ++i) dropouts[i]->rng().set_state(state.dropout_rngs[i]);
+}
+
+void Trainer::copy_step_state(StepState& into) const {
+  into.optimizer_steps = optimizer_->steps();
+  const std::vector<Vector*> buffers = optimizer_->state_buffers();
+  into.optimizer_buffers.resize(buffers.size());
+  for (std::size_t i = 0; i < buffers.size(); ++i) into.optimizer_buffers[i] = *buffers[i];
+  into.shuffle_rng = shuffle_rng_.state();
+  const std::vector<DropoutLayer*> dropouts = dropout_layers(network_);
+  into.dropout_rngs.resize(dropouts.size());
+  for (std::size_t i = 0; i < dropouts.size(); ++i) into.dropout_rngs[i] = dropouts[i]->rng().state();
+}
+
+void Trainer::set_step_state(const StepState& from) {
+  optimizer_->set_steps(from.optimizer_steps);
+  const std::vector<Vector*> buffers = optimizer_->state_buffers();
+  for (std::size_t i = 0; i < buffers.size(); ++i) *buffers[i] = from.optimizer_buffers[i];
+  shuffle_rng_.set_state(from.shuffle_rng);
+  const std::vector<DropoutLayer*> dropouts = dropout_layers(network_);
+  for (std::size_t i = 0; i < dropouts.size(); ++i) dropouts[i]->rng().set_state(from.dropout_rngs[i]);
 }
 
 void Trainer::save_epoch_start() {
   const auto params = network_.parameters();
   epoch_start_.weights.resize(params.size());
   for (std::size_t i = 0; i < params.size(); ++i) epoch_start_.weights[i] = params[i].value;
-  const std::vector<Vector*> buffers = optimizer_->state_buffers();
-  epoch_start_.optimizer_buffers.resize(buffers.size());
-  for (std::size_t i = 0; i < buffers.size(); ++i) epoch_start_.optimizer_buffers[i] = *buffers[i];
-  epoch_start_.optimizer_steps = optimizer_->steps();
-  epoch_start_.shuffle_rng = shuffle_rng_.state();
-  const std::vector<DropoutLayer*> dropouts = dropout_layers(network_);
-  epoch_start_.dropout_rngs.resize(dropouts.size());
-  for (std::size_t i = 0; i < dropouts.size(); ++i) epoch_start_.dropout_rngs[i] = dropouts[i]->rng().state();
+  copy_step_state(epoch_start_.step);
 }
 
 void Trainer::rewind_to_epoch_start() {
   const auto params = network_.parameters();
   for (std::size_t i = 0; i < params.size(); ++i) params[i].value = epoch_start_.weights[i];
-  const std::vector<Vector*> buffers = optimizer_->state_buffers();
-  for (std::size_t i = 0; i < buffers.size(); ++i) *buffers[i] = epoch_start_.optimizer_buffers[i];
-  optimizer_->set_steps(epoch_start_.optimizer_steps);
-  shuffle_rng_.set_state(epoch_start_.shuffle_rng);
-  const std::vector<DropoutLayer*> dropouts = dropout_layers(network_);
-  for (std::size_t i = 0; i < dropouts.size(); ++i) dropouts[i]->rng().set_state(epoch_start_.dropout_rngs[i]);
+  set_step_state(epoch_start_.step);
 }
 
 bool Trainer::update_early_stopping(const EpochMetrics& metrics) {
