@@ -123,11 +123,11 @@ double cross_entropy(std::span<const double> params, ConstMatrixView output, Con
     s.setZero();
     // exp(x_k - m) of rows [row, row + rows) of the block, into the buffer.
     auto exps_of = [&](Index row, Index rows, bool with_gaps) {
-      Eigen::Map<Eigen::ArrayXXd> e(exps.data(), rows, count);
-      e = x.middleRows(row, rows).cast<double>().rowwise() - m;
-      if (with_gaps) total -= off_target * e.sum();  // (e / K) sum_k (m - x_k)
-      e = e.exp();
-      return e;
+      Eigen::Map<Eigen::ArrayXXd> piece(exps.data(), rows, count);
+      piece = x.middleRows(row, rows).cast<double>().rowwise() - m;
+      if (with_gaps) total -= off_target * piece.sum();  // (e / K) sum_k (m - x_k)
+      piece = piece.exp();
+      return piece;
     };
     for (Index row = 0; row < classes; row += piece_rows) {
       s += exps_of(row, std::min(piece_rows, classes - row), off_target != 0).colwise().sum();
@@ -139,14 +139,15 @@ double cross_entropy(std::span<const double> params, ConstMatrixView output, Con
     if (!with_grad) continue;
     for (Index row = 0; row < classes; row += piece_rows) {
       const Index rows = std::min(piece_rows, classes - row);
-      Eigen::Map<Eigen::ArrayXXd> e(exps.data(), rows, count);
-      if (!exps_kept) e = exps_of(row, rows, false);
+      Eigen::Map<Eigen::ArrayXXd> piece(exps.data(), rows, count);
+      if (!exps_kept) piece = exps_of(row, rows, false);
       // p_k - e / K everywhere, then the target's row again with its (1 - e) taken off too.
-      grad.middleCols(first, count).middleRows(row, rows).array() = ((e.rowwise() / s - off_target) / n).cast<Scalar>();
+      grad.middleCols(first, count).middleRows(row, rows).array() =
+          ((piece.rowwise() / s - off_target) / n).cast<Scalar>();
       for (Index j = 0; j < count; ++j) {
         const Index y = class_of(target(0, first + j), classes) - row;
         if (y < 0 || y >= rows) continue;
-        grad(row + y, first + j) = static_cast<Scalar>((e(y, j) / s(j) - off_target - (1 - smoothing)) / n);
+        grad(row + y, first + j) = static_cast<Scalar>((piece(y, j) / s(j) - off_target - (1 - smoothing)) / n);
       }
     }
   }
