@@ -119,7 +119,8 @@ NumberStatus parse_number(std::string_view text, double& value);
 
 // Whether a field is empty: nothing, or spaces and tabs only (parse_number gives kEmpty for
 // exactly these). A table also reads its na_values markers as missing (data.na_values).
-bool is_missing_value(std::string_view text);
+// Inline: a table asks it of every field.
+inline bool is_missing_value(std::string_view text) { return text.find_first_not_of(" \t") == std::string_view::npos; }
 
 // The message for a failed parse, e.g. `cannot parse "abc" as a number`.
 std::string number_error(NumberStatus status, std::string_view text);

@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <system_error>
 
@@ -23,8 +24,44 @@ std::string_view trim_blanks(std::string_view text) {
 template <class T>
 using Wider = std::conditional_t<std::is_same_v<T, float>, double, long double>;
 
+// Clinger's fast path for the plain decimals most data files hold ("-0.5025", "17"): when the
+// digits, read as an integer m, are exact in T and 10^k is exact in T for the k digits after the
+// point, m / 10^k is one IEEE division of exact operands, correctly rounded to nearest, so it is
+// the very value from_chars gives (from_chars rounds the exact decimal to nearest too). Anything
+// else (exponents, '+', blanks, long digit strings) returns false and goes to from_chars.
+template <class T>
+bool parse_plain_decimal(std::string_view text, T& value) {
+  // Integers up to 2^24 (float) or 2^53 (double) are exact, and so are 10^10 and 10^22.
+  constexpr std::uint64_t kMaxExact = std::uint64_t{1} << std::numeric_limits<T>::digits;
+  constexpr int kMaxPower = std::is_same_v<T, float> ? 10 : 22;
+  constexpr int kMaxDigits = 19;  // so that m cannot overflow 64 bits before it is checked
+  static constexpr T kPowers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const bool negative = p != end && *p == '-';
+  p += negative;
+  std::uint64_t m = 0;
+  int digits = 0;
+  const char* const integer = p;
+  for (; p != end && *p >= '0' && *p <= '9' && digits < kMaxDigits; ++p, ++digits) m = 10 * m + (*p - '0');
+  if (p == integer) return false;
+  int fraction = 0;
+  if (p != end && *p == '.') {
+    const char* const first = ++p;
+    for (; p != end && *p >= '0' && *p <= '9' && digits < kMaxDigits; ++p, ++digits) m = 10 * m + (*p - '0');
+    fraction = static_cast<int>(p - first);
+    if (fraction == 0) return false;
+  }
+  if (p != end || m > kMaxExact || fraction > kMaxPower) return false;
+  const T magnitude = static_cast<T>(m) / kPowers[fraction];
+  value = negative ? -magnitude : magnitude;
+  return true;
+}
+
 template <class T>
 NumberStatus parse_as(std::string_view text, T& value) {
+  if (parse_plain_decimal(text, value)) return NumberStatus::kOk;
   text = trim_blanks(text);
   if (text.empty()) return NumberStatus::kEmpty;
   const char* first = text.data();
@@ -54,8 +91,6 @@ NumberStatus parse_number(std::string_view text, Scalar& value) { return parse_a
 #ifndef MLP_DOUBLE
 NumberStatus parse_number(std::string_view text, double& value) { return parse_as(text, value); }
 #endif
-
-bool is_missing_value(std::string_view text) { return trim_blanks(text).empty(); }
 
 std::string number_error(NumberStatus status, std::string_view text) {
   switch (status) {

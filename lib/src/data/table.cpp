@@ -198,6 +198,7 @@ bool TableReader::is_missing(std::string_view text) const { return is_missing_va
 
 // Whether a field is one of the spec's na_values (blanks around it aside).
 bool TableReader::is_marker(std::string_view text) const {
+  if (spec_.na_values.empty()) return false;  // the default, and every field asks
   const std::string_view trimmed = trim(text);
   if (trimmed.empty() || !marker_starts_[static_cast<unsigned char>(trimmed.front())]) return false;
   return std::find(spec_.na_values.begin(), spec_.na_values.end(), trimmed) != spec_.na_values.end();

@@ -4,8 +4,13 @@
 
 #include <doctest/doctest.h>
 
+#include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <random>
 #include <string>
+#include <system_error>
 #include <vector>
 
 using namespace mlp;
@@ -212,4 +217,41 @@ TEST_CASE("parse_number: from_chars syntax, strict") {
   CHECK(parse("-3.5e38").first == NumberStatus::kOverflow);
   CHECK(parse("3.4e38").first == NumberStatus::kOk);
   CHECK(number_error(NumberStatus::kInvalid, "abc") == "cannot parse \"abc\" as a number");
+}
+
+// parse_number reads plain decimals itself (Clinger's fast path) and gives the rest to from_chars:
+// both must give the same value, bit for bit, on either side of the fast path's limits (digits
+// exact in the type, 10^k exact in the type).
+TEST_CASE("parse_number: plain decimals give from_chars' value exactly") {
+  std::mt19937_64 rng(7);
+  // m with 1 to 64 bits (either side of 2^24 and 2^53), k digits after the point (either side
+  // of 10 and 22), the digits zero-padded: "0.00000012345" is m = 12345, k = 11.
+  auto decimal = [&rng](int fraction) {
+    const std::uint64_t m = rng() >> (rng() % 64);
+    std::string digits = std::to_string(m);
+    if (static_cast<int>(digits.size()) <= fraction) digits.insert(0, fraction + 1 - digits.size(), '0');
+    if (fraction > 0) digits.insert(digits.size() - static_cast<std::size_t>(fraction), ".");
+    return (rng() % 2 ? "-" : "") + digits;
+  };
+  auto check = [](const std::string& text, auto parsed) {
+    decltype(parsed) expected{};
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), expected);
+    REQUIRE(ec == std::errc{});
+    REQUIRE(end == text.data() + text.size());
+    INFO(text);
+    REQUIRE(parse_number(text, parsed) == NumberStatus::kOk);
+    CHECK(std::memcmp(&parsed, &expected, sizeof parsed) == 0);
+  };
+  for (int trial = 0; trial < 200'000; ++trial) {
+    const std::string text = decimal(static_cast<int>(rng() % 26));
+    check(text, Scalar{});
+    check(text, double{});
+  }
+  for (const char* edge :
+       {"16777216", "16777217", "16777218", "0.16777217", "-0", "-0.0", "0.0000000001", "1.00000000001",
+        "9007199254740993", "9007199254740992.5", "1234567890123456789", "12345678901234567890", "0.3", "0.1",
+        "3.4028235", "340282350000000000000000000000000000000"}) {
+    check(edge, Scalar{});
+    check(edge, double{});
+  }
 }
