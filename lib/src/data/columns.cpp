@@ -1,12 +1,17 @@
 #include "columns.hpp"
 
+#include "huge_pages.hpp"
+#include "median.hpp"
+
 #include "mlp/error.hpp"
 #include "mlp/text.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <memory>
+#include <span>
 
 namespace mlp {
 
@@ -55,25 +60,15 @@ namespace {
 // sample instead, over all features or a block of kFeatureBlock of them (a cache line's worth).
 constexpr Index kFeatureBlock = 64 / sizeof(Scalar);
 
-double median_of(std::vector<float>& values) {
-  assert(!values.empty());
-  const std::size_t mid = values.size() / 2;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid), values.end());
-  const double upper = values[mid];
-  if (values.size() % 2) return upper;
-  const double lower = *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid));
-  return lower + (upper - lower) / 2;  // no overflow for two huge values
-}
-
-double mean_of(const std::vector<float>& values) {
+double mean_of(std::span<const float> values) {
   double mean = 0;
   for (std::size_t i = 0; i < values.size(); ++i) mean += (values[i] - mean) / static_cast<double>(i + 1);
   return mean;
 }
 
-// A numeric column's fill value from its `values` (the non-empty ones, in sample order; they are
-// reordered) and whether it had an empty cell.
-FeatureColumn fit_numeric(const std::string& name, std::vector<float>& values, bool any_empty,
+// A numeric column's fill value from its `values` (the non-empty ones, in sample order) and
+// whether it had an empty cell.
+FeatureColumn fit_numeric(const std::string& name, std::span<const float> values, bool any_empty,
                           const DataSettings& settings, const std::string& source) {
   FeatureColumn c{.name = name, .type = ColumnType::kNumeric, .indicator = any_empty};
   if (values.empty() && settings.impute != ImputeStrategy::kConstant) {
@@ -132,9 +127,14 @@ std::vector<FeatureColumn> fit_feature_columns(const std::vector<std::string>& n
                                                const ColumnTexts& texts, const DataSettings& settings,
                                                const std::string& source) {
   std::vector<FeatureColumn> columns;
-  // A block of features at a time: their values (numeric) or text counts (categorical), gathered
-  // in one pass over the samples.
-  std::vector<std::vector<float>> values(static_cast<std::size_t>(kFeatureBlock));
+  // A block of features at a time: their values (numeric; feature k of the block from
+  // values[k * n] on, one buffer so that it can have huge pages) or text counts (categorical),
+  // gathered in one pass over the samples.
+  const auto n = static_cast<std::size_t>(raw.cols());
+  const std::size_t size = static_cast<std::size_t>(std::min(kFeatureBlock, raw.rows())) * n;
+  const auto values = std::make_unique_for_overwrite<float[]>(size);  // written before it is read
+  advise_huge_pages(values.get(), sizeof(float) * size);
+  std::vector<std::size_t> value_count(static_cast<std::size_t>(kFeatureBlock));
   std::vector<std::vector<std::int64_t>> counts(static_cast<std::size_t>(kFeatureBlock));
   std::vector<char> any_empty(static_cast<std::size_t>(kFeatureBlock));
   for (Index first = 0; first < raw.rows(); first += kFeatureBlock) {
@@ -142,13 +142,9 @@ std::vector<FeatureColumn> fit_feature_columns(const std::vector<std::string>& n
     for (Index k = 0; k < block; ++k) {
       const auto i = static_cast<std::size_t>(first + k);
       const auto b = static_cast<std::size_t>(k);
-      values[b].clear();
+      value_count[b] = 0;
       counts[b].clear();
-      if (types[i] == ColumnType::kNumeric) {
-        values[b].reserve(static_cast<std::size_t>(raw.cols()));
-      } else {
-        counts[b].assign(texts[i].size(), 0);
-      }
+      if (types[i] == ColumnType::kCategorical) counts[b].assign(texts[i].size(), 0);
       any_empty[b] = 0;
     }
     for (Index j = 0; j < raw.cols(); ++j) {
@@ -158,7 +154,7 @@ std::vector<FeatureColumn> fit_feature_columns(const std::vector<std::string>& n
         if (std::isnan(v)) {
           any_empty[b] = 1;
         } else if (types[static_cast<std::size_t>(first + k)] == ColumnType::kNumeric) {
-          values[b].push_back(v);
+          values[b * n + value_count[b]++] = v;
         } else {
           ++counts[b][static_cast<std::size_t>(v)];
         }
@@ -167,16 +163,42 @@ std::vector<FeatureColumn> fit_feature_columns(const std::vector<std::string>& n
     for (Index k = 0; k < block; ++k) {
       const auto i = static_cast<std::size_t>(first + k);
       const auto b = static_cast<std::size_t>(k);
+      const std::span<const float> column_values(values.get() + b * n, value_count[b]);
       columns.push_back(types[i] == ColumnType::kNumeric
-                            ? fit_numeric(names[i], values[b], any_empty[b] != 0, settings, source)
+                            ? fit_numeric(names[i], column_values, any_empty[b] != 0, settings, source)
                             : fit_categorical(names[i], counts[b], any_empty[b] != 0, texts[i], settings));
     }
   }
   return columns;
 }
 
-EncodedFeatures encode_features(const std::vector<FeatureColumn>& columns, ConstMatrixView raw,
-                                const ColumnTexts& texts) {
+namespace {
+
+// encode_features when every column is one numeric input: the raw values are the inputs, with
+// the empty cells filled in where they are (no second matrix to allocate and write).
+EncodedFeatures fill_in_place(const std::vector<FeatureColumn>& columns, Matrix&& raw) {
+  EncodedFeatures out;
+  out.filled.assign(columns.size(), 0);
+  out.unmatched.assign(columns.size(), 0);
+  for (Index j = 0; j < raw.cols(); ++j) {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      Scalar& v = raw(static_cast<Index>(i), j);
+      if (!std::isnan(v)) continue;
+      v = static_cast<Scalar>(columns[i].fill);
+      ++out.filled[i];
+    }
+  }
+  out.inputs = std::move(raw);
+  return out;
+}
+
+}  // namespace
+
+EncodedFeatures encode_features(const std::vector<FeatureColumn>& columns, Matrix&& raw, const ColumnTexts& texts) {
+  const bool numbers_only = std::all_of(columns.begin(), columns.end(), [](const FeatureColumn& c) {
+    return c.type == ColumnType::kNumeric && !c.indicator;
+  });
+  if (numbers_only) return fill_in_place(columns, std::move(raw));
   // Per column: its first input, and a categorical column's input per text of the file.
   std::vector<Index> first_input;
   std::vector<std::vector<Index>> inputs_of_text(columns.size());
@@ -188,6 +210,7 @@ EncodedFeatures encode_features(const std::vector<FeatureColumn>& columns, Const
   }
   EncodedFeatures out;
   out.inputs.resize(width, raw.cols());  // every value is written below: no pass to zero it first
+  advise_huge_pages(out.inputs.data(), sizeof(Scalar) * static_cast<std::size_t>(out.inputs.size()));
   out.filled.assign(columns.size(), 0);
   out.unmatched.assign(columns.size(), 0);
   for (Index j = 0; j < raw.cols(); ++j) {

@@ -29,8 +29,8 @@ struct EncodedFeatures {
 };
 
 // The network inputs of `raw` (read with `texts`) through `columns`, before standardisation.
-EncodedFeatures encode_features(const std::vector<FeatureColumn>& columns, ConstMatrixView raw,
-                                const ColumnTexts& texts);
+// `raw` is consumed: when every column is one numeric input, it becomes the inputs.
+EncodedFeatures encode_features(const std::vector<FeatureColumn>& columns, Matrix&& raw, const ColumnTexts& texts);
 
 // Per input: whether standardisation applies (a numeric value; not a 0/1 indicator or one-hot input).
 std::vector<bool> standardized_inputs(const std::vector<FeatureColumn>& columns);

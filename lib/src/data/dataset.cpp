@@ -209,7 +209,7 @@ std::string count_of(std::int64_t n, const std::string& noun) {
 void encode(const std::vector<FeatureColumn>& columns, Dataset& data, const ColumnTexts& texts,
             const std::string& source, std::vector<std::string>* notes, std::vector<std::string>* unmatched) {
   if (columns.empty()) return;  // format 1 and 2: the numbers are the inputs
-  detail::EncodedFeatures encoded = detail::encode_features(columns, cview(data.features), texts);
+  detail::EncodedFeatures encoded = detail::encode_features(columns, std::move(data.features), texts);
   data.features = std::move(encoded.inputs);
   for (std::size_t i = 0; i < columns.size(); ++i) {
     const std::string column = source + ": column " + quote_text(columns[i].name) + ": ";

@@ -1,5 +1,7 @@
 #include "table.hpp"
 
+#include "huge_pages.hpp"
+
 #include "mlp/text.hpp"
 
 #include <algorithm>
@@ -12,6 +14,9 @@ namespace {
 
 // Appended to the error for a missing value (the missing-value policy "error").
 constexpr char kDropHint[] = " (fill it in, or set the missing-value policy to \"impute\" or \"drop\")";
+
+// Samples read before the row count is estimated from their average length.
+constexpr Index kFirstRows = 256;
 
 // What one file column is read into.
 enum class Use : std::uint8_t { kFeature, kTarget, kLabel, kId };
@@ -103,12 +108,24 @@ TableReader::TableReader(CsvReader& reader, const TableSpec& spec)
   table_.targets.resize(matrix_targets ? static_cast<Index>(spec.target_columns.size()) : 0, 0);
 }
 
-// Column-major storage grows by whole samples, so Eigen's conservativeResize is a realloc: large
-// buffers are remapped by the kernel, not copied, and never exist twice.
+// Column-major storage grows by whole samples. The first growth, from kFirstRows samples, moves
+// them from the small-object heap into new buffers of their own mapping, advised to use huge pages
+// before anything is written to them (Eigen's aligned realloc would copy the whole new size there,
+// touching every page). Later growths realloc, which the kernel remaps in place: large buffers
+// are not copied and never exist twice.
 void TableReader::reserve(Index capacity) {
+  const bool first = capacity_ <= kFirstRows;
   capacity_ = capacity;
-  table_.features.conservativeResize(table_.features.rows(), capacity);
-  table_.targets.conservativeResize(table_.targets.rows(), capacity);
+  for (Matrix* matrix : {&table_.features, &table_.targets}) {
+    if (!first) {
+      matrix->conservativeResize(matrix->rows(), capacity);
+      continue;
+    }
+    Matrix grown(matrix->rows(), capacity);
+    advise_huge_pages(grown.data(), sizeof(Scalar) * static_cast<std::size_t>(grown.size()));
+    grown.leftCols(n_) = matrix->leftCols(n_);
+    matrix->swap(grown);
+  }
   const auto size = static_cast<std::size_t>(capacity);
   table_.lines.reserve(size);
   if (mode_ == TargetMode::kLabels || mode_ == TargetMode::kDetect) table_.labels.ids.reserve(size);
@@ -118,7 +135,6 @@ void TableReader::reserve(Index capacity) {
 // The first growth estimates the row count from the file size and the average length of the
 // rows read so far (5% slack); later ones, or input of unknown size, double the capacity.
 void TableReader::grow() {
-  constexpr Index kFirstRows = 256;
   if (!estimated_ && n_ > 0 && reader_.input_size() > reader_.consumed()) {
     estimated_ = true;
     const double per_row = static_cast<double>(reader_.consumed() - data_start_) / static_cast<double>(n_);

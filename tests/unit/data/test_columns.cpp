@@ -9,8 +9,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -150,6 +152,59 @@ TEST_CASE("columns: fill values, indicators and levels are fitted on the trainin
     CHECK(row_of(data.val->features, 1) == std::vector<Scalar>{1, 0});  // a; the empty cell: none
     CHECK(row_of(data.val->features, 2) == std::vector<Scalar>{0, 0});
     CHECK(has_note(data, s.val->string() + ": column \"x\": 1 empty cell filled with 2"));
+  }
+}
+
+// The median is found by a radix select on the floats' bits: it must be the sorted middle (the
+// mean of the two middle values for an even count) whatever the signs, zeros, magnitudes and
+// repeats, for columns with and without gaps.
+TEST_CASE("columns: the median fill is the middle of the sorted values") {
+  std::mt19937 rng(11);
+  auto pick = [&rng](int column) -> std::string {
+    std::uniform_int_distribution<int> any(0, 9999);
+    const int r = any(rng);
+    switch (column) {
+      case 0:
+        return std::to_string((r - 5000) / 1e4);  // both signs
+      case 1:
+        return "7.25";  // one value
+      case 2:
+        return std::to_string(r % 4);  // repeats
+      case 3:
+        return std::array<const char*, 6>{"1e30", "-1e30", "1e-30", "-1e-30", "0", "-0"}[r % 6];
+      case 4:
+        return std::to_string(-1000 - r);  // all negative
+      default:
+        return r % 3 ? std::to_string(r) : "";  // gaps
+    }
+  };
+  constexpr int kColumns = 6;
+  for (const int rows : {1001, 1000, 2}) {
+    TempDir dir;
+    std::string text = "a,b,c,d,e,f,y\n";
+    std::vector<std::vector<float>> values(kColumns);
+    for (int i = 0; i < rows; ++i) {
+      for (int c = 0; c < kColumns; ++c) {
+        const std::string cell = pick(c);
+        text += cell + ",";
+        if (!cell.empty()) values[c].push_back(std::stof(cell));
+      }
+      text += "1\n";
+    }
+    DataSettings s = settings_for(dir.write("m.csv", text));
+    s.targets = {"y"};
+    s.task = Task::kRegression;
+    const TrainingData data = load_training_data(s, 1);
+    for (int c = 0; c < kColumns; ++c) {
+      std::vector<float>& x = values[static_cast<std::size_t>(c)];
+      std::sort(x.begin(), x.end());
+      const std::size_t n = x.size();
+      REQUIRE(n > 0);
+      const double upper = x[n / 2];
+      const double lower = n % 2 ? upper : x[n / 2 - 1];
+      INFO("rows " << rows << ", column " << c);
+      CHECK(data.schema.columns.at(static_cast<std::size_t>(c)).fill == lower + (upper - lower) / 2);
+    }
   }
 }
 
