@@ -165,13 +165,13 @@ TEST_CASE("real table: data.na_values markers are missing values in training, in
   CHECK(columns[1]["indicator"] == true);
   CHECK(model["features"]["na_values"][0] == "NA");
 
-  // predict reads the markers the model was trained with.
-  write_text(dir / "new.csv", "colour,size,zip\nred,NA,02134\n?,3,10001\n");
+  // predict reads the markers the model was trained with, a quoted one with blanks around it too.
+  write_text(dir / "new.csv", "colour,size,zip\nred,NA,02134\n?,3,10001\nred,\" NA \",10001\n");
   const CliResult p = run_mlptrain({"predict", "--model", (dir / "run" / "model.json").string(), "--input",
                                     (dir / "new.csv").string(), "--output", (dir / "p.csv").string()});
   INFO(p.err);
   REQUIRE(p.exit_code == 0);
-  CHECK(count_of(p.err, "column \"size\": 1 empty cell filled with") == 1);
+  CHECK(count_of(p.err, "column \"size\": 2 empty cells filled with") == 1);
   CHECK(count_of(p.err, "no level") == 0);
 
   // Under data.missing "error" a marker is named as one; with no markers "NA" is text in a

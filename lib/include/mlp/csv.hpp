@@ -6,6 +6,7 @@
 #include "mlp/error.hpp"
 #include "mlp/tensor.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -120,7 +121,9 @@ NumberStatus parse_number(std::string_view text, double& value);
 // Whether a field is empty: nothing, or spaces and tabs only (parse_number gives kEmpty for
 // exactly these). A table also reads its na_values markers as missing (data.na_values).
 // Inline: a table asks it of every field.
-inline bool is_missing_value(std::string_view text) { return text.find_first_not_of(" \t") == std::string_view::npos; }
+inline bool is_missing_value(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t'; });
+}
 
 // The message for a failed parse, e.g. `cannot parse "abc" as a number`.
 std::string number_error(NumberStatus status, std::string_view text);

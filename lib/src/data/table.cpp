@@ -214,7 +214,13 @@ bool TableReader::is_missing(std::string_view text) const { return is_missing_va
 
 // Whether a field is one of the spec's na_values (blanks around it aside).
 bool TableReader::is_marker(std::string_view text) const {
-  if (spec_.na_values.empty()) return false;  // the default, and every field asks
+  // Every field asks: most are settled by their first byte, without trimming.
+  if (spec_.na_values.empty()) return false;
+  if (!text.empty()) {
+    const char first = text.front();
+    const bool blank = first == ' ' || first == '\t' || first == '\r' || first == '\n';  // what trim drops
+    if (!blank && !marker_starts_[static_cast<unsigned char>(first)]) return false;
+  }
   const std::string_view trimmed = trim(text);
   if (trimmed.empty() || !marker_starts_[static_cast<unsigned char>(trimmed.front())]) return false;
   return std::find(spec_.na_values.begin(), spec_.na_values.end(), trimmed) != spec_.na_values.end();
