@@ -46,7 +46,13 @@ class TableReader {
   void read_number(std::size_t column, Scalar& out, bool target, std::optional<Index> feature = {}) const;
   void read_feature(std::size_t column, Index row, Scalar& out);
   bool is_missing(std::string_view text) const;
-  bool is_marker(std::string_view text) const;
+  // Whether a field is one of the spec's na_values (blanks around it aside). Every field asks, so
+  // the first byte settles most of them here, inline, without trimming.
+  bool is_marker(std::string_view text) const {
+    return !spec_.na_values.empty() && (text.empty() || may_start_marker_[static_cast<unsigned char>(text.front())]) &&
+           matches_marker(text);
+  }
+  bool matches_marker(std::string_view text) const;
   [[noreturn]] void missing_error(std::size_t column, std::string_view what) const;
   bool has_missing_value() const;
   bool has_missing_target() const;
@@ -65,7 +71,8 @@ class TableReader {
   std::vector<std::string> type_reasons_;
   std::vector<TextInterner> interners_;  // per feature row (categorical ones used)
   std::vector<Index> absent_rows_;       // feature rows the file has no column for: every cell empty
-  std::bitset<256> marker_starts_;       // first bytes of the spec's na_values (most fields skip the search)
+  std::bitset<256> marker_starts_;       // first bytes of the spec's na_values
+  std::bitset<256> may_start_marker_;    // those and the blanks trim() drops: other first bytes start no marker
   TargetMode mode_;
   Table table_;
   Index n_ = 0;
@@ -87,6 +94,8 @@ TableReader::TableReader(CsvReader& reader, const TableSpec& spec)
   for (const std::string& marker : spec.na_values) {
     if (!marker.empty()) marker_starts_.set(static_cast<unsigned char>(marker.front()));
   }
+  may_start_marker_ = marker_starts_;
+  for (const char blank : {' ', '\t', '\r', '\n'}) may_start_marker_.set(static_cast<unsigned char>(blank));
   for (std::size_t i = 0; i < spec.feature_columns.size(); ++i) {
     if (spec.feature_columns[i] < 0) {
       absent_rows_.push_back(static_cast<Index>(i));
@@ -212,15 +221,8 @@ void TableReader::read_feature(std::size_t column, Index row, Scalar& out) {
 // Whether a field holds no value: empty or blank, or one of the spec's na_values.
 bool TableReader::is_missing(std::string_view text) const { return is_missing_value(text) || is_marker(text); }
 
-// Whether a field is one of the spec's na_values (blanks around it aside).
-bool TableReader::is_marker(std::string_view text) const {
-  // Every field asks: most are settled by their first byte, without trimming.
-  if (spec_.na_values.empty()) return false;
-  if (!text.empty()) {
-    const char first = text.front();
-    const bool blank = first == ' ' || first == '\t' || first == '\r' || first == '\n';  // what trim drops
-    if (!blank && !marker_starts_[static_cast<unsigned char>(first)]) return false;
-  }
+// is_marker for a field whose first byte may start a marker: the comparison itself.
+bool TableReader::matches_marker(std::string_view text) const {
   const std::string_view trimmed = trim(text);
   if (trimmed.empty() || !marker_starts_[static_cast<unsigned char>(trimmed.front())]) return false;
   return std::find(spec_.na_values.begin(), spec_.na_values.end(), trimmed) != spec_.na_values.end();
