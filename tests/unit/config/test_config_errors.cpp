@@ -222,6 +222,17 @@ TEST_CASE("config: JSON syntax errors give line and column") {
         "'\"a\\xFF'");
   CHECK(error_of("{\"data\": {\"train\": tru}}") ==
         "configs/x.json:1:23: syntax error while parsing value - invalid literal; last read: '\"train\": tru}'");
+  // The config's name is one line too: a checkpoint brings it back from the path a run was started
+  // with, which may hold a line break (found by fuzzing the checkpoint loader).
+  for (const char* text : {"{\"data\": tru}", "[1]", "{\"model\": {\"hidden\": 3}}"}) {
+    CAPTURE(text);
+    try {
+      parse_config_text(text, "runs/a\nb\r.json", "runs", {});
+      FAIL("no error");
+    } catch (const InputError& error) {
+      CHECK(std::string(error.what()).rfind("runs/a\\nb\\r.json:", 0) == 0);
+    }
+  }
 
   SUBCASE("a key given twice names its path") {
     CHECK(error_of(R"j({"data": {"train": "a.csv", "train": "b.csv"}})j") ==
