@@ -122,11 +122,10 @@ std::vector<Index> level_inputs(const FeatureColumn& c, const std::vector<std::s
 
 }  // namespace
 
-std::vector<FeatureColumn> fit_feature_columns(const std::vector<std::string>& names,
-                                               const std::vector<ColumnType>& types, ConstMatrixView raw,
-                                               const ColumnTexts& texts, const DataSettings& settings,
-                                               const std::string& source) {
-  std::vector<FeatureColumn> columns;
+FittedColumns fit_feature_columns(const std::vector<std::string>& names, const std::vector<ColumnType>& types,
+                                  ConstMatrixView raw, const ColumnTexts& texts, const DataSettings& settings,
+                                  const std::string& source) {
+  FittedColumns fitted;
   // A block of features at a time: their values (numeric; feature k of the block from
   // values[k * n] on, one buffer so that it can have huge pages) or text counts (categorical),
   // gathered in one pass over the samples.
@@ -136,7 +135,7 @@ std::vector<FeatureColumn> fit_feature_columns(const std::vector<std::string>& n
   advise_huge_pages(values.get(), sizeof(float) * size);
   std::vector<std::size_t> value_count(static_cast<std::size_t>(kFeatureBlock));
   std::vector<std::vector<std::int64_t>> counts(static_cast<std::size_t>(kFeatureBlock));
-  std::vector<char> any_empty(static_cast<std::size_t>(kFeatureBlock));
+  std::vector<std::int64_t> empties(static_cast<std::size_t>(kFeatureBlock));
   for (Index first = 0; first < raw.rows(); first += kFeatureBlock) {
     const Index block = std::min(kFeatureBlock, raw.rows() - first);
     for (Index k = 0; k < block; ++k) {
@@ -145,14 +144,14 @@ std::vector<FeatureColumn> fit_feature_columns(const std::vector<std::string>& n
       value_count[b] = 0;
       counts[b].clear();
       if (types[i] == ColumnType::kCategorical) counts[b].assign(texts[i].size(), 0);
-      any_empty[b] = 0;
+      empties[b] = 0;
     }
     for (Index j = 0; j < raw.cols(); ++j) {
       for (Index k = 0; k < block; ++k) {
         const auto b = static_cast<std::size_t>(k);
         const Scalar v = raw(first + k, j);
         if (std::isnan(v)) {
-          any_empty[b] = 1;
+          ++empties[b];
         } else if (types[static_cast<std::size_t>(first + k)] == ColumnType::kNumeric) {
           values[b * n + value_count[b]++] = v;
         } else {
@@ -164,12 +163,14 @@ std::vector<FeatureColumn> fit_feature_columns(const std::vector<std::string>& n
       const auto i = static_cast<std::size_t>(first + k);
       const auto b = static_cast<std::size_t>(k);
       const std::span<const float> column_values(values.get() + b * n, value_count[b]);
-      columns.push_back(types[i] == ColumnType::kNumeric
-                            ? fit_numeric(names[i], column_values, any_empty[b] != 0, settings, source)
-                            : fit_categorical(names[i], counts[b], any_empty[b] != 0, texts[i], settings));
+      const bool any_empty = empties[b] > 0;
+      fitted.columns.push_back(types[i] == ColumnType::kNumeric
+                                   ? fit_numeric(names[i], column_values, any_empty, settings, source)
+                                   : fit_categorical(names[i], counts[b], any_empty, texts[i], settings));
+      fitted.empty_cells.push_back(empties[b]);
     }
   }
-  return columns;
+  return fitted;
 }
 
 namespace {
@@ -246,16 +247,12 @@ std::vector<bool> standardized_inputs(const std::vector<FeatureColumn>& columns)
   return standardized;
 }
 
-std::string describe_columns(const std::vector<FeatureColumn>& columns, ConstMatrixView raw) {
+std::string describe_columns(const FittedColumns& fitted) {
   std::string numeric, categorical;
   int numeric_count = 0, categorical_count = 0;
-  std::vector<std::int64_t> empties(columns.size(), 0);
-  for (Index j = 0; j < raw.cols(); ++j) {
-    for (std::size_t i = 0; i < columns.size(); ++i) empties[i] += std::isnan(raw(static_cast<Index>(i), j));
-  }
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    const FeatureColumn& c = columns[i];
-    const std::int64_t empty = empties[i];
+  for (std::size_t i = 0; i < fitted.columns.size(); ++i) {
+    const FeatureColumn& c = fitted.columns[i];
+    const std::int64_t empty = fitted.empty_cells[i];
     std::string text = c.name;
     if (c.type == ColumnType::kNumeric) {
       if (empty > 0) text += ": " + std::to_string(empty) + " empty, filled with " + format_number(c.fill);

@@ -16,10 +16,13 @@ namespace mlp::detail {
 // with `texts`): a numeric column's fill value (settings.impute) and whether it needs a missing
 // indicator; a categorical column's levels (those seen at least settings.min_frequency times) and
 // its missing and other inputs. A numeric column with no value in the split is an error.
-std::vector<FeatureColumn> fit_feature_columns(const std::vector<std::string>& names,
-                                               const std::vector<ColumnType>& types, ConstMatrixView raw,
-                                               const ColumnTexts& texts, const DataSettings& settings,
-                                               const std::string& source);
+struct FittedColumns {
+  std::vector<FeatureColumn> columns;
+  std::vector<std::int64_t> empty_cells;  // per column, in the training split
+};
+FittedColumns fit_feature_columns(const std::vector<std::string>& names, const std::vector<ColumnType>& types,
+                                  ConstMatrixView raw, const ColumnTexts& texts, const DataSettings& settings,
+                                  const std::string& source);
 
 struct EncodedFeatures {
   Matrix inputs;  // input_width x n
@@ -36,7 +39,8 @@ EncodedFeatures encode_features(const std::vector<FeatureColumn>& columns, Matri
 std::vector<bool> standardized_inputs(const std::vector<FeatureColumn>& columns);
 
 // The plan of the columns for people: "columns: 2 numeric (age: 177 empty, filled with 28;
-// fare), 2 categorical (sex: 2 levels; embarked: 3 levels + other, 2 empty)".
-std::string describe_columns(const std::vector<FeatureColumn>& columns, ConstMatrixView raw);
+// fare), 2 categorical (sex: 2 levels; embarked: 3 levels + other, 2 empty)", from the columns
+// and their empty cells in the training split, as fit_feature_columns found them.
+std::string describe_columns(const FittedColumns& fitted);
 
 }  // namespace mlp::detail

@@ -357,9 +357,10 @@ TrainingData prepare_training_data(TrainingFiles files, const DataSettings& sett
   } else {
     std::vector<ColumnType> types;
     for (const FeatureColumn& c : schema.columns) types.push_back(c.type);
-    schema.columns = detail::fit_feature_columns(schema.feature_names, types, cview(out.train.features),
-                                                 files.train_texts, settings, train_source);
-    out.notes.push_back(detail::describe_columns(schema.columns, cview(out.train.features)));
+    detail::FittedColumns fitted = detail::fit_feature_columns(schema.feature_names, types, cview(out.train.features),
+                                                               files.train_texts, settings, train_source);
+    out.notes.push_back(detail::describe_columns(fitted));
+    schema.columns = std::move(fitted.columns);
   }
   check_input_memory(schema.columns, out, memory_limit, train_source);
   // The validation split of data.train has data.train's texts; a file of its own has its own.
