@@ -126,48 +126,42 @@ FittedColumns fit_feature_columns(const std::vector<std::string>& names, const s
                                   ConstMatrixView raw, const ColumnTexts& texts, const DataSettings& settings,
                                   const std::string& source) {
   FittedColumns fitted;
-  // A block of features at a time: their values (numeric; feature k of the block from
-  // values[k * n] on, one buffer so that it can have huge pages) or text counts (categorical),
-  // gathered in one pass over the samples.
+  // A block of features at a time, gathered in one pass over the samples into one buffer (so
+  // that it can have huge pages), feature k of the block from values[k * n] on; then each
+  // feature on its own: a numeric one's values closed up over its empty cells, a categorical
+  // one's texts counted.
   const auto n = static_cast<std::size_t>(raw.cols());
   const std::size_t size = static_cast<std::size_t>(std::min(kFeatureBlock, raw.rows())) * n;
   const auto values = std::make_unique_for_overwrite<float[]>(size);  // written before it is read
   advise_huge_pages(values.get(), sizeof(float) * size);
-  std::vector<std::size_t> value_count(static_cast<std::size_t>(kFeatureBlock));
-  std::vector<std::vector<std::int64_t>> counts(static_cast<std::size_t>(kFeatureBlock));
-  std::vector<std::int64_t> empties(static_cast<std::size_t>(kFeatureBlock));
+  std::vector<std::int64_t> counts;
   for (Index first = 0; first < raw.rows(); first += kFeatureBlock) {
     const Index block = std::min(kFeatureBlock, raw.rows() - first);
+    for (std::size_t j = 0; j < n; ++j) {
+      for (Index k = 0; k < block; ++k) values[static_cast<std::size_t>(k) * n + j] = raw(first + k, j);
+    }
     for (Index k = 0; k < block; ++k) {
       const auto i = static_cast<std::size_t>(first + k);
-      const auto b = static_cast<std::size_t>(k);
-      value_count[b] = 0;
-      counts[b].clear();
-      if (types[i] == ColumnType::kCategorical) counts[b].assign(texts[i].size(), 0);
-      empties[b] = 0;
-    }
-    for (Index j = 0; j < raw.cols(); ++j) {
-      for (Index k = 0; k < block; ++k) {
-        const auto b = static_cast<std::size_t>(k);
-        const Scalar v = raw(first + k, j);
-        if (std::isnan(v)) {
-          ++empties[b];
-        } else if (types[static_cast<std::size_t>(first + k)] == ColumnType::kNumeric) {
-          values[b * n + value_count[b]++] = v;
-        } else {
-          ++counts[b][static_cast<std::size_t>(v)];
+      float* const column = values.get() + static_cast<std::size_t>(k) * n;
+      std::size_t kept = 0;
+      if (types[i] == ColumnType::kNumeric) {
+        for (std::size_t j = 0; j < n; ++j) {
+          column[kept] = column[j];
+          kept += std::isnan(column[j]) ? 0 : 1;
+        }
+      } else {
+        counts.assign(texts[i].size(), 0);
+        for (std::size_t j = 0; j < n; ++j) {
+          if (std::isnan(column[j])) continue;
+          ++counts[static_cast<std::size_t>(column[j])];
+          ++kept;
         }
       }
-    }
-    for (Index k = 0; k < block; ++k) {
-      const auto i = static_cast<std::size_t>(first + k);
-      const auto b = static_cast<std::size_t>(k);
-      const std::span<const float> column_values(values.get() + b * n, value_count[b]);
-      const bool any_empty = empties[b] > 0;
+      const auto empties = static_cast<std::int64_t>(n - kept);
       fitted.columns.push_back(types[i] == ColumnType::kNumeric
-                                   ? fit_numeric(names[i], column_values, any_empty, settings, source)
-                                   : fit_categorical(names[i], counts[b], any_empty, texts[i], settings));
-      fitted.empty_cells.push_back(empties[b]);
+                                   ? fit_numeric(names[i], {column, kept}, empties > 0, settings, source)
+                                   : fit_categorical(names[i], counts, empties > 0, texts[i], settings));
+      fitted.empty_cells.push_back(empties);
     }
   }
   return fitted;

@@ -4,6 +4,8 @@
 #include <bit>
 #include <cassert>
 #include <cstdint>
+#include <limits>
+#include <utility>
 #include <vector>
 
 namespace mlp::detail {
@@ -16,28 +18,46 @@ std::uint32_t ordered_bits(float x) {
   return (bits & 0x8000'0000U) ? ~bits : bits | 0x8000'0000U;
 }
 
-// The value of rank `rank` (0-based, ascending) among `values`, which are not NaN. A radix select:
-// a 2048-bin histogram of the top 11 bits finds the bin holding the rank, only that bin's values
-// are kept, and so on for the next 11 and the last 10 bits; what is left are copies of one value.
-float value_of_rank(std::span<const float> values, std::size_t rank) {
-  assert(rank < values.size());
+float float_of_ordered_bits(std::uint32_t ordered) {
+  return std::bit_cast<float>((ordered & 0x8000'0000U) ? ordered & 0x7FFF'FFFFU : ~ordered);
+}
+
+// The values of ranks `low` and `high` (0-based, ascending; `high` is `low` or `low + 1`) among
+// `values`, which are not NaN. A radix select: a 2048-bin histogram of the top 11 bits finds the
+// bins holding the ranks; while they share one, only that bin's values are kept, and so on for
+// the next 11 and the last 10 bits, after which what is left are copies of one value. Once the
+// two ranks fall in different bins, `low` is the largest value of its bin and `high` the
+// smallest of the next: one more pass finds both.
+std::pair<float, float> values_of_ranks(std::span<const float> values, std::size_t low, std::size_t high) {
+  assert(low <= high && high <= low + 1 && high < values.size());
   constexpr std::uint32_t kBins = 2048;
   std::vector<float> kept;
   std::span<const float> candidates = values;
   for (const int shift : {21, 10, 0}) {
+    const auto bin_of = [shift](float v) { return (ordered_bits(v) >> shift) & (kBins - 1); };
     std::array<std::size_t, kBins> histogram{};
-    for (const float v : candidates) ++histogram[(ordered_bits(v) >> shift) & (kBins - 1)];
+    for (const float v : candidates) ++histogram[bin_of(v)];
     std::uint32_t bin = 0;
-    while (rank >= histogram[bin]) rank -= histogram[bin++];
+    while (low >= histogram[bin]) low -= histogram[bin], high -= histogram[bin], ++bin;
+    if (high >= histogram[bin]) {
+      std::uint32_t lowest_above = std::numeric_limits<std::uint32_t>::max();
+      std::uint32_t highest_in = 0;
+      for (const float v : candidates) {
+        const std::uint32_t bits = ordered_bits(v);
+        if (bin_of(v) == bin) highest_in = std::max(highest_in, bits);
+        if (bin_of(v) > bin) lowest_above = std::min(lowest_above, bits);
+      }
+      return {float_of_ordered_bits(highest_in), float_of_ordered_bits(lowest_above)};
+    }
     std::vector<float> next;
     next.reserve(histogram[bin]);
     for (const float v : candidates) {
-      if (((ordered_bits(v) >> shift) & (kBins - 1)) == bin) next.push_back(v);
+      if (bin_of(v) == bin) next.push_back(v);
     }
     kept = std::move(next);
     candidates = kept;
   }
-  return kept[rank];
+  return {kept[low], kept[high]};
 }
 
 }  // namespace
@@ -45,10 +65,8 @@ float value_of_rank(std::span<const float> values, std::size_t rank) {
 double median_of(std::span<const float> values) {
   assert(!values.empty());
   const std::size_t mid = values.size() / 2;
-  const double upper = value_of_rank(values, mid);
-  if (values.size() % 2) return upper;
-  const double lower = value_of_rank(values, mid - 1);
-  return lower + (upper - lower) / 2;  // no overflow for two huge values
+  const auto [lower, upper] = values_of_ranks(values, values.size() % 2 ? mid : mid - 1, mid);
+  return lower + (static_cast<double>(upper) - lower) / 2;  // no overflow for two huge values
 }
 
 }  // namespace mlp::detail
