@@ -14,8 +14,8 @@ from measure import BUILD, PYTHON
 
 NA = "–"
 # The packages whose versions the results record.
-PACKAGES = ["libeigen3-dev", "libopenblas-dev", "libopenblas0-pthread", "libbenchmark-dev", "python3-torch",
-            "python3-numpy", "python3-pandas"]
+PACKAGES = ["libeigen3-dev", "libopenblas-dev", "libopenblas0-pthread", "libopenblas0-serial", "libbenchmark-dev",
+            "python3-torch", "python3-numpy", "python3-pandas"]
 
 
 def fmt(value, digits=3):

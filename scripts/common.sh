@@ -3,7 +3,7 @@
 
 # Debian 12 packages the project builds with (found by CMake's find_package; nothing vendored).
 MLP_PACKAGES=(cmake g++ ninja-build libeigen3-dev nlohmann-json3-dev libcli11-dev libspdlog-dev doctest-dev
-              libonnx-dev libprotobuf-dev libopenblas-dev)
+              libonnx-dev libprotobuf-dev libopenblas-dev libopenblas-serial-dev)
 # What scripts/test needs besides: clang and its libFuzzer runtime for the fuzz preset, llvm
 # for llvm-symbolizer (readable stack traces in sanitizer reports), and chromium for the check of
 # report.html in a real browser (tests/browser), python3-onnx for the ONNX checker the export

@@ -176,7 +176,9 @@ std::string gemm_backend_text() {
   openblas = openblas.substr(0, openblas.find(' ', openblas.find(' ') + 1));
   const std::string takes = detail::openblas_avx512() ? " for results of 2 rows or more and sums of 8 terms or more, "
                                                       : " for narrow results, ";
-  return openblas + " (" + openblas_get_corename() + " kernels, single-threaded)" + takes + eigen + " elsewhere";
+  // openblas_get_parallel(): 0 for the single-threaded build, which starts no thread of its own.
+  const char* build = openblas_get_parallel() == 0 ? "single-threaded build" : "threaded build, run single-threaded";
+  return openblas + " (" + openblas_get_corename() + " kernels, " + build + ")" + takes + eigen + " elsewhere";
 #else
   return eigen;
 #endif
