@@ -29,7 +29,8 @@ int run(int argc, char** argv) {
     // Help and version are "errors" with exit code 0 in CLI11; real usage errors exit 2, with
     // one line like every other error (CLI11's own report takes two).
     if (e.get_exit_code() == 0) return cli.app().exit(e);
-    std::fprintf(stderr, "error: %s (see %s --help)\n", e.what(), cli.command_path().c_str());
+    // CLI11's message quotes the arguments as given, line breaks and all.
+    std::fprintf(stderr, "error: %s (see %s --help)\n", mlp::one_line(e.what()).c_str(), cli.command_path().c_str());
     return 2;
   }
   setup_logging(cli.global.log_level, cli.global.quiet);
@@ -70,7 +71,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 3;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
+    std::fprintf(stderr, "error: %s\n", mlp::one_line(e.what()).c_str());  // not an mlp::Error: not one line by itself
     return 1;
   }
 }

@@ -159,6 +159,18 @@ TEST_CASE("exit codes: 2 for bad usage, config or data, with a one-line message 
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("relu") != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "x"));  // a failed run leaves nothing behind
+
+  // A file name may hold a line break; the message naming it stays one line, as does CLI11's
+  // for an argument that holds one.
+  write_text(dir / "two\nlines.csv", "x,y\n1,a\nnot a number,b\n");
+  r = run_mlptrain({"--config", "configs/iris.json", "--set", "data.train=" + (dir / "two\nlines.csv").string(),
+                    "--set", "data.target=y", "--out", (dir / "y").string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("two\\nlines.csv:3:1") != std::string::npos);
+  CHECK(lines_of(r.err).size() == 1);
+  r = run_mlptrain({"--config", "configs/iris.json", "--no-such\noption"});
+  CHECK(r.exit_code == 2);
+  CHECK(lines_of(r.err).size() == 1);
 }
 
 TEST_CASE("exit code 3 when training diverges, keeping the last good model") {

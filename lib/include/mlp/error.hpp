@@ -2,15 +2,19 @@
 // line:column) in its message; app/main.cpp catches them once and maps the kind to an exit code.
 #pragma once
 
+#include "mlp/text.hpp"
+
 #include <stdexcept>
 #include <string>
 
 namespace mlp {
 
-// Base of every error the library reports to a user.
+// Base of every error the library reports to a user. app/main.cpp prints the message as one line
+// after "error: ", so line breaks are escaped here, once for every message: they name files by
+// paths, and a path (from a config, a checkpoint, the command line) may hold any byte but NUL.
 class Error : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit Error(const std::string& message) : std::runtime_error(one_line(message)) {}
 };
 
 // Bad usage, config or data: the user can fix it by changing the input. Exit code 2.

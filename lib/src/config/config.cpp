@@ -38,7 +38,7 @@ std::string override_note(const std::string& path, const Overrides& overrides) {
 }
 
 InputError config_error(const std::string& source, const schema::PathError& error, const std::string& note) {
-  return InputError(one_line(source + ": " + error.path() + ": " + error.message() + note));
+  return InputError(source + ": " + error.path() + ": " + error.message() + note);
 }
 
 }  // namespace
@@ -51,11 +51,10 @@ Settings parse_config(const std::filesystem::path& config_path, const Overrides&
 Settings parse_config_text(std::string_view text, const std::string& source, const std::filesystem::path& base_dir,
                            const Overrides& overrides) {
   // Messages name the config by `source`, which a checkpoint brings back from the path the run was
-  // started with (any bytes a file name may hold): one line whatever it holds.
-  const std::string where = one_line(source);
-  json raw = read_json<json>(text, where, "config");
+  // started with (any bytes a file name may hold; Error keeps each message one line).
+  json raw = read_json<json>(text, source, "config");
   if (!raw.is_object()) {
-    throw InputError(where + ": a config must be a JSON object ({\"data\": ...}), got " + schema::shown(raw));
+    throw InputError(source + ": a config must be a JSON object ({\"data\": ...}), got " + schema::shown(raw));
   }
   schema::Context context;
   context.base_dir = base_dir;
@@ -64,13 +63,13 @@ Settings parse_config_text(std::string_view text, const std::string& source, con
     // Text that is not JSON becomes a string; the config's strings must be UTF-8 like the JSON
     // text itself, or summary.json and the checkpoint could not hold them.
     if (const auto bad = invalid_utf8_offset(path + "=" + value); bad != std::string::npos) {
-      throw InputError(where + ": --set " + quote_text(path + "=" + value) + ": not valid UTF-8 (byte " +
+      throw InputError(source + ": --set " + quote_text(path + "=" + value) + ": not valid UTF-8 (byte " +
                        std::to_string(bad + 1) + ")");
     }
     try {
       schema::set_override(raw, config_keys(), path, parse_json_or_string(value));
     } catch (const schema::PathError& error) {
-      throw config_error(where, error, " (in --set " + path + "=" + value + ")");
+      throw config_error(source, error, " (in --set " + path + "=" + value + ")");
     }
     context.set_paths.insert(path);
   }
@@ -79,7 +78,7 @@ Settings parse_config_text(std::string_view text, const std::string& source, con
     schema::resolve_object(config_keys(), raw, "", context.resolved, context);
     check_consistency(context);
   } catch (const schema::PathError& error) {
-    throw config_error(where, error, override_note(error.path(), overrides));
+    throw config_error(source, error, override_note(error.path(), overrides));
   }
   Settings settings;
   settings.config_path = source;
@@ -98,7 +97,7 @@ Activation parse_activation(std::string_view text) {
     return activation_from(schema::resolve_member(activation_family(), schema::parse_call(text, ""), ""));
   } catch (const schema::PathError& error) {
     const std::string at = error.path().empty() ? "" : error.path() + ": ";
-    throw InputError(one_line("activation \"" + std::string(text) + "\": " + at + error.message()));
+    throw InputError("activation \"" + std::string(text) + "\": " + at + error.message());
   }
 }
 

@@ -3,7 +3,6 @@
 #include "strict_json.hpp"
 
 #include "mlp/files.hpp"
-#include "mlp/text.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -41,7 +40,7 @@ std::string json_text(const nlohmann::ordered_json& json) {
 }
 
 void JsonNode::fail(const std::string& message) const {
-  throw InputError(one_line(*source_ + ": " + (path_.empty() ? "" : path_ + ": ") + message));
+  throw InputError(*source_ + ": " + (path_.empty() ? "" : path_ + ": ") + message);
 }
 
 void JsonNode::expect(bool ok, const char* expected) const {
