@@ -5,8 +5,8 @@
 #include <cassert>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <utility>
-#include <vector>
 
 namespace mlp::detail {
 namespace {
@@ -31,12 +31,25 @@ float float_of_ordered_bits(std::uint32_t ordered) {
 std::pair<float, float> values_of_ranks(std::span<const float> values, std::size_t low, std::size_t high) {
   assert(low <= high && high <= low + 1 && high < values.size());
   constexpr std::uint32_t kBins = 2048;
-  std::vector<float> kept;
+  // The values kept after the first level; later levels close them up in place.
+  std::unique_ptr<float[]> kept;
   std::span<const float> candidates = values;
   for (const int shift : {21, 10, 0}) {
     const auto bin_of = [shift](float v) { return (ordered_bits(v) >> shift) & (kBins - 1); };
-    std::array<std::size_t, kBins> histogram{};
-    for (const float v : candidates) ++histogram[bin_of(v)];
+    // Two histograms, of the even and the odd positions: in a column of mostly one value (zeros,
+    // a flag) one counter would take every increment, each waiting for the one before. The same
+    // pass sees whether every candidate is one value, which then is the answer.
+    std::array<std::array<std::size_t, kBins>, 2> halves{};
+    const std::uint32_t first = ordered_bits(candidates.front());
+    bool one_value = true;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      const std::uint32_t bits = ordered_bits(candidates[i]);
+      ++halves[i % 2][(bits >> shift) & (kBins - 1)];
+      one_value &= bits == first;
+    }
+    if (one_value) return {candidates.front(), candidates.front()};
+    std::array<std::size_t, kBins>& histogram = halves[0];
+    for (std::uint32_t b = 0; b < kBins; ++b) histogram[b] += halves[1][b];
     std::uint32_t bin = 0;
     while (low >= histogram[bin]) low -= histogram[bin], high -= histogram[bin], ++bin;
     if (high >= histogram[bin]) {
@@ -49,15 +62,17 @@ std::pair<float, float> values_of_ranks(std::span<const float> values, std::size
       }
       return {float_of_ordered_bits(highest_in), float_of_ordered_bits(lowest_above)};
     }
-    std::vector<float> next;
-    next.reserve(histogram[bin]);
+    // The bin's values, closed up without a branch: each value is written, and the write
+    // position moves on only for a value of the bin (one slot spare for the last write).
+    if (!kept) kept = std::make_unique_for_overwrite<float[]>(histogram[bin] + 1);
+    std::size_t count = 0;
     for (const float v : candidates) {
-      if (bin_of(v) == bin) next.push_back(v);
+      kept[count] = v;
+      count += bin_of(v) == bin ? 1 : 0;
     }
-    kept = std::move(next);
-    candidates = kept;
+    candidates = {kept.get(), count};
   }
-  return {kept[low], kept[high]};
+  return {candidates[low], candidates[high]};
 }
 
 }  // namespace
