@@ -76,6 +76,7 @@ class CsvReader {
 
   Scan scan_record();
   Scan scan_quoted(const char*& p, const char* end);
+  const char* scan_unquoted(const char* p);
   Scan end_record(const char* p, const char* end);
   void refill();
   void unescape_quotes();

@@ -9,6 +9,7 @@
 #endif
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <unordered_map>
 
@@ -23,9 +24,30 @@ std::string_view trim_blanks(const char* first, const char* last) {
   return {first, static_cast<std::size_t>(last - first)};
 }
 
-// The buffer is allocated this much larger than its capacity, so that a 16-byte load at the
+// The buffer is allocated this much larger than its capacity, so that a 64-byte load at the
 // sentinel stays inside the allocation.
-constexpr std::size_t kPadding = 16;
+constexpr std::size_t kPadding = 64;
+
+#if defined(__SSE2__)
+// Bit i set: p[i] ends an unquoted field (delimiter, CR, LF or NUL), for the 16 bytes from p.
+unsigned field_end_bits(const char* p, char delimiter) {
+  const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i hits = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8(delimiter)), _mm_cmpeq_epi8(block, _mm_set1_epi8('\n'))),
+      _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('\r')), _mm_cmpeq_epi8(block, _mm_setzero_si128())));
+  return static_cast<unsigned>(_mm_movemask_epi8(hits));
+}
+
+// The same for the 64 bytes from p. A record of short fields ("0,255,0,...") has many per block,
+// each then found by one bit scan.
+std::uint64_t field_ends_mask(const char* p, char delimiter) {
+  std::uint64_t mask = 0;
+  for (int part = 0; part < 4; ++part) {
+    mask |= static_cast<std::uint64_t>(field_end_bits(p + 16 * part, delimiter)) << (16 * part);
+  }
+  return mask;
+}
+#endif
 
 // The first byte at or after p that ends an unquoted field (delimiter, CR, LF or NUL); the NUL
 // sentinel after the data guarantees one. Fields are short (numbers), so testing 16 bytes at a
@@ -33,16 +55,8 @@ constexpr std::size_t kPadding = 16;
 const char* field_end(const char* p, char delimiter, const std::array<bool, 256>& special) {
 #if defined(__SSE2__)
   (void)special;
-  const __m128i delimiters = _mm_set1_epi8(delimiter);
-  const __m128i line_feeds = _mm_set1_epi8('\n');
-  const __m128i returns = _mm_set1_epi8('\r');
-  const __m128i nuls = _mm_setzero_si128();
   for (;; p += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i hits =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, delimiters), _mm_cmpeq_epi8(block, line_feeds)),
-                     _mm_or_si128(_mm_cmpeq_epi8(block, returns), _mm_cmpeq_epi8(block, nuls)));
-    if (const int mask = _mm_movemask_epi8(hits); mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    if (const unsigned bits = field_end_bits(p, delimiter); bits != 0) return p + __builtin_ctz(bits);
   }
 #else
   (void)delimiter;
@@ -150,13 +164,31 @@ CsvReader::Scan CsvReader::scan_record() {
     if (*p == '"') {
       if (const Scan scan = scan_quoted(p, end); scan != Scan::kRecord) return scan;
     } else {
-      const char* const start = p;
-      p = field_end(p, delimiter_, special_);
-      fields_.push_back(trim_blanks(start, p));
+      p = scan_unquoted(p);
     }
     if (*p != delimiter_) return end_record(p, end);
     ++p;
   }
+}
+
+// Adds the unquoted field at p and those after it that end within the same 64 bytes (one bit
+// scan each: a record of short fields has many per block), and the one after those, up to a
+// quoted field or the record's end; returns the byte that ends the last one added (a delimiter,
+// line break or NUL).
+const char* CsvReader::scan_unquoted(const char* p) {
+#if defined(__SSE2__)
+  const char* const block = p;
+  for (std::uint64_t ends = field_ends_mask(block, delimiter_); ends != 0;) {
+    const char* const stop = block + __builtin_ctzll(ends);
+    fields_.push_back(trim_blanks(p, stop));
+    ends &= ends - 1;
+    if (*stop != delimiter_ || stop[1] == '"') return stop;
+    p = stop + 1;
+  }
+#endif
+  const char* const stop = field_end(p, delimiter_, special_);
+  fields_.push_back(trim_blanks(p, stop));
+  return stop;
 }
 
 // At the byte after a record's last field: a line break ends the record, and so does the end of

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -86,6 +87,50 @@ TEST_CASE("csv: fields written by csv_field read back as written") {
   const Records r = read_all(dir.write("w.csv", "a,b,c,d,e,f,g\n" + line + "\n"));
   REQUIRE(r.rows.size() == 1);
   CHECK(r.rows[0] == fields);
+}
+
+TEST_CASE("csv: random records read back as written, wherever their fields fall in a scan block") {
+  // Unquoted fields are found 64 bytes at a time: fields of 0-3 bytes (many per block), longer
+  // than a block, blank-padded, quoted (with delimiters, quotes, line breaks), LF and CRLF, in
+  // random mixes, so that every kind starts and ends at every offset of a block.
+  std::mt19937 rng(5);
+  const auto below = [&rng](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+  const auto random_field = [&]() -> std::string {
+    switch (below(6)) {
+      case 0:
+        return "";
+      case 1:
+      case 2:
+        return std::string(static_cast<std::size_t>(1 + below(3)), static_cast<char>('0' + below(10)));
+      case 3:
+        return std::string(static_cast<std::size_t>(60 + below(80)), 'x');
+      case 4:
+        return std::string(" a\"b,c\n d ").substr(static_cast<std::size_t>(below(4)));
+      default:
+        return "-" + std::to_string(below(100000)) + "." + std::to_string(below(100));
+    }
+  };
+  constexpr int kColumns = 5;
+  std::string text = "a,b,c,d,e\n";
+  std::vector<Row> written;
+  std::vector<std::int64_t> lines;
+  std::int64_t line = 2;
+  for (int i = 0; i < 4000; ++i) {
+    Row row;
+    std::string record;
+    for (int c = 0; c < kColumns; ++c) {
+      row.push_back(random_field());
+      record += (c ? "," : "") + csv_field(row.back());
+    }
+    text += record + (below(3) ? "\n" : "\r\n");
+    written.push_back(row);
+    lines.push_back(line);
+    line += 1 + static_cast<std::int64_t>(std::count(record.begin(), record.end(), '\n'));
+  }
+  TempDir dir;
+  const Records r = read_all(dir.write("random.csv", text));
+  CHECK(r.rows == written);
+  CHECK(r.lines == lines);
 }
 
 TEST_CASE("csv: CRLF, byte order mark, blank lines, no final line break") {
