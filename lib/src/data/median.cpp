@@ -1,5 +1,6 @@
 #include "median.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cassert>
