@@ -65,8 +65,9 @@ int run(const SweepOptions& options) {
   run.stop = &install_stop_handlers();
   run.checkpoint_seconds = options.checkpoint_every;
   run.claim_expiry_seconds = options.claim_expiry;
-  run.on_note = [&plan](std::size_t index, const std::string& note) {
-    spdlog::info("task {} ({}): {}", index, plan.tasks[index].id, note);
+  // An init-capture: clang before 16 cannot capture a structured binding itself.
+  run.on_note = [&tasks = plan.tasks](std::size_t index, const std::string& note) {
+    spdlog::info("task {} ({}): {}", index, tasks[index].id, note);
   };
   int ran = 0, skipped = 0;
   for (const std::size_t index : chosen_tasks(options, plan.tasks.size())) {
