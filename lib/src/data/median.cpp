@@ -36,7 +36,7 @@ std::pair<float, float> values_of_ranks(std::span<const float> values, std::size
   std::unique_ptr<float[]> kept;
   std::span<const float> candidates = values;
   for (const int shift : {21, 10, 0}) {
-    const auto bin_of = [shift](float v) { return (ordered_bits(v) >> shift) & (kBins - 1); };
+    const auto bin_of = [shift](std::uint32_t bits) { return (bits >> shift) & (kBins - 1); };
     // Two histograms, of the even and the odd positions: in a column of mostly one value (zeros,
     // a flag) one counter would take every increment, each waiting for the one before. The same
     // pass sees whether every candidate is one value, which then is the answer.
@@ -45,7 +45,7 @@ std::pair<float, float> values_of_ranks(std::span<const float> values, std::size
     bool one_value = true;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
       const std::uint32_t bits = ordered_bits(candidates[i]);
-      ++halves[i % 2][(bits >> shift) & (kBins - 1)];
+      ++halves[i % 2][bin_of(bits)];
       one_value &= bits == first;
     }
     if (one_value) return {candidates.front(), candidates.front()};
@@ -58,8 +58,8 @@ std::pair<float, float> values_of_ranks(std::span<const float> values, std::size
       std::uint32_t highest_in = 0;
       for (const float v : candidates) {
         const std::uint32_t bits = ordered_bits(v);
-        if (bin_of(v) == bin) highest_in = std::max(highest_in, bits);
-        if (bin_of(v) > bin) lowest_above = std::min(lowest_above, bits);
+        if (bin_of(bits) == bin) highest_in = std::max(highest_in, bits);
+        if (bin_of(bits) > bin) lowest_above = std::min(lowest_above, bits);
       }
       return {float_of_ordered_bits(highest_in), float_of_ordered_bits(lowest_above)};
     }
@@ -69,7 +69,7 @@ std::pair<float, float> values_of_ranks(std::span<const float> values, std::size
     std::size_t count = 0;
     for (const float v : candidates) {
       kept[count] = v;
-      count += bin_of(v) == bin ? 1 : 0;
+      count += bin_of(ordered_bits(v)) == bin ? 1 : 0;
     }
     candidates = {kept.get(), count};
   }
