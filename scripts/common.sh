@@ -3,14 +3,15 @@
 
 # Debian 12 packages the project builds with (found by CMake's find_package; nothing vendored).
 MLP_PACKAGES=(cmake g++ ninja-build libeigen3-dev nlohmann-json3-dev libcli11-dev libspdlog-dev doctest-dev
-              libonnx-dev libprotobuf-dev libopenblas-dev libopenblas-serial-dev)
+              libonnx-dev libprotobuf-dev libopenblas-dev)
 # What scripts/test needs besides: clang and its libFuzzer runtime for the fuzz preset, llvm
 # for llvm-symbolizer (readable stack traces in sanitizer reports), and chromium for the check of
 # report.html in a real browser (tests/browser), python3-onnx for the ONNX checker the export
 # test runs (tests/onnx; node and npm come from mlp_ensure_node, onnxruntime from npm), and
 # slurm-wlm, munge and parallel for the sweep tests on a real single-node Slurm cluster and GNU
-# parallel (tests/cluster).
-MLP_TEST_PACKAGES=(clang libclang-rt-14-dev llvm chromium python3-onnx slurm-wlm munge parallel)
+# parallel (tests/cluster), and OpenBLAS's single-threaded build, which the matrix-product tests
+# load in place of the threaded default (tests/CMakeLists.txt).
+MLP_TEST_PACKAGES=(clang libclang-rt-14-dev llvm chromium python3-onnx slurm-wlm munge parallel libopenblas0-serial)
 
 # Installs the packages given that are not installed yet: with apt-get when run as root,
 # otherwise prints the exact command to run and fails.

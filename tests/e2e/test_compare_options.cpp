@@ -5,6 +5,11 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <tuple>
+
 using namespace mlp::test;
 namespace fs = std::filesystem;
 
@@ -31,6 +36,37 @@ TEST_CASE("compare --threads is each run's threads, and compare.json records it 
   const nlohmann::json timing = read_json(dir / "a" / "compare.json")["timing"];
   CHECK(timing["jobs"] == 1);
   CHECK(timing["threads_per_run"] == 2);
+}
+
+namespace {
+
+// The runs' curves, without the last column: `seconds`, the one measurement of time in it.
+std::string curves_without_seconds(const fs::path& out) {
+  std::istringstream curves(read_text(out / "curves.csv"));
+  std::string kept, line;
+  while (std::getline(curves, line)) kept += line.substr(0, line.rfind(',')) + "\n";
+  REQUIRE(kept.rfind("activation,", 0) == 0);
+  return kept;
+}
+
+}  // namespace
+
+// Runs on two jobs call the matrix products from two threads at once, and with --threads 2 each
+// product is split over a pool besides: the curves stay bit-identical (the text of every double).
+TEST_CASE("compare gives bit-identical curves for any --jobs and --threads") {
+  TempDir dir;
+  const std::string activations = "relu,tanh,sigmoid,silu";
+  for (const auto& [name, jobs, threads] :
+       {std::tuple("serial", "1", "1"), std::tuple("jobs", "2", "1"), std::tuple("both", "2", "2")}) {
+    const CliResult r = run_mlptrain(
+        tiny_compare(dir / name, {"--set", "train.epochs=15", "--jobs", jobs, "--threads", threads}, activations));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+  }
+  const std::string serial = curves_without_seconds(dir / "serial");
+  CHECK(std::count(serial.begin(), serial.end(), '\n') == 1 + 4 * 15);
+  CHECK(curves_without_seconds(dir / "jobs") == serial);
+  CHECK(curves_without_seconds(dir / "both") == serial);
 }
 
 TEST_CASE("compare evaluates data.test: per run, in the summary, the table and compare.csv") {

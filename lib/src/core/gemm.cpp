@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
 #include <string>
 
 #ifdef MLP_WITH_OPENBLAS
@@ -89,13 +90,36 @@ namespace {
 // OpenBLAS runs single-threaded inside each part, whatever OPENBLAS_NUM_THREADS says: our own
 // pool runs a product's parts (for_product_parts in gemm.hpp), so OpenBLAS's threads would only
 // compete with ours for the same cores (2 x 2 threads on 2 cores), and its own split of a product
-// would change with its thread count. Set once, before the first product (a thread-safe static).
+// would change with its thread count.
+//
+// Debian's default libopenblas.so.0 is the threaded build. As it loads, before main, it starts a
+// thread per further CPU, which spins for ~0.1 s of CPU time waiting for work that never comes.
+// blas_thread_shutdown_ (what OpenBLAS itself calls before a fork) stops those threads; it is
+// declared weak because builds without threads need not define it. The thread count is set first:
+// openblas_set_num_threads would start the threads again. A thread-safe static, before the first
+// product, and in a static constructor too, so that the threads stop as the program starts.
+extern "C" int blas_thread_shutdown_() __attribute__((weak));
+
 void use_one_openblas_thread() {
   static const bool once = [] {
     openblas_set_num_threads(1);
+    if (blas_thread_shutdown_ != nullptr) blas_thread_shutdown_();
     return true;
   }();
   (void)once;
+}
+[[maybe_unused]] const bool openblas_threads_stopped_at_start = (use_one_openblas_thread(), true);
+
+// The single-threaded build (Debian's libopenblas0-serial, when a user makes it libopenblas.so.0)
+// is not safe for concurrent calls: two threads' sgemm calls share its work buffers, and 0.3.21
+// gave wrong results for 40 % of the products two threads ran at once. Its products take turns.
+std::mutex& single_threaded_build_turn() {
+  static std::mutex turn;
+  return turn;
+}
+bool single_threaded_build() {
+  static const bool single = openblas_get_parallel() == 0;  // 1: threads, 2: OpenMP
+  return single;
 }
 
 // cblas_sgemm, or cblas_dgemm for the gradient-check build (it runs in double); column-major.
@@ -116,6 +140,8 @@ void blas_gemm(CBLAS_TRANSPOSE trans_a, CBLAS_TRANSPOSE trans_b, Index m, Index 
                const ConstMatrixRef& a, const ConstMatrixRef& b, MatrixRef& c) {
   use_one_openblas_thread();
   const auto i = [](Index v) { return static_cast<blasint>(v); };
+  std::unique_lock<std::mutex> turn;
+  if (single_threaded_build()) turn = std::unique_lock(single_threaded_build_turn());
   cblas_gemm(trans_a, trans_b, i(m), i(n), i(k), a.data(), i(a.outerStride()), b.data(), i(b.outerStride()), beta,
              c.data(), i(c.outerStride()));
 }
@@ -176,8 +202,8 @@ std::string gemm_backend_text() {
   openblas = openblas.substr(0, openblas.find(' ', openblas.find(' ') + 1));
   const std::string takes = detail::openblas_avx512() ? " for results of 2 rows or more and sums of 8 terms or more, "
                                                       : " for narrow results, ";
-  // openblas_get_parallel(): 0 for the single-threaded build, which starts no thread of its own.
-  const char* build = openblas_get_parallel() == 0 ? "single-threaded build" : "threaded build, run single-threaded";
+  const char* build = detail::single_threaded_build() ? "single-threaded build, one product at a time"
+                                                      : "threaded build, run single-threaded";
   return openblas + " (" + openblas_get_corename() + " kernels, " + build + ")" + takes + eigen + " elsewhere";
 #else
   return eigen;

@@ -12,9 +12,15 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <iterator>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 using namespace mlp;
@@ -225,8 +231,8 @@ TEST_CASE("for_product_parts splits OpenBLAS's products by shape only, and Eigen
   CHECK(parts_of(&two, GemmBackend::kEigen, 10).size() == 2);
   CHECK(parts_of(&three, GemmBackend::kEigen, 10).size() == 3);
   CHECK(parts_of(&three, GemmBackend::kEigen, 1).size() == 1);  // a one-row result runs whole
-  CHECK(blas_parts(600, kMinParallelWork / 2) == 1);               // too small to split
-  CHECK(blas_parts(255, 1e8) == 1);                                // parts of at least 128 columns
+  CHECK(blas_parts(600, kMinParallelWork / 2) == 1);            // too small to split
+  CHECK(blas_parts(255, 1e8) == 1);                             // parts of at least 128 columns
   CHECK(blas_parts(4096, 1e8) == kBlasMaxParts);
 }
 
@@ -274,9 +280,50 @@ TEST_CASE("the rule follows OpenBLAS's kernels: AVX-512 takes nearly all, others
   CHECK(gemm_backend(GemmProduct::kInputGrad, 10, 33, 256) == wide);
   CHECK(gemm_backend(GemmProduct::kForward, 300, 10, 256) == wide);
   CHECK(gemm_backend(GemmProduct::kForward, 784, 256, 256) == wide);
-  CHECK(gemm_backend(GemmProduct::kInputGrad, 2, 64, 32) == wide);    // two result rows
+  CHECK(gemm_backend(GemmProduct::kInputGrad, 2, 64, 32) == wide);                    // two result rows
   CHECK(gemm_backend(GemmProduct::kWeightGrad, 300, 1, 256) == GemmBackend::kEigen);  // one row
   CHECK(gemm_backend(GemmProduct::kForward, 300, 1, 256) == GemmBackend::kEigen);
-  CHECK(gemm_backend(GemmProduct::kForward, 4, 64, 256) == GemmBackend::kEigen);      // a sum of 4 terms
-  CHECK(gemm_backend(GemmProduct::kWeightGrad, 64, 64, 7) == GemmBackend::kEigen);    // a batch of 7
+  CHECK(gemm_backend(GemmProduct::kForward, 4, 64, 256) == GemmBackend::kEigen);    // a sum of 4 terms
+  CHECK(gemm_backend(GemmProduct::kWeightGrad, 64, 64, 7) == GemmBackend::kEigen);  // a batch of 7
+}
+
+// Two threads' products at the same time, as compare's jobs and a pool's parts run them, give the
+// bits each gives alone. Debian's single-threaded OpenBLAS shares its work buffers between callers
+// (wrong results for 40 % of such products): the ctest run that loads it checks that its products
+// take turns. The shape is one OpenBLAS takes with either kernel set (a narrow dW).
+TEST_CASE("products run by two threads at once are bit-identical to the same products run alone") {
+  if (const char* build = std::getenv("MLP_TEST_OPENBLAS_BUILD")) {
+    REQUIRE(gemm_backend_text().find(build) != std::string::npos);  // the build the ctest run loads
+  }
+  for (const GemmBackend backend : kBackends) {
+    CAPTURE(name_of(backend));
+    // Two shapes (two sizes of work buffer), each product's bits taken alone first.
+    const Operands layers[] = {Operands(64, 10, 32), Operands(80, 10, 32)};
+    Matrix alone[2];
+    for (int t = 0; t < 2; ++t) {
+      alone[t].resize(10, layers[t].x.rows());
+      multiply_transposed(backend, layers[t].g, layers[t].x, alone[t]);
+    }
+    std::atomic<int> differing = 0;
+    const auto run = [&](int t) {
+      Matrix dw(alone[t].rows(), alone[t].cols());
+      for (int i = 0; i < 20000; ++i) {
+        multiply_transposed(backend, layers[t].g, layers[t].x, dw);
+        if (!same_bits(dw, alone[t])) ++differing;
+      }
+    };
+    std::thread other(run, 1);
+    run(0);
+    other.join();
+    CHECK(differing == 0);
+  }
+}
+
+// Debian's default OpenBLAS, the threaded build, starts a thread per further CPU as it loads;
+// they spin for ~0.1 s of CPU time in every process unless stopped. ctest runs each test case in a
+// process of its own, so no pool of ours is alive here.
+TEST_CASE("no thread of OpenBLAS's own is left running once the program has started") {
+  const auto threads =
+      std::distance(std::filesystem::directory_iterator("/proc/self/task"), std::filesystem::directory_iterator());
+  CHECK(threads == 1);
 }
