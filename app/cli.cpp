@@ -28,7 +28,8 @@ std::vector<const CLI::Option*> add_run_options(CLI::App& command, RunOptions& r
   command.add_option("--out", run.out, "Output folder (default: the config's output.dir)");
   command
       .add_option("--threads", run.threads,
-                  "Worker threads (default: the CPUs this process may use: its CPU affinity, or SLURM_CPUS_PER_TASK or "
+                  "Worker threads, also for reading a large data file in parts (default: the CPUs this process may "
+                  "use: its CPU affinity, or SLURM_CPUS_PER_TASK or "
                   "OMP_NUM_THREADS when lower)")
       ->check(CLI::Range(1, 1024));
   command.add_option("--print-every", run.print_every, "Epochs between progress lines (default: ~20 lines)")

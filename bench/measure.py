@@ -184,9 +184,10 @@ def compare_wall(config, jobs, reps):
     return median_of(times)
 
 
-def csv_load(path, target, reps):
-    progress(f"csv_load {rel(path)}")
-    return json.loads(run([TOOLS / "csv_load", path, target, "--trials", str(max(reps, 3))]).stdout)
+def csv_load(path, target, reps, threads=1):
+    progress(f"csv_load {rel(path)} --threads {threads}")
+    return json.loads(run([TOOLS / "csv_load", path, target, "--trials", str(max(reps, 3)),
+                           "--threads", str(threads)]).stdout)
 
 
 def pandas_read_csv(path, reps):

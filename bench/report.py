@@ -200,6 +200,12 @@ def other_table(others):
                      f"(mlptrain: `load_training_data` timed in one process; pandas: `read_csv`) "
                      f"| {fmt(csv['load_mb_per_second'])} | {fmt(pandas_mbs)} "
                      f"| {fmt(ratio(csv['load_mb_per_second'], pandas_mbs), 2)}× |")
+        if "csv_2_threads" in others:
+            two = others["csv_2_threads"]
+            lines.append(f"| (f) the same on 2 threads (the file read in 2 parts at once, as `--threads 2` reads it), "
+                         f"MB/s | {fmt(two['load_mb_per_second'])} | {fmt(pandas_mbs)} "
+                         f"| {fmt(ratio(two['load_mb_per_second'], pandas_mbs), 2)}× "
+                         f"({fmt(ratio(two['load_mb_per_second'], csv['load_mb_per_second']), 2)}× 1 thread) |")
         lines.append(f"| (f) the same, tokenizing only (no number parsed) / whole `mlptrain` process minus "
                      f"train_seconds, MB/s | {fmt(mb / csv['tokenize_seconds'])} / {fmt(mb / run['outside_loop'])} "
                      f"| | |")

@@ -137,6 +137,7 @@ def other_measurements(args, torch, pandas):
     if {"f", "g"} & args.only:
         big = WORK / "data" / "big.csv"
         results["csv"] = measure.csv_load(big, "y", args.reps)
+        results["csv_2_threads"] = measure.csv_load(big, "y", args.reps, threads=2)
         results["big_run"] = measure.mlptrain_train(CONFIGS / "f_big.json", 1, args.reps, "f-big")
         if pandas:
             results["pandas"] = measure.pandas_read_csv(big, args.reps)

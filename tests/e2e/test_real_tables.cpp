@@ -193,3 +193,33 @@ TEST_CASE("real table: data.na_values markers are missing values in training, in
   CHECK(n.exit_code == 2);
   CHECK(count_of(n.err, "train.csv:3:2: column \"size\": cannot parse \"NA\" as a number") == 1);
 }
+
+// A file of 2.3 MB is read in two parts on 2 threads (files of 2 MiB or more; --log-level debug
+// says so), in one pass on 1: the model and metrics are byte-identical all the same.
+TEST_CASE("real table: a large file read in parts trains the model that reading it in one pass trains") {
+  TempDir dir;
+  const char* colours[] = {"red", "blue", "green", "amber", "teal"};
+  std::string text = "colour,size,zip,label\n";
+  for (int i = 0; i < 120000; ++i) {
+    const int size = 1 + (i * 7919) % 1000;
+    text += std::string(colours[(i * 31) % 5]) + std::to_string(i % 7) + "," +
+            (i % 9 == 1 ? "" : std::to_string(size)) + "," + std::to_string(10000 + i % 13) + "," +
+            ((i % 3 == 0) == (size > 500) ? "yes" : "no") + "\n";
+  }
+  write_text(dir / "train.csv", text);
+  nlohmann::json config = config_for(dir);
+  config["train"]["epochs"] = 1;
+  write_text(dir / "config.json", config.dump());
+  std::vector<std::string> logs;
+  for (const char* threads : {"1", "2"}) {
+    const CliResult r = run_mlptrain({"train", "--config", (dir / "config.json").string(), "--out",
+                                      (dir / threads).string(), "--threads", threads, "--log-level", "debug"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    logs.push_back(r.err);
+  }
+  CHECK(logs[0].find("parts at once") == std::string::npos);
+  CHECK(logs[1].find("train.csv read in 2 parts at once") != std::string::npos);
+  CHECK(read_text(dir / "1" / "model.json") == read_text(dir / "2" / "model.json"));
+  CHECK(read_text(dir / "1" / "model.json").find("\"levels\": [\"amber0\"") != std::string::npos);
+}

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,11 @@ class CsvReader {
   // delimiter is a quote, CR, LF or NUL, when a column name is empty, duplicated or not UTF-8,
   // and for the same reasons as next().
   explicit CsvReader(const std::filesystem::path& path, char delimiter = ',');
+  // A reader of the file `whole` reads, from byte `offset` on, for reading a file in parts on
+  // threads of their own: it has `whole`'s header, and its lines are counted from 1 at `offset`
+  // (the caller knows the line there once the part before it has been read). Only for a file
+  // that can be opened again (splittable()).
+  CsvReader(const CsvReader& whole, std::uint64_t offset);
   CsvReader(const CsvReader&) = delete;
   CsvReader& operator=(const CsvReader&) = delete;
   ~CsvReader();
@@ -57,11 +63,20 @@ class CsvReader {
   std::size_t size() const { return fields_.size(); }
   std::string_view field(std::size_t i) const { return fields_[i]; }
   std::int64_t line() const { return line_; }
+  // The line on which the next record starts.
+  std::int64_t next_line() const { return next_line_; }
 
   // The input's size in bytes when known (a regular file, also as redirected stdin), else 0;
   // and the bytes consumed so far, up to the end of the current record. Used to size buffers.
   std::uint64_t input_size() const { return input_size_; }
   std::uint64_t consumed() const { return discarded_ + begin_; }
+
+  // Whether the input is a file of known size that a part reader can open again (not stdin).
+  bool splittable() const { return !path_.empty() && input_size_ > 0; }
+  // The offset just past the first line feed at or after `offset`, looked for in the next 64 KiB;
+  // none when there is none there. Reads through a descriptor of its own, so the reader's
+  // position does not move.
+  std::optional<std::uint64_t> line_start_after(std::uint64_t offset) const;
 
   // The error "source:line:column: message" for field `column` (0-based) of the current record,
   // and the error "source: message" about the file as a whole.
@@ -82,7 +97,11 @@ class CsvReader {
   void unescape_quotes();
   void read_header();
 
+  void open(const std::filesystem::path& path);
+  void find_input_size();
+
   std::string source_;
+  std::filesystem::path path_;  // empty for stdin
   std::unique_ptr<std::FILE, FileCloser> file_;
   char delimiter_;
   std::array<bool, 256> special_{};  // bytes that end an unquoted field: delimiter, CR, LF, NUL

@@ -149,6 +149,7 @@ struct TrainingData {
   // What the user should not miss (a feature column the validation or test file lacks; values
   // with no level of their own): the CLI shows these as warnings, --quiet or not.
   std::vector<std::string> warnings;
+  int train_parts = 1;  // parts data.train was read in at once (see read_training_files; 1: one pass)
 };
 
 // The files of a training run as read, before the validation split and the standardisation,
@@ -168,14 +169,16 @@ struct TrainingFiles {
   // What reading each file decided without being asked (see TrainingData::notes), and what
   // reading the validation and test files found that the user should not miss (warnings).
   std::vector<std::string> train_notes, val_notes, test_notes, warnings;
+  int train_parts = 1;  // parts data.train was read in at once (1: one pass)
 };
 
 // Reads the training file (and the validation and test files when given) and decides the task,
 // the classes and each feature column's type: the one data.categorical or data.numeric gives it,
 // else numeric when its first non-empty value is a number, categorical when it is not (a later
 // value that is not a number is then an error naming its cell). Throws InputError naming the file
-// and line:column for anything wrong in the data.
-TrainingFiles read_training_files(const DataSettings& settings);
+// and line:column for anything wrong in the data. A large file is read in parts on up to
+// `threads` threads; what is read does not depend on how many.
+TrainingFiles read_training_files(const DataSettings& settings, int threads = 1);
 
 // The standardisations a run takes as they are instead of fitting them: a warm start keeps the
 // ones its weights were trained with.

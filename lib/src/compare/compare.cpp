@@ -129,7 +129,7 @@ CompareResult run_compare(const Settings& settings, const CompareOptions& option
 
   // The split and standardisation depend on the seed, so each seed has its own data; every
   // activation and rate shares it. The files are read once.
-  TrainingFiles files = read_training_files(settings.data);
+  TrainingFiles files = read_training_files(settings.data, options.jobs * options.threads);
   std::vector<Experiment> experiments;
   for (std::size_t s = 0; s < result.seeds.size(); ++s) {
     // Each seed but the last prepares a copy; the last takes the files (a copy of a large table

@@ -3,6 +3,7 @@
 #include "mlp/text.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -11,6 +12,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
 #include <unordered_map>
 
 namespace mlp {
@@ -25,7 +27,9 @@ std::string_view trim_blanks(const char* first, const char* last) {
 }
 
 // The buffer is allocated this much larger than its capacity, so that a 64-byte load at the
-// sentinel stays inside the allocation.
+// sentinel stays inside the allocation. It is not zeroed (its pages are first touched by the
+// read that fills them): the bytes past the sentinel may be anything, and a scan that loads them
+// stops at the sentinel before it looks at their bits.
 constexpr std::size_t kPadding = 64;
 
 #if defined(__SSE2__)
@@ -80,26 +84,61 @@ CsvReader::CsvReader(const std::filesystem::path& path, char delimiter)
   }
   if (path == "-") {
     file_.reset(stdin);
+    find_input_size();
   } else {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) throw error("is a directory, not a CSV file");
     if (!std::filesystem::exists(path, ec)) throw error("file not found");
-    file_.reset(std::fopen(path.c_str(), "rb"));
-    if (!file_) throw error(std::string("cannot open: ") + std::strerror(errno));
-  }
-  struct stat info {};
-  if (fstat(fileno(file_.get()), &info) == 0 && S_ISREG(info.st_mode)) {
-    input_size_ = static_cast<std::uint64_t>(info.st_size);
+    open(path);
   }
   for (const char c : {delimiter_, '\n', '\r', '\0'}) special_[static_cast<unsigned char>(c)] = true;
   // A small file gets a buffer of its size plus the byte that shows its end in one read (if it
   // has grown since, refill() reads on and grows the buffer as for any input).
   capacity_ = input_size_ > 0 && input_size_ < kChunkBytes ? static_cast<std::size_t>(input_size_) + 1 : kChunkBytes;
-  buffer_ = std::make_unique<char[]>(capacity_ + kPadding);
+  buffer_ = std::make_unique_for_overwrite<char[]>(capacity_ + kPadding);
   buffer_[0] = '\0';
   refill();
   if (end_ >= 3 && std::memcmp(buffer_.get(), "\xEF\xBB\xBF", 3) == 0) begin_ = 3;
   read_header();
+}
+
+CsvReader::CsvReader(const CsvReader& whole, std::uint64_t offset)
+    : source_(whole.source_), delimiter_(whole.delimiter_), special_(whole.special_), header_(whole.header_) {
+  if (!whole.splittable()) throw std::logic_error("CsvReader: a part of an input that cannot be opened again");
+  open(whole.path_);
+  if (fseeko(file_.get(), static_cast<off_t>(offset), SEEK_SET) != 0) {
+    throw error(std::string("cannot seek: ") + std::strerror(errno));
+  }
+  discarded_ = offset;
+  capacity_ = kChunkBytes;
+  buffer_ = std::make_unique_for_overwrite<char[]>(capacity_ + kPadding);
+  buffer_[0] = '\0';
+  refill();
+}
+
+void CsvReader::open(const std::filesystem::path& path) {
+  path_ = path;
+  file_.reset(std::fopen(path.c_str(), "rb"));
+  if (!file_) throw error(std::string("cannot open: ") + std::strerror(errno));
+  find_input_size();
+}
+
+void CsvReader::find_input_size() {
+  struct stat info {};
+  if (fstat(fileno(file_.get()), &info) == 0 && S_ISREG(info.st_mode)) {
+    input_size_ = static_cast<std::uint64_t>(info.st_size);
+  }
+}
+
+std::optional<std::uint64_t> CsvReader::line_start_after(std::uint64_t offset) const {
+  constexpr std::size_t kWindow = std::size_t{64} << 10;
+  std::vector<char> window(kWindow);
+  const ssize_t got = pread(fileno(file_.get()), window.data(), kWindow, static_cast<off_t>(offset));
+  if (got <= 0) return std::nullopt;
+  const auto* const line_feed =
+      static_cast<const char*>(std::memchr(window.data(), '\n', static_cast<std::size_t>(got)));
+  if (line_feed == nullptr) return std::nullopt;
+  return offset + static_cast<std::uint64_t>(line_feed - window.data()) + 1;
 }
 
 CsvReader::~CsvReader() = default;
@@ -272,7 +311,7 @@ void CsvReader::refill() {
                       ? "a quoted field runs on for more than " + mib(kMaxRecordBytes) + ": is a closing quote missing?"
                       : "a record longer than " + mib(kMaxRecordBytes) + " (is this a CSV file with line breaks?)");
     }
-    auto larger = std::make_unique<char[]>(2 * capacity_ + kPadding);
+    auto larger = std::make_unique_for_overwrite<char[]>(2 * capacity_ + kPadding);
     std::memcpy(larger.get(), buffer_.get(), end_);
     buffer_ = std::move(larger);
     capacity_ *= 2;

@@ -123,8 +123,9 @@ void standardize_training_split(const DataSchema& schema, Dataset& data, const s
 }
 
 // Reads all data rows; a file without any is an error.
-detail::Table read_rows(CsvReader& reader, const detail::TableSpec& spec, std::vector<std::string>* notes) {
-  detail::Table table = detail::read_table(reader, spec);
+detail::Table read_rows(CsvReader& reader, const detail::TableSpec& spec, std::vector<std::string>* notes,
+                        int threads = 1) {
+  detail::Table table = detail::read_table(reader, spec, {.threads = threads});
   // Under kImpute only a row without a target is skipped; under kDrop, any row with a gap.
   const std::string gaps = spec.missing == MissingPolicy::kImpute ? "no target value" : "missing values";
   if (table.lines.empty()) {
@@ -167,7 +168,7 @@ std::vector<int> schema_feature_columns(const CsvReader& reader, const DataSchem
 ModelInput read_with_schema(const std::filesystem::path& path, const DataSchema& schema, bool with_targets,
                             CsvOptions csv, const std::optional<std::string>& id_column,
                             std::vector<std::string>* notes, std::vector<std::string>* warnings, ColumnTexts& texts,
-                            const std::string& origin) {
+                            const std::string& origin, int threads = 1) {
   // A model without fitted columns (format 1 and 2) has no fill values: an empty cell stays an error.
   if (schema.columns.empty() && csv.missing == MissingPolicy::kImpute) csv.missing = MissingPolicy::kError;
   CsvReader reader(path, csv.delimiter);
@@ -189,7 +190,7 @@ ModelInput read_with_schema(const std::filesystem::path& path, const DataSchema&
   if (id_column) spec.id_column = detail::find_columns(reader, {*id_column}, "id").front();
   spec.missing = csv.missing;
   spec.na_values = schema.na_values;
-  detail::Table table = read_rows(reader, spec, notes);
+  detail::Table table = read_rows(reader, spec, notes, threads);
   ModelInput input;
   input.data.features = std::move(table.features);
   input.data.targets = std::move(table.targets);
@@ -292,7 +293,7 @@ void check_input_memory(const std::vector<FeatureColumn>& columns, const Trainin
 
 }  // namespace
 
-TrainingFiles read_training_files(const DataSettings& settings) {
+TrainingFiles read_training_files(const DataSettings& settings, int threads) {
   TrainingFiles files;
   DataSchema& schema = files.schema;
   CsvReader reader(settings.train, settings.csv.delimiter);
@@ -306,11 +307,12 @@ TrainingFiles read_training_files(const DataSettings& settings) {
   spec.missing = settings.csv.missing;
   spec.na_values = settings.na_values;
   schema.na_values = settings.na_values;
-  detail::Table table = read_rows(reader, spec, &files.train_notes);
+  detail::Table table = read_rows(reader, spec, &files.train_notes, threads);
   for (std::size_t i = 0; i < schema.feature_names.size(); ++i) {
     schema.columns.push_back({.name = schema.feature_names[i], .type = table.feature_types[i]});
   }
   files.train_texts = std::move(table.feature_texts);
+  files.train_parts = table.parts;
   for (const int c : columns.targets) schema.target_names.push_back(reader.header()[static_cast<std::size_t>(c)]);
   if (!settings.task && columns.targets.size() > 1) {
     files.train_notes.push_back("task: regression (detected: " + std::to_string(columns.targets.size()) +
@@ -323,12 +325,12 @@ TrainingFiles read_training_files(const DataSettings& settings) {
   const std::string origin = settings.train.string();
   if (settings.val) {
     files.val = read_with_schema(*settings.val, schema, true, settings.csv, std::nullopt, &files.val_notes,
-                                 &files.warnings, files.val_texts, origin)
+                                 &files.warnings, files.val_texts, origin, threads)
                     .data;
   }
   if (settings.test) {
     files.test = read_with_schema(*settings.test, schema, true, settings.csv, std::nullopt, &files.test_notes,
-                                  &files.warnings, files.test_texts, origin)
+                                  &files.warnings, files.test_texts, origin, threads)
                      .data;
   }
   return files;
@@ -340,6 +342,7 @@ TrainingData prepare_training_data(TrainingFiles files, const DataSettings& sett
   out.schema = std::move(files.schema);
   out.notes = std::move(files.train_notes);
   out.warnings = std::move(files.warnings);
+  out.train_parts = files.train_parts;
   if (files.val) {
     out.val = std::move(files.val);
     out.notes.insert(out.notes.end(), files.val_notes.begin(), files.val_notes.end());

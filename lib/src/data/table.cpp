@@ -1,4 +1,4 @@
-#include "table.hpp"
+#include "table_reader.hpp"
 
 #include "huge_pages.hpp"
 
@@ -18,14 +18,6 @@ constexpr char kDropHint[] = " (fill it in, or set the missing-value policy to \
 // Samples read before the row count is estimated from their average length.
 constexpr Index kFirstRows = 256;
 
-// What one file column is read into.
-enum class Use : std::uint8_t { kFeature, kTarget, kLabel, kId };
-struct Cell {
-  std::size_t column;
-  Use use;
-  Index row;  // row of the feature or target matrix
-};
-
 std::string list_labels(const std::vector<std::string>& labels) {
   constexpr std::size_t kMaxListed = 20;
   std::string out;
@@ -34,52 +26,7 @@ std::string list_labels(const std::vector<std::string>& labels) {
   return out;
 }
 
-class TableReader {
- public:
-  TableReader(CsvReader& reader, const TableSpec& spec);
-  Table read() &&;
-
- private:
-  void reserve(Index capacity);
-  void grow();
-  void check_field_count() const;
-  void read_number(std::size_t column, Scalar& out, bool target, std::optional<Index> feature = {}) const;
-  void read_feature(std::size_t column, Index row, Scalar& out);
-  bool is_missing(std::string_view text) const;
-  // Whether a field is one of the spec's na_values (blanks around it aside). Every field asks, so
-  // the first byte settles most of them here, inline, without trimming.
-  bool is_marker(std::string_view text) const {
-    return !spec_.na_values.empty() && (text.empty() || may_start_marker_[static_cast<unsigned char>(text.front())]) &&
-           matches_marker(text);
-  }
-  bool matches_marker(std::string_view text) const;
-  [[noreturn]] void missing_error(std::size_t column, std::string_view what) const;
-  bool has_missing_value() const;
-  bool has_missing_target() const;
-  bool read_record();
-  void check_label_present(std::size_t column) const;
-  void add_id(std::size_t column);
-  void add_label(std::string_view text, std::size_t column);
-  void add_class(std::string_view text, std::size_t column);
-  void switch_to_numbers();
-
-  CsvReader& reader_;
-  const TableSpec& spec_;
-  std::vector<Cell> cells_;
-  std::optional<ClassLookup> lookup_;
-  std::vector<std::optional<ColumnType>> types_;  // per feature row, once known
-  std::vector<std::string> type_reasons_;
-  std::vector<TextInterner> interners_;  // per feature row (categorical ones used)
-  std::vector<Index> absent_rows_;       // feature rows the file has no column for: every cell empty
-  std::bitset<256> marker_starts_;       // first bytes of the spec's na_values
-  std::bitset<256> may_start_marker_;    // those and the blanks trim() drops: other first bytes start no marker
-  TargetMode mode_;
-  Table table_;
-  Index n_ = 0;
-  Index capacity_ = 0;
-  std::uint64_t data_start_;  // input offset of the first data record
-  bool estimated_ = false;
-};
+}  // namespace
 
 TableReader::TableReader(CsvReader& reader, const TableSpec& spec)
     : reader_(reader),
@@ -211,8 +158,7 @@ void TableReader::read_feature(std::size_t column, Index row, Scalar& out) {
                                        "); save the file as UTF-8");
   }
   const std::uint32_t id = interners_[r].id(text);
-  // Ids are stored as float32, exact to 2^24.
-  if (id >= (1U << 24)) {
+  if (id >= kMaxCategoricalIds) {
     throw reader_.error_at(column, column_name(reader_, column) + ": more than 16777216 distinct values");
   }
   out = static_cast<Scalar>(id);
@@ -358,8 +304,8 @@ void TableReader::switch_to_numbers() {
   table_.labels_switched_to_numbers = true;
 }
 
-Table TableReader::read() && {
-  while (reader_.next()) {
+bool TableReader::read_until(std::uint64_t stop) {
+  while (reader_.consumed() < stop && reader_.next()) {
     check_field_count();
     if (n_ == capacity_) grow();
     if (!read_record()) {
@@ -369,6 +315,10 @@ Table TableReader::read() && {
     table_.lines.push_back(reader_.line());
     ++n_;
   }
+  return reader_.consumed() == stop;
+}
+
+Table TableReader::finish() && {
   table_.features.conservativeResize(table_.features.rows(), n_);
   table_.targets.conservativeResize(table_.targets.rows(), n_);
   for (std::size_t r = 0; r < types_.size(); ++r) {
@@ -377,8 +327,6 @@ Table TableReader::read() && {
   }
   return std::move(table_);
 }
-
-}  // namespace
 
 std::uint32_t TextInterner::id(std::string_view text) {
   if (const auto it = index_.find(text); it != index_.end()) return it->second;
@@ -408,8 +356,6 @@ std::optional<Index> ClassLookup::find(std::string_view label) const {
   if (it == by_value_.end() || it->first != value) return std::nullopt;
   return it->second;
 }
-
-Table read_table(CsvReader& reader, const TableSpec& spec) { return TableReader(reader, spec).read(); }
 
 std::string column_name(const CsvReader& reader, std::size_t column) {
   return "column " + quote_text(reader.header()[column]);

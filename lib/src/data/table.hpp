@@ -52,6 +52,8 @@ class ClassLookup {
 class TextInterner {
  public:
   std::uint32_t id(std::string_view text);
+  std::size_t size() const { return texts_.size(); }
+  const std::vector<std::string>& texts() const { return texts_; }
   std::vector<std::string> take_texts() && { return std::move(texts_); }
 
  private:
@@ -83,6 +85,7 @@ struct Table {
   std::vector<std::int64_t> lines;
   std::vector<std::string> ids;
   std::int64_t dropped = 0;  // records skipped for a missing value (kImpute: a missing target)
+  int parts = 1;             // parts read at once and joined (1: read in one pass)
 };
 
 // In kDetect mode, a target column with more distinct numeric values than this is read as
@@ -90,9 +93,17 @@ struct Table {
 // anyway), so a regression column is not interned row by row.
 inline constexpr std::size_t kMaxDetectLabels = 1000;
 
-// Reads every remaining record of `reader`. Throws InputError with the line and column of the
-// first bad value (ragged row, non-number, missing value under kError, unknown class, ...).
-Table read_table(CsvReader& reader, const TableSpec& spec);
+// Threads that may read a file in parts, and the least bytes a part is worth a thread for.
+struct ReadParts {
+  int threads = 1;
+  std::uint64_t min_part_bytes = std::uint64_t{1} << 20;
+};
+
+// Reads every remaining record of `reader`, in parts on up to `parts.threads` threads when the
+// file is large enough; the table is the same whatever the parts. Throws InputError with the
+// line and column of the first bad value (ragged row, non-number, missing value under kError,
+// unknown class, ...).
+Table read_table(CsvReader& reader, const TableSpec& spec, const ReadParts& parts = {});
 
 // Names a column for messages: `column "sepal_width"`.
 std::string column_name(const CsvReader& reader, std::size_t column);

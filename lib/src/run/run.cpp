@@ -84,7 +84,7 @@ RunOutcome run_training(RunStart start, const RunOptions& options) {
   // A resumed run continues from its checkpoint's weights, whatever it first started from.
   std::optional<Model> init;
   if (settings.train.init_from && !start.checkpoint) init = load_init_model(settings, options.memory_limit);
-  TrainingFiles data_files = read_training_files(settings.data);
+  TrainingFiles data_files = read_training_files(settings.data, options.threads);
   if (init) check_init_data(settings, init->schema, data_files);
   const Experiment experiment =
       make_experiment(settings, prepare_training_data(std::move(data_files), settings.data, settings.train.seed,
