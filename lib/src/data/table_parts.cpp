@@ -123,6 +123,32 @@ struct LaterPart {
   bool whole = false;  // read without an error, up to the next part's start (or the end)
 };
 
+// Reads the later parts, each on a thread of its own, while `first` reads up to the first cut;
+// whether it ended exactly there.
+bool read_at_once(TableReader& first, const CsvReader& reader, const TableSpec& spec,
+                  const std::vector<std::uint64_t>& starts, std::vector<LaterPart>& later) {
+  std::vector<std::jthread> threads;
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    const auto read_part = [&, i] {
+      LaterPart& part = later[i];
+      const bool last = i + 1 == starts.size();
+      try {
+        part.csv.emplace(reader, starts[i]);
+        part.table.emplace(*part.csv, spec);
+        part.whole = part.table->read_until(last ? kToTheEnd : starts[i + 1]) || last;
+      } catch (const std::exception&) {
+        part.whole = false;  // the first part reads on over it and reports it with its line
+      }
+    };
+    try {
+      threads.emplace_back(read_part);
+    } catch (const std::system_error&) {
+      break;  // no thread to be had: the first part reads on
+    }
+  }
+  return first.read_until(starts.front());
+}  // the threads join here, also when the first part throws
+
 }  // namespace
 
 // With parts, each is read by a reader of its own on a thread of its own, and the first one's
@@ -139,29 +165,7 @@ Table read_table(CsvReader& reader, const TableSpec& spec, const ReadParts& part
     return std::move(first).finish();
   }
   std::vector<LaterPart> later(starts.size());
-  bool first_ends_at_cut = false;
-  {
-    std::vector<std::jthread> threads;
-    for (std::size_t i = 0; i < starts.size(); ++i) {
-      const auto read_part = [&, i] {
-        LaterPart& part = later[i];
-        const bool last = i + 1 == starts.size();
-        try {
-          part.csv.emplace(reader, starts[i]);
-          part.table.emplace(*part.csv, spec);
-          part.whole = part.table->read_until(last ? kToTheEnd : starts[i + 1]) || last;
-        } catch (const std::exception&) {
-          part.whole = false;  // the first part reads on over it and reports it with its line
-        }
-      };
-      try {
-        threads.emplace_back(read_part);
-      } catch (const std::system_error&) {
-        break;  // no thread to be had: the first part reads on
-      }
-    }
-    first_ends_at_cut = first.read_until(starts.front());
-  }  // the threads join here, also when the first part throws
+  const bool first_ends_at_cut = read_at_once(first, reader, spec, starts, later);
   std::vector<const TableReader*> tables;
   for (const LaterPart& part : later) {
     if (part.whole) tables.push_back(&*part.table);

@@ -212,8 +212,9 @@ TEST_CASE("a file read in parts cut inside a quoted field reads as one pass does
     const Read whole = read(file, two_columns(), {.threads = 1});
     REQUIRE(whole.table.has_value());
     CHECK(whole.table->features.cols() == rows);
-    const Read parts = read(file, two_columns(), {.threads = 2, .min_part_bytes = 100});
-    check_same(parts, whole);
+    for (const int threads : {2, 3}) {  // with 3, a middle part may read past its end
+      check_same(read(file, two_columns(), {.threads = threads, .min_part_bytes = 100}), whole);
+    }
     if (second_part_row(csv) % 2 == 1) ++cut_in_quotes;  // an odd line feed: inside quotes
   }
   CHECK(cut_in_quotes > 5);
