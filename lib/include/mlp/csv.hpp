@@ -74,8 +74,8 @@ class CsvReader {
   // Whether the input is a file of known size that a part reader can open again (not stdin).
   bool splittable() const { return !path_.empty() && input_size_ > 0; }
   // The offset just past the first line feed at or after `offset`, looked for in the next 64 KiB;
-  // none when there is none there. Reads through a descriptor of its own, so the reader's
-  // position does not move.
+  // none when there is none there. Reads with pread, which leaves the reader's position (and
+  // its buffered input) as it is.
   std::optional<std::uint64_t> line_start_after(std::uint64_t offset) const;
 
   // The error "source:line:column: message" for field `column` (0-based) of the current record,
