@@ -5,8 +5,9 @@
 #include "mlp/layers.hpp"
 #include "mlp/model_file.hpp"
 
+#include "same_bits.hpp"
+
 #include <algorithm>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -134,10 +135,6 @@ inline Matrix random_inputs(Index features, Index n, std::uint64_t seed) {
   Matrix x(features, n);
   for (Index i = 0; i < x.size(); ++i) x.data()[i] = static_cast<Scalar>(rng.uniform(-3, 3));
   return x;
-}
-
-inline bool same_bits(const Scalar* a, const Scalar* b, Index n) {
-  return std::memcmp(a, b, static_cast<std::size_t>(n) * sizeof(Scalar)) == 0;
 }
 
 }  // namespace mlp::test

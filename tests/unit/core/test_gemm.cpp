@@ -9,12 +9,13 @@
 #include "mlp/rng.hpp"
 #include "mlp/thread_pool.hpp"
 
+#include "same_bits.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <iterator>
 #include <mutex>
@@ -25,6 +26,7 @@
 
 using namespace mlp;
 using namespace mlp::detail;
+using mlp::test::same_bits;
 
 namespace {
 
@@ -41,12 +43,6 @@ Matrix random_matrix(Index rows, Index cols, std::string_view stream) {
   Matrix m(rows, cols);
   for (Index i = 0; i < m.size(); ++i) m.data()[i] = static_cast<Scalar>(rng.uniform(-1, 1));
   return m;
-}
-
-// Equal bit for bit (memcmp: -0 differs from +0, and a NaN equals itself).
-bool same_bits(const Matrix& a, const Matrix& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), sizeof(Scalar) * static_cast<std::size_t>(a.size())) == 0;
 }
 
 // The operands of a layer with `in` inputs, `out` outputs and a batch of `batch`.

@@ -7,12 +7,12 @@
 #include "mlp/csv.hpp"
 #include "mlp/rng.hpp"
 
+#include "same_bits.hpp"
 #include "temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cstring>
 #include <functional>
 #include <iterator>
 #include <optional>
@@ -21,6 +21,7 @@
 
 using namespace mlp;
 using namespace mlp::detail;
+using mlp::test::same_bits;
 using mlp::test::TempDir;
 
 namespace {
@@ -37,12 +38,6 @@ Read read(const std::filesystem::path& file, const TableSpec& spec, const ReadPa
   } catch (const InputError& e) {
     return {std::nullopt, e.what()};
   }
-}
-
-// Equal bit for bit (NaN for an empty cell equals itself); an empty matrix has no data to compare.
-bool same_bits(const Matrix& a, const Matrix& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() &&
-         (a.size() == 0 || std::memcmp(a.data(), b.data(), sizeof(Scalar) * static_cast<std::size_t>(a.size())) == 0);
 }
 
 void check_same(const Read& parts, const Read& whole) {
