@@ -285,8 +285,8 @@ TEST_CASE("the rule follows OpenBLAS's kernels: AVX-512 takes nearly all, others
 
 // Two threads' products at the same time, as compare's jobs and a pool's parts run them, give the
 // bits each gives alone. Debian's single-threaded OpenBLAS shares its work buffers between callers
-// (wrong results for 40 % of such products): the ctest run that loads it checks that its products
-// take turns. The shape is one OpenBLAS takes with either kernel set (a narrow dW).
+// (one in five of such products came out wrong): the ctest run that loads it checks that its
+// products take turns. The shape is one OpenBLAS takes with either kernel set (a narrow dW).
 TEST_CASE("products run by two threads at once are bit-identical to the same products run alone") {
   if (const char* build = std::getenv("MLP_TEST_OPENBLAS_BUILD")) {
     REQUIRE(gemm_backend_text().find(build) != std::string::npos);  // the build the ctest run loads
