@@ -3,8 +3,13 @@
 
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -29,6 +34,52 @@ TEST_CASE("format_number: the shortest text that reads back as the same double")
     CAPTURE(x);
     CHECK(std::strtod(format_number(x).c_str(), nullptr) == x);
   }
+}
+
+// The definition format_number keeps: printf's %.{p}g for the smallest p from 1 up whose text
+// strtod reads back as x (what it computed before it searched from the shortest digits up).
+std::string format_number_by_printf(double x) {
+  char buffer[32];
+  if (std::abs(x) < 1e15 && x == std::trunc(x)) {
+    std::snprintf(buffer, sizeof buffer, "%.0f", x);
+    return buffer;
+  }
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, x);
+    if (std::strtod(buffer, nullptr) == x) break;
+  }
+  return buffer;
+}
+
+TEST_CASE("format_number: the same text as printf's shortest %g that reads back, for every kind of double") {
+  std::mt19937_64 random(20261205);
+  std::vector<double> values;
+  for (int i = 0; i < 4000; ++i) {
+    // Any finite bit pattern (subnormals and the extremes included) ...
+    double any = std::bit_cast<double>(random());
+    if (std::isfinite(any)) values.push_back(any);
+    // ... a float widened, as every prediction and metric is ...
+    values.push_back(static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(random()) & 0x7f7fffffu)));
+    values.push_back(static_cast<double>(std::uniform_real_distribution<float>(-20, 20)(random)));
+    // ... short decimals, and their neighbours one step away.
+    const double decimal = static_cast<double>(random() % 100000) / std::pow(10.0, static_cast<double>(random() % 12));
+    values.insert(values.end(), {decimal, std::nextafter(decimal, 0.0), std::nextafter(decimal, 1e300)});
+  }
+  for (int e = -1074; e <= 1023; e += 7) {  // powers of two, where the gaps change size
+    const double power = std::ldexp(1.0, e);
+    values.insert(values.end(), {power, std::nextafter(power, 0.0), std::nextafter(power, 1e308 * 10)});
+  }
+  for (double x : {1e15, 1e15 + 0.5, 999999999999999.9, 1e16, 12345678901234567890.0, 5e-324, 1.7976931348623157e308}) {
+    values.insert(values.end(), {x, -x});
+  }
+  int differ = 0;
+  for (const double x : values) {
+    const std::string text = format_number(x);
+    if (text == format_number_by_printf(x)) continue;
+    if (++differ <= 5) CHECK_MESSAGE(false, x, ": ", text, " against printf's ", format_number_by_printf(x));
+  }
+  CHECK(differ == 0);
+  CHECK(values.size() > 20000);
 }
 
 TEST_CASE("UTF-8 validation and quoting for messages") {
