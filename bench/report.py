@@ -209,6 +209,9 @@ def other_table(others):
         lines.append(f"| (f) the same, tokenizing only (no number parsed) / whole `mlptrain` process minus "
                      f"train_seconds, MB/s | {fmt(mb / csv['tokenize_seconds'])} / {fmt(mb / run['outside_loop'])} "
                      f"| | |")
+        if "big_predict" in others:
+            lines.append(f"| (f) `mlptrain predict` with that run's model on the same file ({csv['rows']:,} predictions "
+                         f"written as CSV), whole process, s | {fmt(others['big_predict'])} | | |")
         data_mb = csv["rows"] * csv["columns"] * 4 / 2**20
         model_mb = run["summary"]["parameters"] * 4 / 2**20
         lines.append(f"| (g) peak RSS of `mlptrain` on that file, MiB (data in memory {fmt(data_mb)} MiB as float32, "

@@ -139,6 +139,11 @@ def other_measurements(args, torch, pandas):
         results["csv"] = measure.csv_load(big, "y", args.reps)
         results["csv_2_threads"] = measure.csv_load(big, "y", args.reps, threads=2)
         results["big_run"] = measure.mlptrain_train(CONFIGS / "f_big.json", 1, args.reps, "f-big")
+        # The model just trained, applied to the same file: reading it again and writing one
+        # prediction per row.
+        predict = [measure.MLPTRAIN, "predict", "--model", WORK / "runs" / "f-big" / "model.json", "--input", big,
+                   "--output", WORK / "runs" / "f-big" / "predictions.csv"]
+        results["big_predict"] = measure.whole_process(predict, args.reps, "mlptrain predict on big.csv")
         if pandas:
             results["pandas"] = measure.pandas_read_csv(big, args.reps)
     if "h" in args.only:
