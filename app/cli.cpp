@@ -20,18 +20,22 @@ void add_missing_option(CLI::App& command, std::string& missing) {
       ->check(CLI::IsMember({"impute", "error"}));
 }
 
+// --threads of train, compare, predict and evaluate.
+void add_threads_option(CLI::App& command, int& threads) {
+  command
+      .add_option("--threads", threads,
+                  "Worker threads, also for reading a large data file in parts (default: the CPUs this process may "
+                  "use: its CPU affinity, or SLURM_CPUS_PER_TASK or OMP_NUM_THREADS when lower)")
+      ->check(CLI::Range(1, 1024));
+}
+
 // The options of every command that reads a config: train and compare. Returns them.
 std::vector<const CLI::Option*> add_run_options(CLI::App& command, RunOptions& run) {
   command.add_option("-c,--config", run.config, "JSON config file (see docs/config.md)");
   command.add_option("--set", run.sets, "Override a config value by its JSON path: PATH=VALUE (repeatable)")
       ->type_name("PATH=VALUE");
   command.add_option("--out", run.out, "Output folder (default: the config's output.dir)");
-  command
-      .add_option("--threads", run.threads,
-                  "Worker threads, also for reading a large data file in parts (default: the CPUs this process may "
-                  "use: its CPU affinity, or SLURM_CPUS_PER_TASK or "
-                  "OMP_NUM_THREADS when lower)")
-      ->check(CLI::Range(1, 1024));
+  add_threads_option(command, run.threads);
   command.add_option("--print-every", run.print_every, "Epochs between progress lines (default: ~20 lines)")
       ->check(CLI::NonNegativeNumber);
   add_memory_limit_option(command, run.memory_limit);
@@ -116,6 +120,7 @@ void CommandLine::add_predict() {
   command->add_option("--delimiter", predict.delimiter, "Field delimiter of the input CSV");
   add_missing_option(*command, predict.missing);
   add_memory_limit_option(*command, predict.memory_limit);
+  add_threads_option(*command, predict.threads);
   add_global_options(*command, global);
   command->footer(
       "Examples:\n"
@@ -132,6 +137,7 @@ void CommandLine::add_evaluate() {
   command->add_option("--delimiter", evaluate.delimiter, "Field delimiter of the CSV");
   add_missing_option(*command, evaluate.missing);
   add_memory_limit_option(*command, evaluate.memory_limit);
+  add_threads_option(*command, evaluate.threads);
   add_global_options(*command, global);
   command->footer(
       "Examples:\n"

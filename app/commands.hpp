@@ -22,10 +22,11 @@ struct RunOptions {
 
   // The --set pairs split at their first '='. Throws InputError for one without '='.
   std::vector<std::pair<std::string, std::string>> overrides() const;
-  // --threads with "--threads" as its source, or else available_cpus (which throws InputError for
-  // a malformed SLURM_CPUS_PER_TASK or OMP_NUM_THREADS).
-  CpuCount resolved_threads() const;
 };
+
+// A command's --threads with "--threads" as its source, or when it was not given (0),
+// available_cpus (which throws InputError for a malformed SLURM_CPUS_PER_TASK or OMP_NUM_THREADS).
+CpuCount resolve_threads(int threads);
 
 struct TrainOptions {
   RunOptions run;
@@ -41,6 +42,7 @@ struct PredictOptions {
   char delimiter = ',';
   std::string missing = "impute";  // impute | error: what an empty cell or absent column gets
   std::string memory_limit;        // --memory-limit SIZE (empty: mlp::default_memory_limit)
+  int threads = 0;                 // 0: the CPUs this process may use (mlp::available_cpus)
 };
 
 struct EvaluateOptions {
@@ -50,6 +52,7 @@ struct EvaluateOptions {
   char delimiter = ',';
   std::string missing = "impute";  // impute | error: what an empty cell or absent column gets
   std::string memory_limit;        // --memory-limit SIZE (empty: mlp::default_memory_limit)
+  int threads = 0;                 // 0: the CPUs this process may use (mlp::available_cpus)
 };
 
 struct ExportOptions {

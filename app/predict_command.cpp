@@ -10,6 +10,7 @@
 #include "mlp/predict.hpp"
 #include "mlp/records.hpp"
 #include "mlp/text.hpp"
+#include "mlp/thread_pool.hpp"
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
@@ -24,6 +25,20 @@ MissingPolicy missing_policy(const std::string& missing) {
   return missing == "error" ? MissingPolicy::kError : MissingPolicy::kImpute;
 }
 
+// The threads a command runs on (`--threads`, or the CPUs this process may use), logged.
+int threads_for(const char* command, int given) {
+  const CpuCount threads = resolve_threads(given);
+  spdlog::debug("{}: {} thread{} ({})", command, threads.count, threads.count == 1 ? "" : "s", threads.source);
+  return threads.count;
+}
+
+// What reading `input` decided, for the user.
+void report_input(const ModelInput& input, const std::string& path) {
+  if (input.parts > 1) spdlog::debug("data: {} read in {} parts at once", path, input.parts);
+  for (const std::string& note : input.notes) spdlog::info("{}", note);
+  for (const std::string& warning : input.warnings) spdlog::warn("{}", warning);
+}
+
 }  // namespace
 
 int run_predict(const PredictOptions& options) {
@@ -31,12 +46,14 @@ int run_predict(const PredictOptions& options) {
   const DataSchema& schema = model.schema;
   const std::optional<std::string> id_column =
       options.id_column.empty() ? std::nullopt : std::optional<std::string>(options.id_column);
+  const int threads = threads_for("predict", options.threads);
+  ThreadPool pool(threads);
+  model.network.set_thread_pool(&pool);
   // Under --missing impute the model decides what an empty cell becomes (format 3 fills it in as
   // training did; an older model has no fill values, and an empty cell is an error).
-  const ModelInput input = load_model_input(options.input, schema, false,
-                                            CsvOptions{options.delimiter, missing_policy(options.missing)}, id_column);
-  for (const std::string& note : input.notes) spdlog::info("{}", note);
-  for (const std::string& warning : input.warnings) spdlog::warn("{}", warning);
+  const ModelInput input = load_model_input(
+      options.input, schema, false, CsvOptions{options.delimiter, missing_policy(options.missing)}, id_column, threads);
+  report_input(input, options.input);
   const Matrix predicted = predict(model, input.data);
   const bool classification = schema.task == Task::kClassification;
 
@@ -98,10 +115,12 @@ int run_predict(const PredictOptions& options) {
 
 int run_evaluate(const EvaluateOptions& options) {
   Model model = load_model(options.model, memory_limit_or_default(options.memory_limit));
-  const ModelInput input = load_model_input(options.data, model.schema, true,
-                                            CsvOptions{options.delimiter, missing_policy(options.missing)});
-  for (const std::string& note : input.notes) spdlog::info("{}", note);
-  for (const std::string& warning : input.warnings) spdlog::warn("{}", warning);
+  const int threads = threads_for("evaluate", options.threads);
+  ThreadPool pool(threads);
+  model.network.set_thread_pool(&pool);
+  const ModelInput input = load_model_input(
+      options.data, model.schema, true, CsvOptions{options.delimiter, missing_policy(options.missing)}, {}, threads);
+  report_input(input, options.data);
   const Evaluation evaluation = evaluate_model(model, input.data);
   if (options.format == "json") {
     std::printf("%s\n", evaluation_json(evaluation, model.schema).dump(2).c_str());

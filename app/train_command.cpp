@@ -28,7 +28,7 @@ std::vector<std::pair<std::string, std::string>> RunOptions::overrides() const {
   return pairs;
 }
 
-CpuCount RunOptions::resolved_threads() const {
+CpuCount resolve_threads(int threads) {
   if (threads > 0) return {threads, "--threads"};
   return available_cpus();
 }
@@ -125,7 +125,7 @@ int run_train(const TrainOptions& options, const std::string& command_line) {
   int resumed_after = 0;
 
   mlp::RunOptions run;
-  const CpuCount threads = options.run.resolved_threads();
+  const CpuCount threads = resolve_threads(options.run.threads);
   run.threads = threads.count;
   run.memory_limit = memory_limit_or_default(options.run.memory_limit);
   run.command = command_line;

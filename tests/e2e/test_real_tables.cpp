@@ -195,8 +195,9 @@ TEST_CASE("real table: data.na_values markers are missing values in training, in
 }
 
 // A file of 2.3 MB is read in two parts on 2 threads (files of 2 MiB or more; --log-level debug
-// says so), in one pass on 1: the model and metrics are byte-identical all the same.
-TEST_CASE("real table: a large file read in parts trains the model that reading it in one pass trains") {
+// says so), in one pass on 1: the model, the predictions and the evaluation are byte-identical all
+// the same.
+TEST_CASE("real table: a large file read in parts trains, predicts and evaluates as one pass does") {
   TempDir dir;
   const char* colours[] = {"red", "blue", "green", "amber", "teal"};
   std::string text = "colour,size,zip,label\n";
@@ -222,4 +223,27 @@ TEST_CASE("real table: a large file read in parts trains the model that reading 
   CHECK(logs[1].find("train.csv read in 2 parts at once") != std::string::npos);
   CHECK(read_text(dir / "1" / "model.json") == read_text(dir / "2" / "model.json"));
   CHECK(read_text(dir / "1" / "model.json").find("\"levels\": [\"amber0\"") != std::string::npos);
+
+  const std::string model = (dir / "1" / "model.json").string();
+  const std::string data = (dir / "train.csv").string();
+  std::vector<std::string> evaluations;
+  for (const char* threads : {"1", "2"}) {
+    const std::string predictions = (dir / (std::string("predictions_") + threads + ".csv")).string();
+    const CliResult p = run_mlptrain({"predict", "--model", model, "--input", data, "--output", predictions,
+                                      "--threads", threads, "--log-level", "debug"});
+    INFO(p.err);
+    REQUIRE(p.exit_code == 0);
+    const CliResult e = run_mlptrain({"evaluate", "--model", model, "--data", data, "--format", "json", "--threads",
+                                      threads, "--log-level", "debug"});
+    INFO(e.err);
+    REQUIRE(e.exit_code == 0);
+    evaluations.push_back(e.out);
+    const bool in_parts = std::string(threads) == "2";
+    CHECK((p.err.find("train.csv read in 2 parts at once") != std::string::npos) == in_parts);
+    CHECK((e.err.find("train.csv read in 2 parts at once") != std::string::npos) == in_parts);
+  }
+  CHECK(read_text(dir / "predictions_1.csv") == read_text(dir / "predictions_2.csv"));
+  CHECK(count_of(read_text(dir / "predictions_1.csv"), "\n") == 120001);
+  CHECK(evaluations[0] == evaluations[1]);
+  CHECK(evaluations[0].find("\"samples\": 120000") != std::string::npos);
 }

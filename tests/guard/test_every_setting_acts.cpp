@@ -522,6 +522,9 @@ std::vector<OptionProbe> option_probes() {
            {"predict", "-m", "{D}/model.json", "-i", "{D}/gaps.csv", "-o", "{W}/p.csv"},
            {"predict", "-m", "{D}/model.json", "-i", "{D}/gaps.csv", "-o", "{W}/p.csv", "--missing", "error"}},
           {"mlptrain predict --memory-limit", predict, plus(predict, {"--memory-limit", "1K"})},
+          // The thread count is logged; a large file is read in parts (tests/e2e/test_real_tables.cpp).
+          {"mlptrain predict --threads", plus(predict, {"--log-level", "debug"}),
+           plus(predict, {"--log-level", "debug", "--threads", "7"})},
           {"mlptrain predict --quiet", predict, plus(predict, {"--quiet"})},
           {"mlptrain predict --log-level", predict, plus(predict, {"--log-level", "warn"})},
       });
@@ -537,6 +540,8 @@ std::vector<OptionProbe> option_probes() {
                      {"evaluate", "-m", "{D}/model.json", "-d", "{D}/semi.csv"},
                      {"evaluate", "-m", "{D}/model.json", "-d", "{D}/semi.csv", "--delimiter", ";"}},
                     {"mlptrain evaluate --memory-limit", evaluate, plus(evaluate, {"--memory-limit", "1K"})},
+                    {"mlptrain evaluate --threads", plus(evaluate, {"--log-level", "debug"}),
+                     plus(evaluate, {"--log-level", "debug", "--threads", "7"})},
                     {"mlptrain evaluate --missing",
                      {"evaluate", "-m", "{D}/model.json", "-d", "{D}/gaps.csv"},
                      {"evaluate", "-m", "{D}/model.json", "-d", "{D}/gaps.csv", "--missing", "error"}},

@@ -207,14 +207,18 @@ TrainingData load_training_data(const DataSettings& settings, std::uint64_t seed
 // values, a column of empty cells), and the target columns too when `with_targets` (a class label
 // the model never saw is an error naming it, line and column). Encodes the features through the
 // model's columns and standardises them. `id_column`, when given, is read as text into `ids`.
+// With `threads` > 1 a large file is read in parts at once (as read_training_files does; the same
+// result as one pass).
 struct ModelInput {
   Dataset data;
   std::vector<std::string> ids;
+  int parts = 1;  // parts the file was read in at once (1: one pass)
   // What the caller should tell the user: what reading decided (rows skipped, empty cells
   // filled in), and as warnings, values of a categorical column that are none of its levels.
   std::vector<std::string> notes, warnings;
 };
 ModelInput load_model_input(const std::filesystem::path& path, const DataSchema& schema, bool with_targets,
-                            const CsvOptions& csv, const std::optional<std::string>& id_column = std::nullopt);
+                            const CsvOptions& csv, const std::optional<std::string>& id_column = std::nullopt,
+                            int threads = 1);
 
 }  // namespace mlp

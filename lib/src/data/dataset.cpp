@@ -196,6 +196,7 @@ ModelInput read_with_schema(const std::filesystem::path& path, const DataSchema&
   input.data.targets = std::move(table.targets);
   input.data.lines = std::move(table.lines);
   input.ids = std::move(table.ids);
+  input.parts = table.parts;
   texts = std::move(table.feature_texts);
   return input;
 }
@@ -412,7 +413,7 @@ TrainingData load_training_data(const DataSettings& settings, std::uint64_t seed
 }
 
 ModelInput load_model_input(const std::filesystem::path& path, const DataSchema& schema, bool with_targets,
-                            const CsvOptions& csv, const std::optional<std::string>& id_column) {
+                            const CsvOptions& csv, const std::optional<std::string>& id_column, int threads) {
   const Index d = schema.input_width();
   if (schema.standardizer.mean.size() != d || schema.standardizer.scale.size() != d) {
     throw InputError("the model's standardizer has " + std::to_string(schema.standardizer.mean.size()) +
@@ -422,7 +423,7 @@ ModelInput load_model_input(const std::filesystem::path& path, const DataSchema&
   ColumnTexts texts;
   std::vector<std::string> notes, warnings;
   ModelInput input =
-      read_with_schema(path, schema, with_targets, csv, id_column, &notes, &warnings, texts, "the model");
+      read_with_schema(path, schema, with_targets, csv, id_column, &notes, &warnings, texts, "the model", threads);
   encode(schema.columns, input.data, texts, source, &notes, &warnings);
   standardize(schema, input.data, source);
   input.notes = std::move(notes);

@@ -125,8 +125,13 @@ TEST_CASE("a run option written before the command's name is refused, saying whe
                        "--config is an option of compare; write it after the subcommand: mlptrain compare --config ...",
                        mlp::InputError);
   CommandLine predict;
-  CHECK_THROWS_WITH_AS(parse(predict, {"--threads", "2", "predict", "-m", "m.json", "-i", "in.csv", "-o", "-"}),
-                       "--threads is not an option of predict (see mlptrain predict --help)", mlp::InputError);
+  CHECK_THROWS_WITH_AS(parse(predict, {"--print-every", "2", "predict", "-m", "m.json", "-i", "in.csv", "-o", "-"}),
+                       "--print-every is not an option of predict (see mlptrain predict --help)", mlp::InputError);
+  CommandLine evaluate;
+  CHECK_THROWS_WITH_AS(parse(evaluate, {"--threads", "2", "evaluate", "-m", "m.json", "-d", "in.csv"}),
+                       "--threads is an option of evaluate; write it after the subcommand: mlptrain evaluate "
+                       "--threads ...",
+                       mlp::InputError);
   CommandLine activations;
   CHECK_THROWS_WITH_AS(parse(activations, {"--config", "c.json", "activations"}),
                        "--config is not an option of activations (see mlptrain activations --help)", mlp::InputError);
