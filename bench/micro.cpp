@@ -11,6 +11,9 @@
 //   dense/<in>x<out>/batch:<n>/threads:<t>
 //                         forward + backward (dW, db and dX) of one mlp::DenseLayer; counter GFLOPs
 //                         (the three products, 2 in out n FLOPs each)
+//   loss/<name>/outputs:<k>/batch:<n>
+//                         value and gradient of a loss (mlp::Loss::value_and_grad) on k outputs
+//                         of a batch of n, outputs uniform in [-4, 4]; counter ns_per_element
 //   network/<shape>/batch:<n>
 //                         forward + backward of a whole ReLU network of the workloads' shapes
 //
@@ -23,6 +26,7 @@
 #include "mlp/formula.hpp"
 #include "mlp/init.hpp"
 #include "mlp/layers.hpp"
+#include "mlp/loss.hpp"
 #include "mlp/network.hpp"
 #include "mlp/rng.hpp"
 #include "mlp/thread_pool.hpp"
@@ -126,6 +130,26 @@ void dense_step(benchmark::State& state) {
 }
 
 // args: batch; `sizes` is the whole shape, inputs to outputs, ReLU between linear layers.
+void loss_step(benchmark::State& state, const char* name) {
+  const Index outputs = state.range(0), batch = state.range(1);
+  const Loss loss = Loss::with_defaults(name);
+  const Matrix output = uniform_matrix(outputs, batch, -4, 4, "output");
+  Matrix target(loss.spec->target == TargetKind::kClassIndex ? 1 : outputs, batch);
+  for (Index j = 0; j < batch; ++j) {
+    for (Index i = 0; i < target.rows(); ++i) {
+      target(i, j) = loss.spec->target == TargetKind::kClassIndex ? static_cast<Scalar>((j * 7) % outputs)
+                                                                  : static_cast<Scalar>(output(i, j) * 0.5f);
+    }
+  }
+  Matrix grad(outputs, batch);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(loss.value_and_grad(cview(output), cview(target), view(grad)));
+    benchmark::DoNotOptimize(grad.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["ns_per_element"] = per_element(state, output.size());
+}
+
 void network_step(benchmark::State& state, std::vector<Index> sizes) {
   const Index batch = state.range(0);
   std::vector<LayerSpec> hidden;
@@ -166,6 +190,12 @@ void register_benchmarks() {
     for (const Index threads : {1, 2}) dense->Args({in, out, batch, threads});
   }
   dense->Unit(benchmark::kMicrosecond)->UseRealTime();
+  // The losses of the workloads: (a)'s and (b)'s 10 classes at batch 32 and 256, (d)'s regression.
+  auto* cross_entropy = benchmark::RegisterBenchmark("loss/cross_entropy", loss_step, "cross_entropy");
+  cross_entropy->ArgNames({"outputs", "batch"})->Args({10, 32})->Args({10, 256});
+  auto* mse = benchmark::RegisterBenchmark("loss/mse", loss_step, "mse");
+  mse->ArgNames({"outputs", "batch"})->Args({1, 64});
+  for (auto* loss : {cross_entropy, mse}) loss->Unit(benchmark::kMicrosecond)->UseRealTime();
   benchmark::RegisterBenchmark("network/64-64-64-10", network_step, std::vector<Index>{64, 64, 64, 10})
       ->ArgName("batch")
       ->Arg(32)

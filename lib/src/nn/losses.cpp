@@ -132,22 +132,29 @@ double cross_entropy(std::span<const double> params, ConstMatrixView output, Con
     for (Index row = 0; row < classes; row += piece_rows) {
       s += exps_of(row, std::min(piece_rows, classes - row), off_target != 0).colwise().sum();
     }
+    // log S of the whole block at once (Eigen's vectorised log; libm's, a value at a time, took
+    // half of this function on bench (a)'s 10 classes at batch 32).
+    total += s.log().sum();
     for (Index j = 0; j < count; ++j) {
       const Index y = class_of(target(0, first + j), classes);
-      total += std::log(s(j)) + (1 - smoothing) * (m(j) - static_cast<double>(x(y, j)));
+      total += (1 - smoothing) * (m(j) - static_cast<double>(x(y, j)));
     }
     if (!with_grad) continue;
+    // (p_k - q_k) / n = exp(x_k - m) * (1 / (S n)) - q_k / n: one division per sample, not two per
+    // output.
+    s = (s * n).inverse();
+    const double off_target_mean = off_target / n, on_target_mean = (1 - smoothing) / n;
     for (Index row = 0; row < classes; row += piece_rows) {
       const Index rows = std::min(piece_rows, classes - row);
       Eigen::Map<Eigen::ArrayXXd> piece(exps.data(), rows, count);
       if (!exps_kept) piece = exps_of(row, rows, false);
       // p_k - e / K everywhere, then the target's row again with its (1 - e) taken off too.
       grad.middleCols(first, count).middleRows(row, rows).array() =
-          ((piece.rowwise() / s - off_target) / n).cast<Scalar>();
+          (piece.rowwise() * s - off_target_mean).cast<Scalar>();
       for (Index j = 0; j < count; ++j) {
         const Index y = class_of(target(0, first + j), classes) - row;
         if (y < 0 || y >= rows) continue;
-        grad(row + y, first + j) = static_cast<Scalar>((piece(y, j) / s(j) - off_target - (1 - smoothing)) / n);
+        grad(row + y, first + j) = static_cast<Scalar>(piece(y, j) * s(j) - off_target_mean - on_target_mean);
       }
     }
   }
