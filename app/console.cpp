@@ -120,6 +120,10 @@ void print_data_notes(const std::vector<std::string>& notes, const std::vector<s
   for (const std::string& warning : warnings) spdlog::warn("data: {}", warning);
 }
 
+void log_read_parts(const std::string& path, int parts) {
+  if (parts > 1) spdlog::debug("data: {} read in {} parts at once", path, parts);
+}
+
 std::string format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
   // Rounded once, before choosing the units, so that 59.6 s is "1m00s", not "60s".

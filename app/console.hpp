@@ -56,6 +56,9 @@ bool progress_enabled();
 // miss (warnings, e.g. levels a test file has that training never saw), each as "data: ...".
 void print_data_notes(const std::vector<std::string>& notes, const std::vector<std::string>& warnings);
 
+// At debug level, that `path` was read in `parts` parts at once (nothing for one pass).
+void log_read_parts(const std::string& path, int parts);
+
 // A duration for a person to read at a glance: to the second below an hour, to the minute above
 // ("45s", "4m12s", "2h03m", the second unit with two digits as on a clock), rounded to the nearest
 // second; "?" for a negative or non-finite number of seconds.

@@ -1,5 +1,6 @@
 // mlptrain predict and evaluate: a saved model applied to a CSV file.
 #include "commands.hpp"
+#include "console.hpp"
 
 #include "mlp/csv.hpp"
 #include "mlp/error.hpp"
@@ -34,7 +35,7 @@ int threads_for(const char* command, int given) {
 
 // What reading `input` decided, for the user.
 void report_input(const ModelInput& input, const std::string& path) {
-  if (input.parts > 1) spdlog::debug("data: {} read in {} parts at once", path, input.parts);
+  log_read_parts(path, input.parts);
   for (const std::string& note : input.notes) spdlog::info("{}", note);
   for (const std::string& warning : input.warnings) spdlog::warn("{}", warning);
 }

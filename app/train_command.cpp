@@ -45,9 +45,7 @@ void log_plan(const RunPlan& plan, const std::string& threads_source) {
   spdlog::info("data: {} ({} features, {} network inputs → {}{})", settings.data.train.string(),
                schema.feature_names.size(), schema.input_width(), task_name(schema.task),
                schema.task == Task::kClassification ? ", classes " + classes : "");
-  if (experiment.data.train_parts > 1) {
-    spdlog::debug("data: {} read in {} parts at once", settings.data.train.string(), experiment.data.train_parts);
-  }
+  log_read_parts(settings.data.train.string(), experiment.data.train_parts);
   print_data_notes(experiment.data.notes, experiment.data.warnings);
   if (schema.task == Task::kRegression && settings.data.standardize_target.value_or(true) &&
       schema.target_scaling.mean.size() > 0) {

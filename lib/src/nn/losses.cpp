@@ -142,7 +142,8 @@ double cross_entropy(std::span<const double> params, ConstMatrixView output, Con
     if (!with_grad) continue;
     // (p_k - q_k) / n = exp(x_k - m) * (1 / (S n)) - q_k / n: one division per sample, not two per
     // output.
-    s = (s * n).inverse();
+    Eigen::Map<Row>& scale = s;  // from here 1 / (S n), in the sums' buffer
+    scale = (s * n).inverse();
     const double off_target_mean = off_target / n, on_target_mean = (1 - smoothing) / n;
     for (Index row = 0; row < classes; row += piece_rows) {
       const Index rows = std::min(piece_rows, classes - row);
@@ -150,11 +151,11 @@ double cross_entropy(std::span<const double> params, ConstMatrixView output, Con
       if (!exps_kept) piece = exps_of(row, rows, false);
       // p_k - e / K everywhere, then the target's row again with its (1 - e) taken off too.
       grad.middleCols(first, count).middleRows(row, rows).array() =
-          (piece.rowwise() * s - off_target_mean).cast<Scalar>();
+          (piece.rowwise() * scale - off_target_mean).cast<Scalar>();
       for (Index j = 0; j < count; ++j) {
         const Index y = class_of(target(0, first + j), classes) - row;
         if (y < 0 || y >= rows) continue;
-        grad(row + y, first + j) = static_cast<Scalar>(piece(y, j) * s(j) - off_target_mean - on_target_mean);
+        grad(row + y, first + j) = static_cast<Scalar>(piece(y, j) * scale(j) - off_target_mean - on_target_mean);
       }
     }
   }
